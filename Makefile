@@ -1,0 +1,43 @@
+# trigc: the two commands a new user runs are `make demo` and `make test`.
+SHELL := /bin/bash
+APT_PACKAGES := libopenblas-dev libhdf5-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd verilator iverilog yosys
+SWIFT ?= swift
+# Tests run in parallel workers; keep it to the cores we have.
+JOBS ?= $(shell nproc)
+BIN_DEBUG := .build/debug
+BIN_RELEASE := .build/release
+DEMO_DIR ?= demo-out
+
+.PHONY: all deps build release test demo bench clean
+
+all: build
+
+# Installs the Debian packages trigc needs, only those that are missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "System packages: all present."; fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
+
+demo: release
+	./Tools/demo.sh $(BIN_RELEASE) $(DEMO_DIR)
+
+bench: release
+	$(BIN_RELEASE)/trigc-bench
+
+clean:
+	rm -rf .build $(DEMO_DIR)

@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "trigc",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "trigc", targets: ["trigc"]),
+        .executable(name: "trigc-bench", targets: ["TrigcBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+    ],
+    targets: [
+        // System libraries (apt: libopenblas-dev, libhdf5-dev, ocl-icd-opencl-dev).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "COpenCL", pkgConfig: "OpenCL", providers: [.apt(["ocl-icd-opencl-dev"])]),
+
+        .target(name: "FixedPoint"),
+        .target(name: "GraphIR", dependencies: ["FixedPoint"]),
+        .target(name: "Passes", dependencies: ["GraphIR", "FixedPoint"]),
+        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CBLAS"]),
+        .target(name: "ModelIO", dependencies: ["GraphIR", "CHDF5"]),
+        .executableTarget(
+            name: "trigc",
+            dependencies: [
+                "FixedPoint", "GraphIR", "Passes", "Interpreter", "ModelIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "TrigcBench",
+            dependencies: ["FixedPoint", "GraphIR", "Passes", "Interpreter"],
+            path: "Benchmarks/TrigcBench"),
+
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "BigInt"]),
+        .testTarget(name: "GraphIRTests", dependencies: ["GraphIR", "FixedPoint"]),
+        .testTarget(name: "PassesTests", dependencies: ["Passes", "GraphIR", "FixedPoint"]),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Passes", "GraphIR", "FixedPoint"]),
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "GraphIR"]),
+    ]
+)
