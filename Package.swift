@@ -39,5 +39,7 @@ let package = Package(
         .testTarget(name: "PassesTests", dependencies: ["Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "GraphIR"]),
+        // Runs the built `trigc` binary as a user would.
+        .testTarget(name: "CLITests", dependencies: ["ModelIO", "trigc"]),
     ]
 )

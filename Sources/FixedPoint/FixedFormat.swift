@@ -40,10 +40,16 @@ public struct FixedFormat: Hashable, Sendable {
     /// The widest format the `Int64` raw representation holds with headroom for rounding.
     public static let maxWidth = 62
 
+    /// Total bits of a raw code, `1...maxWidth`.
     public let width: Int
+    /// Bits left of the binary point (the sign bit included for signed formats); may be
+    /// negative or exceed `width`.
     public let integerBits: Int
+    /// Whether raw codes are two's complement (`ap_fixed`) or unsigned (`ap_ufixed`).
     public let isSigned: Bool
+    /// How values with more fractional bits are rounded into this format.
     public let quantization: QuantizationMode
+    /// How values outside `minRaw...maxRaw` are mapped into this format.
     public let overflow: OverflowMode
 
     /// Creates a format, or throws when the width is outside `1...maxWidth` or the
@@ -66,13 +72,18 @@ public struct FixedFormat: Hashable, Sendable {
     }
 
     /// Bits right of the binary point; a value is `raw × 2^-fractionalBits`.
+    @inlinable
     public var fractionalBits: Int { width - integerBits }
 
     /// The smallest raw code: `-2^(width-1)` signed, `0` unsigned.
-    public var minRaw: Int64 { isSigned ? -(Int64(1) << (width - 1)) : 0 }
+    @inlinable
+    public var minRaw: Int64 { isSigned ? -(Int64(1) &<< Int64(width - 1)) : 0 }
 
     /// The largest raw code: `2^(width-1) - 1` signed, `2^width - 1` unsigned.
-    public var maxRaw: Int64 { isSigned ? (Int64(1) << (width - 1)) - 1 : (Int64(1) << width) - 1 }
+    @inlinable
+    public var maxRaw: Int64 {
+        isSigned ? (Int64(1) &<< Int64(width - 1)) - 1 : (Int64(1) &<< Int64(width)) - 1
+    }
 
     /// The same format with other rounding and overflow modes.
     public func with(quantization: QuantizationMode? = nil, overflow: OverflowMode? = nil) -> FixedFormat {
@@ -95,8 +106,11 @@ public struct FixedFormat: Hashable, Sendable {
 
 /// Everything that can go wrong building, parsing or combining fixed-point formats.
 public enum FixedPointError: Error, Hashable, Sendable {
+    /// A width outside `1...maximum` (also a product or sum format that would be too wide).
     case unsupportedWidth(width: Int, maximum: Int)
+    /// Integer bits beyond ±256.
     case unsupportedIntegerBits(Int)
+    /// A format spelling (such as `ap_fixed<16,6>`) that does not parse; `reason` says why.
     case invalidSpelling(String, reason: String)
 }
 

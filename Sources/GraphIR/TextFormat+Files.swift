@@ -1,0 +1,40 @@
+import Foundation
+
+extension Graph {
+    /// Reads an `.ir` file; a weights sidecar it names is read from the same directory.
+    /// Errors name the file by its last path component, as in `model.ir:12:7: …`.
+    public static func load(irFile url: URL) throws(IRParseError) -> Graph {
+        let fileName = url.lastPathComponent
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw IRParseError(fileName: fileName, line: 0, column: 0, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        let directory = url.deletingLastPathComponent()
+        return try parse(text, fileName: fileName) { name in
+            [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
+        }
+    }
+
+    /// Writes the graph as an `.ir` file; with ``IRWeights/sidecar(fileName:)`` the weights go
+    /// to that file in the same directory.
+    public func write(irFile url: URL, weights: IRWeights = .inline) throws(IRWriteError) {
+        let document = textFormat(weights: weights)
+        do {
+            if let sidecar = document.sidecarFileName {
+                let sidecarURL = url.deletingLastPathComponent().appendingPathComponent(sidecar)
+                do {
+                    try Data(document.sidecar).write(to: sidecarURL)
+                } catch {
+                    throw IRWriteError(path: sidecarURL.path, reason: error.localizedDescription)
+                }
+            }
+            try Data(document.text.utf8).write(to: url)
+        } catch let error as IRWriteError {
+            throw error
+        } catch {
+            throw IRWriteError(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import FixedPoint
+import GraphIR
+
+/// A GRU in fixed point, per the spec in `Docs/Interpreter.md`. `lin(x, M, b)` is the dense
+/// rule (products → A, exact sum plus `conv(b → A)`, then `conv → A`); gates use the
+/// recurrent activation, the candidate the activation; the state has the result format.
+struct FixedGRU: Sendable {
+    let units: Int
+    let timeSteps: Int
+    let features: Int
+    let resetAfter: Bool
+    /// `[features][3u]` and `[units][3u]`, quantized to the weight format.
+    let kernel: [Int64]
+    let recurrentKernel: [Int64]
+    /// Biases converted to the accumulator (the recurrent one is zeros unless reset-after).
+    let inputBias: [Int64]
+    let recurrentBias: [Int64]
+    let accumulator: FixedFormat
+    let result: FixedFormat
+    /// Fractional bits of `kernel·x` and `recurrentKernel·h` products.
+    let inputProductBits: Int
+    let stateProductBits: Int
+    let gate: FixedActivation
+    let candidate: FixedActivation
+
+    init(node: Node, _ a: GRUAttributes, input: FixedFormat, inputShape: [Int],
+         tables: [String: ActivationTable]) throws(InterpreterError) {
+        guard let precision = node.precision else { throw .missingFormat(node: node.name, role: "result") }
+        let name = node.name
+        let w = try FixedActivation.format(precision.weight, node: name, role: "weight")
+        let b = try FixedActivation.format(precision.bias, node: name, role: "bias")
+        let acc = try FixedActivation.format(precision.accumulator, node: name, role: "accumulator")
+        let r = precision.result
+        units = a.units
+        timeSteps = inputShape.count >= 2 ? inputShape[0] : 1
+        features = inputShape.last ?? 0
+        resetAfter = a.resetAfter
+        kernel = a.kernel.values.map { w.quantize($0) }
+        recurrentKernel = a.recurrentKernel.values.map { w.quantize($0) }
+        let width = 3 * a.units
+        let biases = a.bias.values.map { acc.convert(raw: b.quantize($0), from: b) }
+        inputBias = Array(biases.prefix(width))
+        recurrentBias = a.resetAfter && biases.count >= 2 * width
+            ? Array(biases[width ..< 2 * width]) : [Int64](repeating: 0, count: width)
+        accumulator = acc
+        result = r
+        inputProductBits = w.fractionalBits + input.fractionalBits
+        stateProductBits = w.fractionalBits + r.fractionalBits
+        gate = try FixedActivation(a.recurrentActivation, node: name, precision: precision, tables: tables,
+                                   input: acc, result: r, role: .recurrentActivation, keepTableFormat: true)
+        candidate = try FixedActivation(a.activation, node: name, precision: precision, tables: tables,
+                                        input: acc, result: r, role: .activation, keepTableFormat: true)
+        guard !gate.isSoftmax, !candidate.isSoftmax else {
+            throw .unsupported(node: name, reason: "a GRU activation cannot be softmax")
+        }
+        let z = gate.output
+        guard z.fractionalBits >= 0 else {
+            throw .unsupported(node: name, reason: "the gate format \(z) has no fractional bits for 1 - z")
+        }
+        try checkProduct(w.maxMagnitude, input.maxMagnitude, node: name, what: "kernel × input")
+        try checkProduct(w.maxMagnitude, r.maxMagnitude, node: name, what: "recurrent kernel × state")
+        try checkProduct(z.maxMagnitude, acc.maxMagnitude, node: name, what: "reset gate × recurrent candidate")
+        try checkProduct(z.maxMagnitude, r.maxMagnitude, node: name, what: "reset gate × state")
+        try checkSum(terms: max(features, a.units) + 1, of: acc, node: name)
+        let c = candidate.output
+        let one = UInt64(1) << UInt64(z.fractionalBits)
+        try checkProduct(z.maxMagnitude, r.maxMagnitude, shift: max(c.fractionalBits - r.fractionalBits, 0) + 1,
+                         node: name, what: "update gate × state")
+        try checkProduct(z.maxMagnitude + one, c.maxMagnitude, shift: max(r.fractionalBits - c.fractionalBits, 0) + 1,
+                         node: name, what: "(1 - update gate) × candidate")
+    }
+
+    /// Int64 scratch values per event: projections of the input and the state, and r ⊙ h.
+    var scratchSize: Int { 3 * units * 2 + 2 * units }
+
+    /// `lin(x, M[:, columns], bias)` for `x[i·stride]` with `xBits` fractional bits.
+    @inline(__always)
+    private func linear(
+        _ x: UnsafePointer<Int64>, stride: Int, count: Int, matrix: [Int64], productBits: Int,
+        columns: Range<Int>, bias: [Int64]?, into y: UnsafeMutablePointer<Int64>
+    ) {
+        let width = 3 * units
+        for c in columns {
+            var s = bias?[c] ?? 0
+            for i in 0..<count {
+                s &+= accumulator.convert(raw: matrix[i * width + c] * x[i * stride], fractionalBits: productBits)
+            }
+            y[c] = accumulator.convert(raw: s, fractionalBits: accumulator.fractionalBits)
+        }
+    }
+
+    /// Runs one event's sequence (`x[(t·features + f)·stride]`, feature-major block) and
+    /// writes the last state to `h[j·stride]`.
+    func evaluate(
+        _ x: UnsafePointer<Int64>, stride: Int, mask: UnsafePointer<UInt8>?,
+        scratch: UnsafeMutablePointer<Int64>, into h: UnsafeMutablePointer<Int64>
+    ) {
+        let u = units
+        let width = 3 * u
+        let xw = scratch
+        let hw = scratch + width
+        let state = hw + width
+        let resetState = state + u
+        let aBits = accumulator.fractionalBits
+        let zBits = gate.output.fractionalBits
+        let hBits = result.fractionalBits
+        let cBits = candidate.output.fractionalBits
+        let sumBits = zBits + max(hBits, cBits)
+        let one = Int64(1) << Int64(zBits)
+        state.update(repeating: 0, count: u)
+        for t in 0..<timeSteps {
+            if let mask, mask[t] != 0 { continue }
+            linear(x + t * features * stride, stride: stride, count: features, matrix: kernel,
+                   productBits: inputProductBits, columns: 0..<width, bias: inputBias, into: xw)
+            linear(state, stride: 1, count: u, matrix: recurrentKernel, productBits: stateProductBits,
+                   columns: 0..<(resetAfter ? width : 2 * u), bias: resetAfter ? recurrentBias : nil, into: hw)
+            for j in 0..<u {
+                let r = gate.apply(accumulator.convert(raw: xw[u + j] + hw[u + j], fractionalBits: aBits))
+                if resetAfter {
+                    // The candidate's pre-activation, kept in hw[2u + j].
+                    let rh = accumulator.convert(raw: r * hw[2 * u + j], fractionalBits: zBits + aBits)
+                    hw[2 * u + j] = accumulator.convert(raw: xw[2 * u + j] + rh, fractionalBits: aBits)
+                } else {
+                    resetState[j] = result.convert(raw: r * state[j], fractionalBits: zBits + hBits)
+                }
+            }
+            if !resetAfter {
+                linear(resetState, stride: 1, count: u, matrix: recurrentKernel, productBits: stateProductBits,
+                       columns: 2 * u ..< width, bias: nil, into: hw)
+                for j in 0..<u {
+                    hw[2 * u + j] = accumulator.convert(raw: xw[2 * u + j] + hw[2 * u + j], fractionalBits: aBits)
+                }
+            }
+            for j in 0..<u {
+                let zj = gate.apply(accumulator.convert(raw: xw[j] + hw[j], fractionalBits: aBits))
+                let c = candidate.apply(hw[2 * u + j])
+                let kept = (zj * state[j]) << Int64(sumBits - zBits - hBits)
+                let fresh = ((one - zj) * c) << Int64(sumBits - zBits - cBits)
+                state[j] = result.convert(raw: kept + fresh, fractionalBits: sumBits)
+            }
+        }
+        for j in 0..<u { h[j * stride] = state[j] }
+    }
+}

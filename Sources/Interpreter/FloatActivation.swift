@@ -1,0 +1,46 @@
+import Foundation
+import GraphIR
+
+/// Keras's activation functions in float32, applied in place.
+enum FloatActivation {
+    /// Applies `function` to `count` values; softmax works on rows of `row` values.
+    static func apply(_ function: ActivationFunction, _ y: UnsafeMutablePointer<Float>, count: Int, row: Int) {
+        switch function {
+        case .linear:
+            return
+        case .softmax:
+            for start in stride(from: 0, to: count, by: max(1, row)) {
+                softmax(y + start, count: min(row, count - start))
+            }
+        case .relu, .leakyRelu, .tanh, .sigmoid, .hardSigmoid:
+            for i in 0..<count { y[i] = scalar(function, y[i]) }
+        }
+    }
+
+    /// One elementwise activation (softmax, which needs a row, is the identity here).
+    @inline(__always)
+    static func scalar(_ function: ActivationFunction, _ x: Float) -> Float {
+        switch function {
+        case .linear, .softmax: x
+        case .relu: max(x, 0)
+        case let .leakyRelu(alpha): x < 0 ? alpha * x : x
+        case .tanh: Foundation.tanh(x)
+        case .sigmoid: 1 / (1 + Foundation.exp(-x))
+        case let .hardSigmoid(slope, offset): min(max(slope * x + offset, 0), 1)
+        }
+    }
+
+    /// Numerically stable softmax: `exp(x - max) / Σ exp(x - max)`.
+    static func softmax(_ y: UnsafeMutablePointer<Float>, count: Int) {
+        guard count > 0 else { return }
+        var m = y[0]
+        for i in 1..<count { m = max(m, y[i]) }
+        var sum: Float = 0
+        for i in 0..<count {
+            y[i] = Foundation.exp(y[i] - m)
+            sum += y[i]
+        }
+        let inverse = 1 / sum
+        for i in 0..<count { y[i] *= inverse }
+    }
+}

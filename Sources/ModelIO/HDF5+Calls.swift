@@ -1,0 +1,174 @@
+import CHDF5
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Every HDF5 C call trigc makes is in this file. Each status is checked by `check`, which
+// turns a negative return into a `ModelIOError` naming the file and object.
+
+/// HDF5 identifiers (`hid_t`) never leave this module.
+typealias HID = hid_t
+
+private let hDefault = hid_t(H5P_DEFAULT)
+private let hAll = hid_t(H5S_ALL)
+
+enum H5 {
+    /// Turns HDF5's own error printing off, once, so users see only trigc's messages.
+    static let silenced: Void = {
+        H5Eset_auto2(hid_t(H5E_DEFAULT), nil, nil)
+    }()
+
+    @discardableResult
+    static func check<T: BinaryInteger>(
+        _ status: T, _ path: String, _ object: String, _ operation: String
+    ) throws(ModelIOError) -> T {
+        if status < 0 { throw .hdf5(path: path, object: object, operation: operation) }
+        return status
+    }
+
+    static func isHDF5(_ path: String) -> Bool {
+        _ = silenced
+        return H5Fis_hdf5(path) > 0
+    }
+
+    static func openFile(_ path: String, writable: Bool) throws(ModelIOError) -> HID {
+        _ = silenced
+        let flags = writable ? trigc_H5F_ACC_RDWR() : trigc_H5F_ACC_RDONLY()
+        return try check(H5Fopen(path, flags, hDefault), path, "/", "open the file")
+    }
+
+    static func createFile(_ path: String, truncate: Bool) throws(ModelIOError) -> HID {
+        _ = silenced
+        let flags = truncate ? trigc_H5F_ACC_TRUNC() : trigc_H5F_ACC_EXCL()
+        return try check(H5Fcreate(path, flags, hDefault, hDefault), path, "/", "create the file")
+    }
+
+    static func closeFile(_ id: HID) { H5Fclose(id) }
+
+    static func exists(_ file: HID, _ name: String) -> Bool {
+        // Check each prefix so that a missing parent group is not an error.
+        var prefix = ""
+        for part in name.split(separator: "/") {
+            prefix += "/" + part
+            if H5Lexists(file, prefix, hDefault) <= 0 { return false }
+        }
+        return true
+    }
+
+    static func isDataset(_ file: HID, _ name: String) -> Bool {
+        guard exists(file, name) else { return false }
+        var info = H5O_info_t()
+        guard H5Oget_info_by_name1(file, name, &info, hDefault) >= 0 else { return false }
+        return info.type == H5O_TYPE_DATASET
+    }
+
+    /// Runs `body` with an open dataset, its dataspace dims and its type class.
+    static func withDataset<R>(
+        _ file: HID, _ path: String, _ name: String,
+        _ body: (HID, [Int], H5T_class_t) throws(ModelIOError) -> R
+    ) throws(ModelIOError) -> R {
+        let ds = try check(H5Dopen2(file, name, hDefault), path, name, "open dataset")
+        defer { H5Dclose(ds) }
+        let space = try check(H5Dget_space(ds), path, name, "read the shape of")
+        defer { H5Sclose(space) }
+        let rank = Int(try check(H5Sget_simple_extent_ndims(space), path, name, "read the rank of"))
+        var dims = [hsize_t](repeating: 0, count: max(rank, 1))
+        try check(H5Sget_simple_extent_dims(space, &dims, nil), path, name, "read the shape of")
+        let type = try check(H5Dget_type(ds), path, name, "read the type of")
+        defer { H5Tclose(type) }
+        let typeClass = H5Tget_class(type)
+        return try body(ds, dims.prefix(rank).map { Int($0) }, typeClass)
+    }
+
+    static func read(_ ds: HID, memType: HID, into buffer: UnsafeMutableRawPointer, _ path: String, _ name: String) throws(ModelIOError) {
+        try check(H5Dread(ds, memType, hAll, hAll, hDefault, buffer), path, name, "read dataset")
+    }
+
+    static func ensureGroups(_ file: HID, for name: String, _ path: String) throws(ModelIOError) {
+        let parts = name.split(separator: "/").dropLast()
+        var prefix = ""
+        for part in parts {
+            prefix += "/" + part
+            if H5Lexists(file, prefix, hDefault) > 0 { continue }
+            let group = try check(H5Gcreate2(file, prefix, hDefault, hDefault, hDefault), path, prefix, "create group")
+            H5Gclose(group)
+        }
+    }
+
+    static func write(
+        _ file: HID, _ path: String, _ name: String, shape: [Int], memType: HID,
+        data: UnsafeRawPointer
+    ) throws(ModelIOError) {
+        try ensureGroups(file, for: name, path)
+        if H5Lexists(file, name, hDefault) > 0 {
+            try check(H5Ldelete(file, name, hDefault), path, name, "replace dataset")
+        }
+        var dims = shape.map { hsize_t($0) }
+        let space = try check(H5Screate_simple(Int32(dims.count), &dims, nil), path, name, "make a dataspace for")
+        defer { H5Sclose(space) }
+        let ds = try check(
+            H5Dcreate2(file, name, memType, space, hDefault, hDefault, hDefault),
+            path, name, "create dataset")
+        defer { H5Dclose(ds) }
+        try check(H5Dwrite(ds, memType, hAll, hAll, hDefault, data), path, name, "write dataset")
+    }
+
+    static func children(_ file: HID, _ path: String, _ group: String) throws(ModelIOError) -> [String] {
+        let g = try check(H5Gopen2(file, group, hDefault), path, group, "open group")
+        defer { H5Gclose(g) }
+        var info = H5G_info_t()
+        try check(H5Gget_info(g, &info), path, group, "list group")
+        var names: [String] = []
+        for i in 0..<info.nlinks {
+            let length = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, hDefault)
+            try check(length, path, group, "list group")
+            var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+            try check(
+                H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, buffer.count, hDefault),
+                path, group, "list group")
+            names.append(String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return names
+    }
+
+    static func readStringAttribute(_ file: HID, _ path: String, _ object: String, _ name: String) throws(ModelIOError) -> String? {
+        guard H5Aexists_by_name(file, object, name, hDefault) > 0 else { return nil }
+        let attr = try check(H5Aopen_by_name(file, object, name, hDefault, hDefault), path, object, "open attribute '\(name)' of")
+        defer { H5Aclose(attr) }
+        let type = try check(H5Aget_type(attr), path, object, "read attribute '\(name)' of")
+        defer { H5Tclose(type) }
+        guard H5Tget_class(type) == H5T_STRING else { return nil }
+        if H5Tis_variable_str(type) > 0 {
+            let mem = try check(H5Tcopy(trigc_H5T_C_S1()), path, object, "read attribute '\(name)' of")
+            defer { H5Tclose(mem) }
+            H5Tset_size(mem, trigc_H5T_VARIABLE())
+            var pointer: UnsafeMutablePointer<CChar>? = nil
+            try check(H5Aread(attr, mem, &pointer), path, object, "read attribute '\(name)' of")
+            guard let pointer else { return "" }
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        let size = H5Tget_size(type)
+        var buffer = [CChar](repeating: 0, count: size + 1)
+        try check(H5Aread(attr, type, &buffer), path, object, "read attribute '\(name)' of")
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func writeStringAttribute(_ file: HID, _ path: String, _ object: String, _ name: String, _ value: String) throws(ModelIOError) {
+        if H5Aexists_by_name(file, object, name, hDefault) > 0 {
+            try check(H5Adelete_by_name(file, object, name, hDefault), path, object, "replace attribute '\(name)' of")
+        }
+        let type = try check(H5Tcopy(trigc_H5T_C_S1()), path, object, "write attribute '\(name)' of")
+        defer { H5Tclose(type) }
+        let bytes = Array(value.utf8)
+        H5Tset_size(type, max(bytes.count, 1))
+        let space = try check(H5Screate(H5S_SCALAR), path, object, "write attribute '\(name)' of")
+        defer { H5Sclose(space) }
+        let attr = try check(
+            H5Acreate_by_name(file, object, name, type, space, hDefault, hDefault, hDefault),
+            path, object, "write attribute '\(name)' of")
+        defer { H5Aclose(attr) }
+        var padded = bytes.isEmpty ? [UInt8(0)] : bytes
+        try check(H5Awrite(attr, type, &padded), path, object, "write attribute '\(name)' of")
+    }
+}

@@ -1,0 +1,72 @@
+import FixedPoint
+import GraphIR
+
+/// Settings of ``PrecisionAssignment``.
+public struct PrecisionOptions: Hashable, Sendable {
+    /// The format of every result, weight, bias and accumulator nobody overrides:
+    /// `ap_fixed<16,6>` (TRN, WRAP), as hls4ml's default.
+    public var defaultFormat: FixedFormat
+    /// Per-node formats by node name (after fusion a fused layer goes by its dense's name).
+    /// An override wins over both the default and the exact accumulator; see ``LayerOverride``.
+    public var overrides: [String: LayerOverride]
+    /// Size every dense, GRU and batch-normalization accumulator so that no sum can ever
+    /// overflow or round, for any input in the declared input formats (see
+    /// `Docs/Passes.md`). Off by default: accumulators are then `defaultFormat`.
+    public var exactAccumulators: Bool
+    /// Sizes, ranges and output formats of the activation tables.
+    public var tables: TableOptions
+
+    public init(
+        defaultFormat: FixedFormat = .apFixed16_6, overrides: [String: LayerOverride] = [:],
+        exactAccumulators: Bool = false, tables: TableOptions = TableOptions()
+    ) {
+        self.defaultFormat = defaultFormat
+        self.overrides = overrides
+        self.exactAccumulators = exactAccumulators
+        self.tables = tables
+    }
+}
+
+/// Formats for one node; `nil` fields keep what precision assignment would choose.
+///
+/// Formats the node's op does not use (a weight format on a relu, an accumulator on a
+/// flatten) are ignored, so one override can set "everything of this layer"; an override
+/// naming a node the graph lacks is an error. An `accumulator` set here is used
+/// as is even with ``PrecisionOptions/exactAccumulators`` (that node's sums may then
+/// overflow); `result`, `weight` and `bias` overrides feed into the exact bound of this and
+/// later nodes.
+public struct LayerOverride: Hashable, Sendable {
+    public var result: FixedFormat?
+    public var weight: FixedFormat?
+    public var bias: FixedFormat?
+    public var accumulator: FixedFormat?
+
+    public init(
+        result: FixedFormat? = nil, weight: FixedFormat? = nil, bias: FixedFormat? = nil,
+        accumulator: FixedFormat? = nil
+    ) {
+        self.result = result
+        self.weight = weight
+        self.bias = bias
+        self.accumulator = accumulator
+    }
+}
+
+extension FixedFormat {
+    /// `ap_fixed<16,6>` (TRN, WRAP): the default format of precision assignment.
+    public static let apFixed16_6 = FixedFormat.constant(width: 16, integerBits: 6)
+
+    /// A format the code spells out as a literal; a bad literal is a programmer mistake.
+    static func constant(
+        width: Int, integerBits: Int, signed: Bool = true, quantization: QuantizationMode = .trn,
+        overflow: OverflowMode = .wrap
+    ) -> FixedFormat {
+        do {
+            return try FixedFormat(
+                width: width, integerBits: integerBits, signed: signed, quantization: quantization,
+                overflow: overflow)
+        } catch {
+            preconditionFailure("built-in fixed-point format is invalid: \(error)")
+        }
+    }
+}

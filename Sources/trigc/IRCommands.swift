@@ -1,0 +1,71 @@
+import ArgumentParser
+import GraphIR
+import ModelIO
+import Passes
+
+struct IRCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse and verify a graph IR file, then print its layers, shapes, parameters and formats.")
+
+    @Argument(help: "The model (.ir).")
+    var model: String
+
+    func run() throws {
+        let graph = try PassPipeline([ShapeInference()]).run(try ModelFile.load(model))
+        print(GraphSummary(graph).text)
+    }
+}
+
+struct IRExample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "example",
+        abstract: "Write one of the study's three model shapes with seeded weights.",
+        discussion: "hlf: 14 -> Dense 50, 20, 10 relu -> 3 softmax. gru: Masking -> GRU(50) -> 3. inclusive: the GRU branch and 14 features -> Dense 25 relu -> 3.")
+
+    @Argument(help: "hlf, gru or inclusive.")
+    var name: String
+
+    @Option(help: "Seed of the weights.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Particles per event (gru, inclusive).")
+    var timeSteps = 801
+
+    @Flag(help: "Write the weights to a binary sidecar file next to the text.")
+    var sidecar = false
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        guard timeSteps > 0 else { throw CLIError.badCount(name: "--time-steps", value: timeSteps) }
+        let graph: Graph
+        switch name {
+        case "hlf": graph = .hlfDNN(seed: seed)
+        case "gru": graph = .particleGRU(timeSteps: timeSteps, seed: seed)
+        case "inclusive": graph = .inclusive(timeSteps: timeSteps, seed: seed)
+        default: throw CLIError.unknownExample(name)
+        }
+        try ModelFile.save(graph, to: output.output, overwrite: output.overwrite, sidecar: sidecar)
+        print("wrote \(output.output)")
+    }
+}
+
+struct IRQuantize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quantize",
+        abstract: "Run the quantization pipeline and write the fixed-point graph IR (formats and tables included).")
+
+    @Argument(help: "The model (.ir).")
+    var model: String
+
+    @OptionGroup var quantize: QuantizeOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        guard quantize.format != nil else { throw CLIError.needsFixed(flag: "ir quantize") }
+        let graph = try quantize.prepare(try ModelFile.load(model))
+        try ModelFile.save(graph, to: output.output, overwrite: output.overwrite, sidecar: false)
+        print("wrote \(output.output) (\(graph.nodes.count) nodes, \(graph.tables.count) activation tables)")
+    }
+}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import GraphIR
+import Interpreter
+import ModelIO
+
+struct InputsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inputs",
+        abstract: "Write seeded random input events for a model's inputs to HDF5.",
+        discussion: "Features are standard normal. Sequence inputs get a random true length per event, zero rows after it, and a '<input>_length' dataset.")
+
+    @Argument(help: "The model (.ir).")
+    var model: String
+
+    @Option(help: "Number of events.")
+    var events = 10_000
+
+    @Option(help: "Seed of the generator.")
+    var seed: UInt64 = 1
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        guard events > 0 else { throw CLIError.badCount(name: "--events", value: events) }
+        let graph = try ModelFile.load(model)
+        let file = try HDF5File(path: output.output, mode: .create(overwrite: output.overwrite))
+        for (name, data) in EventData.random(for: graph, events: events, seed: seed) {
+            try file.write(name, HDF5Array(shape: [data.batch.count] + data.batch.shape, values: data.batch.values))
+            if let lengths = data.lengths {
+                try file.write("\(name)_length", HDF5Array(shape: [lengths.count], values: lengths))
+            }
+        }
+        try file.setStringAttribute("generator", "trigc inputs --seed \(seed)")
+        print("wrote \(events) events for \(graph.inputs.joined(separator: ", ")) to \(output.output)")
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a model on every event of an HDF5 file, in float or bit-exact fixed point, and write its outputs.",
+        discussion: "Each output becomes a float32 dataset named after the output node; a fixed-point run also writes '<output>_raw' (int64 raw codes) and the format as an attribute.")
+
+    @Argument(help: "The model (.ir).")
+    var model: String
+
+    @Option(help: "The HDF5 file with one dataset per model input.")
+    var input: String
+
+    @Option(help: "Only the first N events.")
+    var events: Int?
+
+    @OptionGroup var quantize: QuantizeOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
+        let graph = try quantize.prepare(try ModelFile.load(model))
+        let inputs = try EventData.read(input, for: graph, limit: events)
+        let interpreter = try Interpreter(graph: graph)
+        let start = Date()
+        let outputs = try interpreter.run(inputs)
+        let seconds = Date().timeIntervalSince(start)
+        let file = try HDF5File(path: output.output, mode: .create(overwrite: output.overwrite))
+        for name in graph.outputs {
+            guard let result = outputs[name] else { continue }
+            let values = result.batch
+            try file.write(name, HDF5Array(shape: [values.count] + values.shape, values: values.values))
+            if let fixed = result.fixed {
+                try file.write("\(name)_raw", HDF5Array(shape: [fixed.count] + fixed.shape, values: fixed.raw))
+                try file.setStringAttribute("format", "\(fixed.format)", on: name)
+            }
+        }
+        try file.setStringAttribute("model", model)
+        let count = inputs.values.first?.count ?? 0
+        let mode = quantize.format.map { "fixed \($0)" } ?? "float"
+        print("ran \(count) events (\(mode)) in \(formatted(seconds, 3)) s "
+            + "(\(formatted(Double(count) / max(seconds, 1e-9), 0)) events/s); wrote \(output.output)")
+    }
+}
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Run a model in float and in fixed point on the same events and print how often they decide alike.")
+
+    @Argument(help: "The model (.ir).")
+    var model: String
+
+    @Option(help: "The HDF5 file with one dataset per model input.")
+    var input: String
+
+    @Option(help: "Only the first N events.")
+    var events: Int?
+
+    @OptionGroup var quantize: QuantizeOptions
+
+    func run() throws {
+        guard quantize.format != nil else { throw CLIError.needsFixed(flag: "compare") }
+        let loaded = try ModelFile.load(model)
+        var floatOptions = quantize
+        floatOptions.format = nil
+        floatOptions.exactAccumulators = false
+        floatOptions.layerOverrides = []
+        floatOptions.argmax = false
+        let floatGraph = try floatOptions.prepare(loaded)
+        var fixedOptions = quantize
+        fixedOptions.argmax = false
+        let fixedGraph = try fixedOptions.prepare(loaded)
+        let inputs = try EventData.read(input, for: floatGraph, limit: events)
+        let floats = try Interpreter(graph: floatGraph).run(inputs)
+        let fixeds = try Interpreter(graph: fixedGraph).run(inputs)
+        for (floatName, fixedName) in zip(floatGraph.outputs, fixedGraph.outputs) {
+            guard let a = floats[floatName], let b = fixeds[fixedName] else { continue }
+            let (x, y) = (a.batch, b.batch)
+            let agreement = Agreement(float: x.values, fixed: y.values, classes: x.shape.reduce(1, *))
+            print(agreement.report(output: floatName, format: quantize.format ?? ""))
+        }
+    }
+}
+
+/// How closely fixed-point outputs follow float ones.
+struct Agreement {
+    var events = 0
+    var sameDecision = 0
+    var maxAbsDifference: Float = 0
+    var meanAbsDifference: Double = 0
+
+    init(float: [Float], fixed: [Float], classes: Int) {
+        guard classes > 0, float.count == fixed.count else { return }
+        events = float.count / classes
+        var total = 0.0
+        for event in 0..<events {
+            let range = (event * classes)..<((event + 1) * classes)
+            if argmax(float[range]) == argmax(fixed[range]) { sameDecision += 1 }
+            for i in range {
+                let d = abs(float[i] - fixed[i])
+                maxAbsDifference = max(maxAbsDifference, d)
+                total += Double(d)
+            }
+        }
+        meanAbsDifference = total / Double(max(float.count, 1))
+    }
+
+    func report(output: String, format: String) -> String {
+        let percent = 100 * Double(sameDecision) / Double(max(events, 1))
+        return "\(output) \(format): \(events) events, same decision as float on \(formatted(percent, 3))% "
+            + "(\(events - sameDecision) differ), max |float - fixed| \(formatted(Double(maxAbsDifference), 5)), "
+            + "mean \(formatted(meanAbsDifference, 6))"
+    }
+}
+
+/// The index of the first largest element.
+func argmax(_ values: ArraySlice<Float>) -> Int {
+    var best = values.startIndex
+    for i in values.indices where values[i] > values[best] { best = i }
+    return best - values.startIndex
+}
+
+/// A number with a fixed count of decimals.
+func formatted(_ value: Double, _ decimals: Int) -> String {
+    String(format: "%.\(decimals)f", value)
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct Trigc: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trigc",
+        abstract: "Trigger classifiers from training to hardware: graph IR, fixed point, interpreter.",
+        discussion: """
+            Models are graph IR text files (.ir). Data files are HDF5 with one dataset per \
+            model input, named after the input (see 'trigc inputs').
+            """,
+        subcommands: [IRCommand.self, InputsCommand.self, RunCommand.self, CompareCommand.self])
+}
+
+struct IRCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ir",
+        abstract: "Check, make and quantize graph IR files.",
+        subcommands: [IRCheck.self, IRExample.self, IRQuantize.self])
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The end-to-end demo behind `make demo`: every step uses the built trigc binary.
+# Usage: Tools/demo.sh BIN_DIR OUT_DIR
+set -euo pipefail
+BIN="${1:-.build/release}"
+OUT="${2:-demo-out}"
+T="$BIN/trigc"
+mkdir -p "$OUT"
+step() { printf '\n== %s\n' "$*"; }
+
+step "1. The HLF DNN of the CERN study (14 -> 50 -> 20 -> 10 -> 3), seeded weights, as graph IR"
+"$T" ir example hlf --seed 7 -o "$OUT/hlf.ir" --overwrite
+"$T" ir check "$OUT/hlf.ir"
+
+step "2. 100,000 seeded input events"
+"$T" inputs "$OUT/hlf.ir" --events 100000 --seed 11 -o "$OUT/hlf-inputs.h5" --overwrite
+
+step "3. Float and bit-exact fixed-point (ap_fixed<16,6>) runs, written to HDF5"
+"$T" run "$OUT/hlf.ir" --input "$OUT/hlf-inputs.h5" -o "$OUT/hlf-float.h5" --overwrite
+"$T" run "$OUT/hlf.ir" --input "$OUT/hlf-inputs.h5" --fixed 'ap_fixed<16,6>' -o "$OUT/hlf-fixed.h5" --overwrite
+"$T" ir quantize "$OUT/hlf.ir" --fixed 'ap_fixed<16,6>' -o "$OUT/hlf-fixed.ir" --overwrite
+
+step "4. Float vs fixed agreement at three widths"
+for f in 'ap_fixed<10,4>' 'ap_fixed<16,6>' 'ap_fixed<18,8>'; do
+  "$T" compare "$OUT/hlf.ir" --input "$OUT/hlf-inputs.h5" --fixed "$f"
+done
+
+step "5. The inclusive classifier shape (GRU over 100 particles + 14 features), masked sequences"
+"$T" ir example inclusive --time-steps 100 --seed 7 -o "$OUT/inclusive.ir" --overwrite
+"$T" ir check "$OUT/inclusive.ir"
+"$T" inputs "$OUT/inclusive.ir" --events 2000 --seed 11 -o "$OUT/inclusive-inputs.h5" --overwrite
+"$T" compare "$OUT/inclusive.ir" --input "$OUT/inclusive-inputs.h5" --fixed 'ap_fixed<16,6>'
+
+step "Done. Files are in $OUT/"
+ls -1 "$OUT"
