@@ -64,6 +64,8 @@ public struct PrecisionAssignment: GraphPass {
         let layer = options.overrides[node.name] ?? LayerOverride()
         let d = options.defaultFormat
         let x = inputs.first ?? d
+        let w = layer.weight ?? d
+        let b = layer.bias ?? d
         var p = LayerPrecision(result: layer.result ?? d)
         switch node.op {
         case .input, .masking, .concatenate, .dropout, .flatten:
@@ -71,11 +73,9 @@ public struct PrecisionAssignment: GraphPass {
         case .argmax:
             p.result = try argmaxFormat(node: node, classes: classes, override: layer.result)
         case let .dense(weights, bias, activation):
-            p.weight = layer.weight ?? d
-            p.bias = layer.bias ?? d
+            (p.weight, p.bias) = (w, b)
             let accumulator = try accumulatorFormat(node: node, override: layer.accumulator) {
-                AccumulatorBound.dense(
-                    weights: weights, bias: bias, input: x, weight: p.weight ?? d, biasFormat: p.bias ?? d)
+                AccumulatorBound.dense(weights: weights, bias: bias, input: x, weight: w, biasFormat: b)
             }
             p.accumulator = accumulator
             p.tables = try tables(
@@ -84,10 +84,9 @@ public struct PrecisionAssignment: GraphPass {
         case let .activation(function):
             switch function {
             case .leakyRelu:
-                p.weight = layer.weight ?? d
+                p.weight = w
             case .hardSigmoid:
-                p.weight = layer.weight ?? d
-                p.bias = layer.bias ?? d
+                (p.weight, p.bias) = (w, b)
             case .linear, .relu, .tanh, .sigmoid, .softmax:
                 break
             }
@@ -99,13 +98,11 @@ public struct PrecisionAssignment: GraphPass {
             where function == .softmax {
                 throw .unsupportedActivation(node: node.name, activation: "softmax", role: role)
             }
-            p.weight = layer.weight ?? d
-            p.bias = layer.bias ?? d
-            let gate = gateMagnitude(gru.recurrentActivation, result: p.result)
+            (p.weight, p.bias) = (w, b)
+            let state = p.result
+            let gate = gateMagnitude(gru.recurrentActivation, result: state)
             let accumulator = try accumulatorFormat(node: node, override: layer.accumulator) {
-                AccumulatorBound.gru(
-                    gru, input: x, state: p.result, weight: p.weight ?? d, biasFormat: p.bias ?? d,
-                    gateMagnitude: gate)
+                AccumulatorBound.gru(gru, input: x, state: state, weight: w, biasFormat: b, gateMagnitude: gate)
             }
             p.accumulator = accumulator
             let candidate = try tables(
@@ -116,12 +113,10 @@ public struct PrecisionAssignment: GraphPass {
                 result: p.result, classes: 1, node: node.name, registry: &registry)
             p.tables = candidate.merging(gates) { a, _ in a }
         case let .batchNormalization(bn):
-            p.weight = layer.weight ?? d
-            p.bias = layer.bias ?? d
+            (p.weight, p.bias) = (w, b)
             let (scale, shift) = bn.scaleAndShift
             p.accumulator = try accumulatorFormat(node: node, override: layer.accumulator) {
-                AccumulatorBound.batchNormalization(
-                    scale: scale, shift: shift, input: x, weight: p.weight ?? d, biasFormat: p.bias ?? d)
+                AccumulatorBound.batchNormalization(scale: scale, shift: shift, input: x, weight: w, biasFormat: b)
             }
         }
         return p

@@ -52,13 +52,12 @@ struct QuantizeOptions: ParsableArguments {
 
     /// The graph ready to interpret: shapes inferred, and quantized when a format is given.
     func prepare(_ graph: Graph) throws -> Graph {
-        var passes: [any GraphPass]
+        let passes: [any GraphPass]
         if let options = try precisionOptions() {
-            passes = Pipelines.quantize(options)
+            passes = Pipelines.quantize(options, decisionOnly: argmax)
         } else {
-            passes = Pipelines.float
+            passes = Pipelines.float + (argmax ? [SoftmaxToArgmax()] : [])
         }
-        if argmax { passes.append(SoftmaxToArgmax()) }
         for node in layerOverrides.compactMap({ $0.split(separator: "=").first.map(String.init) })
         where graph[node] == nil {
             throw CLIError.unknownLayer(node)

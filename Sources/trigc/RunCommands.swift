@@ -56,15 +56,18 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
-        let graph = try quantize.prepare(try ModelFile.load(model))
+        let loaded = try ModelFile.load(model)
+        let graph = try quantize.prepare(loaded)
         let inputs = try EventData.read(input, for: graph, limit: events)
         let interpreter = try Interpreter(graph: graph)
         let start = Date()
         let outputs = try interpreter.run(inputs)
         let seconds = Date().timeIntervalSince(start)
         let file = try HDF5File(path: output.output, mode: .create(overwrite: output.overwrite))
-        for name in graph.outputs {
-            guard let result = outputs[name] else { continue }
+        // Passes keep the order of the outputs but may rename them (fusion keeps the dense's
+        // name): datasets are named after the model's own outputs.
+        for (name, node) in zip(loaded.outputs, graph.outputs) {
+            guard let result = outputs[node] else { continue }
             let values = result.batch
             try file.write(name, HDF5Array(shape: [values.count] + values.shape, values: values.values))
             if let fixed = result.fixed {
@@ -111,11 +114,11 @@ struct CompareCommand: ParsableCommand {
         let inputs = try EventData.read(input, for: floatGraph, limit: events)
         let floats = try Interpreter(graph: floatGraph).run(inputs)
         let fixeds = try Interpreter(graph: fixedGraph).run(inputs)
-        for (floatName, fixedName) in zip(floatGraph.outputs, fixedGraph.outputs) {
+        for (name, (floatName, fixedName)) in zip(loaded.outputs, zip(floatGraph.outputs, fixedGraph.outputs)) {
             guard let a = floats[floatName], let b = fixeds[fixedName] else { continue }
             let (x, y) = (a.batch, b.batch)
             let agreement = Agreement(float: x.values, fixed: y.values, classes: x.shape.reduce(1, *))
-            print(agreement.report(output: floatName, format: quantize.format ?? ""))
+            print(agreement.report(output: name, format: quantize.format ?? ""))
         }
     }
 }

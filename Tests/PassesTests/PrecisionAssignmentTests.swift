@@ -43,6 +43,7 @@ struct PrecisionAssignmentTests {
         #expect(reciprocal.inputFormat == format(19, 1, signed: false))
         #expect(reciprocal.lowerBound == 0 && reciprocal.upperBound == 2)
         #expect(reciprocal.outputFormat == .reciprocalTableOutput)
+        #expect(d2.tables == [.exp: "exp_1024_ap_fixed_17_7", .reciprocal: "reciprocal_1024_ap_ufixed_19_1"])
         #expect(graph.tables.count == 3)
         #expect(throws: Never.self) { try graph.verify() }
     }
