@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (apt: libopenblas-dev, libhdf5-dev, ocl-icd-opencl-dev).
@@ -22,7 +23,9 @@ let package = Package(
         .target(name: "GraphIR", dependencies: ["FixedPoint"]),
         .target(name: "Passes", dependencies: ["GraphIR", "FixedPoint"]),
         .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CBLAS"]),
-        .target(name: "ModelIO", dependencies: ["GraphIR", "CHDF5"]),
+        .target(
+            name: "ModelIO",
+            dependencies: ["GraphIR", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .executableTarget(
             name: "trigc",
             dependencies: [
@@ -38,7 +41,10 @@ let package = Package(
         .testTarget(name: "GraphIRTests", dependencies: ["GraphIR", "FixedPoint"]),
         .testTarget(name: "PassesTests", dependencies: ["Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Passes", "GraphIR", "FixedPoint"]),
-        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "GraphIR"]),
+        // Keras import tests run imported models in the float interpreter.
+        .testTarget(
+            name: "ModelIOTests", dependencies: ["ModelIO", "GraphIR", "Passes", "Interpreter"],
+            resources: [.copy("Fixtures")]),
         // Runs the built `trigc` binary as a user would.
         .testTarget(name: "CLITests", dependencies: ["ModelIO", "trigc"]),
     ]

@@ -16,6 +16,8 @@ struct FastDense: Sendable {
     let outFeatures: Int
     /// Weights `[out][in]` (each output's column contiguous).
     let weights: [Int32]
+    /// The same weights as `Int16`, when they and the inputs fit 16 bits.
+    let narrowWeights: [Int16]?
     let bias: [Int32]
     let product: LaneConversion
     /// The conversion of the exact sum to the accumulator (overflow only).
@@ -58,6 +60,9 @@ struct FastDense: Sendable {
             for j in 0..<outFeatures { transposed[j * inFeatures + i] = Int32(w[i * outFeatures + j]) }
         }
         weights = transposed
+        let narrow = input.minRaw >= Int64(Int16.min) && input.maxRaw <= Int64(Int16.max)
+            && maxWeight <= UInt64(Int16.max)
+        narrowWeights = narrow ? transposed.map { Int16($0) } : nil
         bias = b.map { Int32($0) }
         self.product = product
         self.sum = sum
@@ -76,22 +81,42 @@ struct FastDense: Sendable {
 
     /// Evaluates a feature-major block (`x[i·stride + e]` → `y[j·stride + e]`) for `n`
     /// events, rounded up to whole lanes (the block's padding absorbs the extra lanes).
+    /// Inputs and weights are held as `Int16` when they fit, which lets the compiler use
+    /// 16-bit multiplies giving 32-bit products.
     func evaluate(
         _ x: UnsafePointer<Int64>, into y: UnsafeMutablePointer<Int64>, count n: Int, stride: Int,
         scratch: UnsafeMutablePointer<Int32>
     ) {
+        if let narrowWeights {
+            evaluate(x, y, n, stride, UnsafeMutableRawPointer(scratch), narrowWeights)
+        } else {
+            evaluate(x, y, n, stride, UnsafeMutableRawPointer(scratch), weights)
+        }
+    }
+
+    @inline(__always)
+    private func evaluate<Scalar: LaneScalar>(
+        _ x: UnsafePointer<Int64>, _ y: UnsafeMutablePointer<Int64>, _ n: Int, _ stride: Int,
+        _ scratch: UnsafeMutableRawPointer, _ w: [Scalar]
+    ) {
         let padded = (n + 7) / 8 * 8
+        let size = MemoryLayout<Scalar>.size
         for i in 0..<inFeatures {
             let source = x + i * stride
-            let target = scratch + i * stride
-            for e in 0..<padded { target[e] = Int32(truncatingIfNeeded: source[e]) }
+            let target = scratch + i * stride * size
+            for e in 0..<padded {
+                target.storeBytes(of: Scalar(truncatingIfNeeded: source[e]), toByteOffset: e * size, as: Scalar.self)
+            }
         }
-        if product.right > 0, product.round == 0, product.overflow.isModular || isNone(product.overflow) {
-            run(ShiftRight(shift: Lane(repeating: product.right)), scratch, y, padded, stride)
-        } else if product.right == 0, product.left == 0, isNone(product.overflow) {
-            run(Exact(), scratch, y, padded, stride)
-        } else {
-            run(General(conversion: product), scratch, y, padded, stride)
+        w.withUnsafeBufferPointer { w in
+            guard let w = w.baseAddress else { return }
+            if product.right > 0, product.round == 0, product.overflow.isModular || isNone(product.overflow) {
+                run(ShiftRight(shift: product.right), scratch, w, y, padded, stride)
+            } else if product.right == 0, product.left == 0, isNone(product.overflow) {
+                run(Exact(), scratch, w, y, padded, stride)
+            } else {
+                run(General(conversion: product), scratch, w, y, padded, stride)
+            }
         }
     }
 
@@ -100,43 +125,43 @@ struct FastDense: Sendable {
     }
 
     @inline(__always)
-    private func run<Rule: ProductRule>(
-        _ rule: Rule, _ x: UnsafePointer<Int32>, _ y: UnsafeMutablePointer<Int64>, _ padded: Int, _ stride: Int
+    private func run<Rule: ProductRule, Scalar: LaneScalar>(
+        _ rule: Rule, _ x: UnsafeMutableRawPointer, _ w: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Int64>,
+        _ padded: Int, _ stride: Int
     ) {
-        weights.withUnsafeBufferPointer { w in
-            guard let w = w.baseAddress else { return }
-            for j in 0..<outFeatures {
-                let wj = w + j * inFeatures
-                let b = Lane(repeating: bias[j])
-                let yj = y + j * stride
-                var v = 0
-                while v + 32 <= padded {
-                    var a0 = b, a1 = b, a2 = b, a3 = b
-                    var xp = UnsafeRawPointer(x + v)
-                    for i in 0..<inFeatures {
-                        let wi = Lane(repeating: wj[i])
-                        a0 &+= rule(wi &* xp.loadUnaligned(as: Lane.self))
-                        a1 &+= rule(wi &* xp.loadUnaligned(fromByteOffset: 32, as: Lane.self))
-                        a2 &+= rule(wi &* xp.loadUnaligned(fromByteOffset: 64, as: Lane.self))
-                        a3 &+= rule(wi &* xp.loadUnaligned(fromByteOffset: 96, as: Lane.self))
-                        xp += stride * 4
-                    }
-                    store(a0, yj + v)
-                    store(a1, yj + v + 8)
-                    store(a2, yj + v + 16)
-                    store(a3, yj + v + 24)
-                    v += 32
+        let rowBytes = stride * MemoryLayout<Scalar>.size
+        let laneBytes = 8 * MemoryLayout<Scalar>.size
+        for j in 0..<outFeatures {
+            let wj = w + j * inFeatures
+            let b = Lane(repeating: bias[j])
+            let yj = y + j * stride
+            var v = 0
+            while v + 32 <= padded {
+                var a0 = b, a1 = b, a2 = b, a3 = b
+                var xp = UnsafeRawPointer(x + v * MemoryLayout<Scalar>.size)
+                for i in 0..<inFeatures {
+                    let wi = Lane(repeating: Int32(truncatingIfNeeded: wj[i]))
+                    a0 &+= rule(wi &* Scalar.lane(xp))
+                    a1 &+= rule(wi &* Scalar.lane(xp + laneBytes))
+                    a2 &+= rule(wi &* Scalar.lane(xp + 2 * laneBytes))
+                    a3 &+= rule(wi &* Scalar.lane(xp + 3 * laneBytes))
+                    xp += rowBytes
                 }
-                while v < padded {
-                    var a0 = b
-                    var xp = UnsafeRawPointer(x + v)
-                    for i in 0..<inFeatures {
-                        a0 &+= rule(Lane(repeating: wj[i]) &* xp.loadUnaligned(as: Lane.self))
-                        xp += stride * 4
-                    }
-                    store(a0, yj + v)
-                    v += 8
+                store(a0, yj + v)
+                store(a1, yj + v + 8)
+                store(a2, yj + v + 16)
+                store(a3, yj + v + 24)
+                v += 32
+            }
+            while v < padded {
+                var a0 = b
+                var xp = UnsafeRawPointer(x + v * MemoryLayout<Scalar>.size)
+                for i in 0..<inFeatures {
+                    a0 &+= rule(Lane(repeating: Int32(truncatingIfNeeded: wj[i])) &* Scalar.lane(xp))
+                    xp += rowBytes
                 }
+                store(a0, yj + v)
+                v += 8
             }
         }
     }
@@ -147,10 +172,25 @@ struct FastDense: Sendable {
     private func store(_ s: Lane, _ target: UnsafeMutablePointer<Int64>) {
         var a = sum.apply(s)
         if let result {
-            if relu { a = a.replacing(with: 0, where: a .< 0) }
+            if relu { a &= ~(a &>> 31) }  // max(a, 0)
             a = result.apply(a)
         }
         UnsafeMutableRawPointer(target).storeBytes(of: SIMD8<Int64>(truncatingIfNeeded: a), as: SIMD8<Int64>.self)
+    }
+}
+
+/// A type the kernel keeps inputs and weights in, and how eight of them load as a lane.
+protocol LaneScalar: FixedWidthInteger {
+    static func lane(_ p: UnsafeRawPointer) -> Lane
+}
+
+extension Int32: LaneScalar {
+    @inline(__always) static func lane(_ p: UnsafeRawPointer) -> Lane { p.loadUnaligned(as: Lane.self) }
+}
+
+extension Int16: LaneScalar {
+    @inline(__always) static func lane(_ p: UnsafeRawPointer) -> Lane {
+        Lane(truncatingIfNeeded: p.loadUnaligned(as: SIMD8<Int16>.self))
     }
 }
 
@@ -161,7 +201,8 @@ protocol ProductRule {
 
 /// TRN right shift whose overflow is deferred (WRAP) or impossible.
 private struct ShiftRight: ProductRule {
-    let shift: Lane
+    /// A scalar count, so the compiler sees one shift for all lanes.
+    let shift: Int32
     @inline(__always) func callAsFunction(_ p: Lane) -> Lane { p &>> shift }
 }
 

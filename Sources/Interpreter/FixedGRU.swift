@@ -22,9 +22,14 @@ struct FixedGRU: Sendable {
     let stateProductBits: Int
     let gate: FixedActivation
     let candidate: FixedActivation
+    /// A TRN/WRAP accumulator (the common `<16,6>` case): each product's conversion is an
+    /// arithmetic right shift and its wrap may be deferred to the end of the sum (the low
+    /// bits of a sum depend only on the low bits of its terms), so `linear` skips `convert`
+    /// per product. Off when fast paths are off.
+    let shiftOnly: Bool
 
     init(node: Node, _ a: GRUAttributes, input: FixedFormat, inputShape: [Int],
-         tables: [String: ActivationTable]) throws(InterpreterError) {
+         tables: [String: ActivationTable], fastPaths: Bool) throws(InterpreterError) {
         guard let precision = node.precision else { throw .missingFormat(node: node.name, role: "result") }
         let name = node.name
         let w = try FixedActivation.format(precision.weight, node: name, role: "weight")
@@ -46,6 +51,9 @@ struct FixedGRU: Sendable {
         result = r
         inputProductBits = w.fractionalBits + input.fractionalBits
         stateProductBits = w.fractionalBits + r.fractionalBits
+        shiftOnly = fastPaths && acc.quantization == .trn && acc.overflow == .wrap
+            && inputProductBits >= acc.fractionalBits && stateProductBits >= acc.fractionalBits
+            && inputProductBits - acc.fractionalBits < 63 && stateProductBits - acc.fractionalBits < 63
         gate = try FixedActivation(a.recurrentActivation, node: name, precision: precision, tables: tables,
                                    input: acc, result: r, role: .recurrentActivation, keepTableFormat: true)
         candidate = try FixedActivation(a.activation, node: name, precision: precision, tables: tables,
@@ -80,10 +88,15 @@ struct FixedGRU: Sendable {
         columns: Range<Int>, bias: [Int64]?, into y: UnsafeMutablePointer<Int64>
     ) {
         let width = 3 * units
+        let shift = Int64(productBits - accumulator.fractionalBits)
         for c in columns {
             var s = bias?[c] ?? 0
-            for i in 0..<count {
-                s &+= accumulator.convert(raw: matrix[i * width + c] * x[i * stride], fractionalBits: productBits)
+            if shiftOnly {
+                for i in 0..<count { s &+= (matrix[i * width + c] * x[i * stride]) >> shift }
+            } else {
+                for i in 0..<count {
+                    s &+= accumulator.convert(raw: matrix[i * width + c] * x[i * stride], fractionalBits: productBits)
+                }
             }
             y[c] = accumulator.convert(raw: s, fractionalBits: accumulator.fractionalBits)
         }

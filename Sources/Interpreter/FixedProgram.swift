@@ -67,7 +67,8 @@ struct FixedProgram: BlockProgram {
             return .masking(code: input.quantize(value), from: input)
         case let .gru(attributes):
             return .gru(try FixedGRU(node: node, attributes, input: input,
-                                     inputShape: layouts[layout.inputs[0]].shape, tables: tables))
+                                     inputShape: layouts[layout.inputs[0]].shape, tables: tables,
+                                     fastPaths: fastPaths))
         case let .concatenate(axis):
             let rank = layout.shape.count
             let resolved = Op.normalizedAxis(axis, rank: rank) ?? max(0, rank - 1)

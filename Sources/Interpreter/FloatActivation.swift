@@ -12,8 +12,16 @@ enum FloatActivation {
             for start in stride(from: 0, to: count, by: max(1, row)) {
                 softmax(y + start, count: min(row, count - start))
             }
-        case .relu, .leakyRelu, .tanh, .sigmoid, .hardSigmoid:
-            for i in 0..<count { y[i] = scalar(function, y[i]) }
+        case .relu:
+            for i in 0..<count { y[i] = max(y[i], 0) }
+        case let .leakyRelu(alpha):
+            for i in 0..<count where y[i] < 0 { y[i] *= alpha }
+        case .tanh:
+            for i in 0..<count { y[i] = Foundation.tanh(y[i]) }
+        case .sigmoid:
+            for i in 0..<count { y[i] = 1 / (1 + Foundation.exp(-y[i])) }
+        case let .hardSigmoid(slope, offset):
+            for i in 0..<count { y[i] = min(max(slope * y[i] + offset, 0), 1) }
         }
     }
 

@@ -73,14 +73,14 @@ public struct Interpreter: Sendable {
         try evaluate(inputs, keeping: Array(layouts.indices))
     }
 
-    /// The events per block, rounded to whole SIMD vectors.
-    var blockSize: Int { options.blockSize }
-
     private func evaluate(
         _ inputs: [String: Batch], keeping kept: [Int]
     ) throws(InterpreterError) -> [String: InterpreterOutput] {
         let batches = try checkedInputs(inputs)
         let count = batches.first?.count ?? 0
+        // Small batches get a small block (whole SIMD vectors), so workspaces stay small.
+        var options = options
+        options.blockSize = min(options.blockSize, max(16, (count + 15) / 16 * 16))
         switch program {
         case let .float(program):
             let values = BlockRunner.run(

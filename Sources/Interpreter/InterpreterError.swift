@@ -34,8 +34,8 @@ extension InterpreterError: CustomStringConvertible {
     public var description: String {
         switch self {
         case let .invalidGraph(graph, error):
-            let place = error.node.map { " at node '\($0)'" } ?? ""
-            return "graph '\(graph)' is invalid\(place): \(error.message)."
+            let message = error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+            return "graph '\(graph)' is invalid: \(message)."
         case let .mixedPrecision(graph, floatNode, fixedNode):
             return "graph '\(graph)' mixes float and fixed point: node '\(floatNode)' has no precision "
                 + "but node '\(fixedNode)' has one; quantize every node or none."

@@ -44,16 +44,16 @@ enum LaneOverflow: Sendable {
         case .none:
             return v
         case let .wrapSigned(bits):
-            let unused = Lane(repeating: 32 &- bits)
+            let unused = 32 &- bits
             return (v &<< unused) &>> unused
         case let .wrapUnsigned(mask):
             return v & Lane(repeating: mask)
         case let .clamp(low, high):
-            return v.clamped(lowerBound: Lane(repeating: low), upperBound: Lane(repeating: high))
+            return pointwiseMax(pointwiseMin(v, Lane(repeating: high)), Lane(repeating: low))
         case let .zero(low, high):
-            var r = v
-            r.replace(with: 0, where: (v .< Lane(repeating: low)) .| (v .> Lane(repeating: high)))
-            return r
+            // Lanes the clamp changes become 0: `d ≠ 0` ⇔ the sign bit of `d | -d` is set.
+            let d = pointwiseMax(pointwiseMin(v, Lane(repeating: high)), Lane(repeating: low)) &- v
+            return v & ~((d | (0 &- d)) &>> 31)
         }
     }
 
@@ -118,9 +118,9 @@ struct LaneConversion: Sendable {
     func apply(_ v: Lane) -> Lane {
         var r = v
         if right > 0 {
-            r = (r &+ Lane(repeating: round)) &>> Lane(repeating: right)
+            r = (r &+ Lane(repeating: round)) &>> right
         } else if left > 0 {
-            r = r &<< Lane(repeating: left)
+            r = r &<< left
         }
         return overflow.apply(r)
     }

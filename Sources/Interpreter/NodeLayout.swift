@@ -36,7 +36,9 @@ struct NodeLayout: Sendable {
                 name: node.name, op: node.op, inputs: inputs, shape: shape,
                 size: shape.reduce(1, *), maskSource: nil)
             layout.maskSource = maskSource(of: node.op, position: position, inputs: inputs, layouts: layouts)
-            if let source = layout.maskSource, layout.timeSteps != layouts[source].timeSteps || shape.count < 2 {
+            if let source = layout.maskSource, shape.count < 2
+                || (source != position && layout.timeSteps != layouts[source].timeSteps)
+            {
                 layout.maskSource = nil
             }
             layouts.append(layout)

@@ -1,4 +1,4 @@
-import CHDF5
+@preconcurrency import CHDF5
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,10 +13,11 @@ private let hDefault = hid_t(H5P_DEFAULT)
 private let hAll = hid_t(H5S_ALL)
 
 enum H5 {
-    /// Turns HDF5's own error printing off, once, so users see only trigc's messages.
-    static let silenced: Void = {
+    /// Turns HDF5's own error printing off so users see only trigc's messages. The setting
+    /// is per thread in a thread-safe HDF5, so every entry point asks for it (it is cheap).
+    static var silenced: Void {
         H5Eset_auto2(hid_t(H5E_DEFAULT), nil, nil)
-    }()
+    }
 
     @discardableResult
     static func check<T: BinaryInteger>(
@@ -67,6 +68,7 @@ enum H5 {
         _ file: HID, _ path: String, _ name: String,
         _ body: (HID, [Int], H5T_class_t) throws(ModelIOError) -> R
     ) throws(ModelIOError) -> R {
+        _ = silenced
         let ds = try check(H5Dopen2(file, name, hDefault), path, name, "open dataset")
         defer { H5Dclose(ds) }
         let space = try check(H5Dget_space(ds), path, name, "read the shape of")
@@ -114,6 +116,7 @@ enum H5 {
     }
 
     static func children(_ file: HID, _ path: String, _ group: String) throws(ModelIOError) -> [String] {
+        _ = silenced
         let g = try check(H5Gopen2(file, group, hDefault), path, group, "open group")
         defer { H5Gclose(g) }
         var info = H5G_info_t()
@@ -132,9 +135,14 @@ enum H5 {
     }
 
     static func readStringAttribute(_ file: HID, _ path: String, _ object: String, _ name: String) throws(ModelIOError) -> String? {
+        _ = silenced
         guard H5Aexists_by_name(file, object, name, hDefault) > 0 else { return nil }
         let attr = try check(H5Aopen_by_name(file, object, name, hDefault, hDefault), path, object, "open attribute '\(name)' of")
         defer { H5Aclose(attr) }
+        // One string only: reading a list into a one-string buffer would overrun it.
+        let space = try check(H5Aget_space(attr), path, object, "read attribute '\(name)' of")
+        defer { H5Sclose(space) }
+        guard H5Sget_simple_extent_npoints(space) == 1 else { return nil }
         let type = try check(H5Aget_type(attr), path, object, "read attribute '\(name)' of")
         defer { H5Tclose(type) }
         guard H5Tget_class(type) == H5T_STRING else { return nil }
@@ -142,6 +150,9 @@ enum H5 {
             let mem = try check(H5Tcopy(trigc_H5T_C_S1()), path, object, "read attribute '\(name)' of")
             defer { H5Tclose(mem) }
             H5Tset_size(mem, trigc_H5T_VARIABLE())
+            // HDF5 will not convert between character sets: read in the attribute's own
+            // (h5py writes UTF-8).
+            H5Tset_cset(mem, H5Tget_cset(type))
             var pointer: UnsafeMutablePointer<CChar>? = nil
             try check(H5Aread(attr, mem, &pointer), path, object, "read attribute '\(name)' of")
             guard let pointer else { return "" }
@@ -170,5 +181,72 @@ enum H5 {
         defer { H5Aclose(attr) }
         var padded = bytes.isEmpty ? [UInt8(0)] : bytes
         try check(H5Awrite(attr, type, &padded), path, object, "write attribute '\(name)' of")
+    }
+}
+
+// Keras import: groups, string-array attributes and files held in memory.
+extension H5 {
+    static func isGroup(_ file: HID, _ name: String) -> Bool {
+        guard name == "/" || exists(file, name) else { return false }
+        var info = H5O_info_t()
+        guard H5Oget_info_by_name1(file, name, &info, hDefault) >= 0 else { return false }
+        return info.type == H5O_TYPE_GROUP
+    }
+
+    static func attributeExists(_ file: HID, _ object: String, _ name: String) -> Bool {
+        guard object == "/" || exists(file, object) else { return false }
+        return H5Aexists_by_name(file, object, name, hDefault) > 0
+    }
+
+    /// Opens an HDF5 file image held in memory (HDF5 copies it) with the core driver.
+    static func openImage(_ bytes: [UInt8], _ path: String) throws(ModelIOError) -> HID {
+        _ = silenced
+        _ = H5open()
+        let fapl = try check(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g), path, "/", "prepare to open")
+        defer { H5Pclose(fapl) }
+        try check(H5Pset_fapl_core(fapl, 64 * 1024, false), path, "/", "prepare to open")
+        let status = bytes.withUnsafeBytes { raw -> herr_t in
+            guard let base = raw.baseAddress else { return -1 }
+            return H5Pset_file_image(fapl, UnsafeMutableRawPointer(mutating: base), raw.count)
+        }
+        try check(status, path, "/", "load the file image of")
+        return try check(H5Fopen(path, trigc_H5F_ACC_RDONLY(), fapl), path, "/", "open the file")
+    }
+
+    /// Reads a string attribute that is a scalar or a one-dimensional array, of fixed-length
+    /// or variable-length strings. A numeric attribute with no elements reads as `[]` (h5py
+    /// stores an empty list of names that way); any other non-string attribute is `nil`.
+    static func readStringArrayAttribute(
+        _ file: HID, _ path: String, _ object: String, _ name: String
+    ) throws(ModelIOError) -> [String]? {
+        _ = silenced
+        guard attributeExists(file, object, name) else { return nil }
+        let what = "read attribute '\(name)' of"
+        let attr = try check(H5Aopen_by_name(file, object, name, hDefault, hDefault), path, object, what)
+        defer { H5Aclose(attr) }
+        let space = try check(H5Aget_space(attr), path, object, what)
+        defer { H5Sclose(space) }
+        let count = Int(try check(H5Sget_simple_extent_npoints(space), path, object, what))
+        let type = try check(H5Aget_type(attr), path, object, what)
+        defer { H5Tclose(type) }
+        guard H5Tget_class(type) == H5T_STRING else { return count == 0 ? [] : nil }
+        if count == 0 { return [] }
+        if H5Tis_variable_str(type) > 0 {
+            let mem = try check(H5Tcopy(trigc_H5T_C_S1()), path, object, what)
+            defer { H5Tclose(mem) }
+            try check(H5Tset_size(mem, trigc_H5T_VARIABLE()), path, object, what)
+            try check(H5Tset_cset(mem, H5Tget_cset(type)), path, object, what)
+            var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+            try check(H5Aread(attr, mem, &pointers), path, object, what)
+            defer { for pointer in pointers { H5free_memory(pointer) } }
+            return pointers.map { $0.map { String(cString: $0) } ?? "" }
+        }
+        let size = H5Tget_size(type)
+        guard size > 0 else { return [String](repeating: "", count: count) }
+        var buffer = [UInt8](repeating: 0, count: size * count)
+        try check(H5Aread(attr, type, &buffer), path, object, what)
+        return (0..<count).map { i in
+            String(decoding: buffer[i * size ..< (i + 1) * size].prefix { $0 != 0 }, as: UTF8.self)
+        }
     }
 }

@@ -34,14 +34,42 @@ public final class HDF5File {
         case .read, .update:
             guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
             guard H5.isHDF5(path) else { throw .notHDF5(path: path) }
-            id = try H5.openFile(path, writable: { if case .update = mode { true } else { false } }())
+            let writable = if case .update = mode { true } else { false }
+            do {
+                id = try H5.openFile(path, writable: writable)
+            } catch {
+                // The signature is there but HDF5 cannot open it: cut short or damaged.
+                if writable { throw error }
+                throw .notHDF5(path: path)
+            }
         case let .create(overwrite):
             if !overwrite, FileManager.default.fileExists(atPath: path) { throw .fileExists(path: path) }
             id = try H5.createFile(path, truncate: overwrite)
         }
     }
 
+    /// Opens, read only, an HDF5 file held in memory (such as the weights inside a `.keras`
+    /// zip); `path` names it in messages.
+    public init(image bytes: [UInt8], path: String) throws(ModelIOError) {
+        self.path = path
+        id = try H5.openImage(bytes, path)
+    }
+
     deinit { H5.closeFile(id) }
+
+    /// Whether a group of that name exists (`"/"` always does).
+    public func hasGroup(_ name: String) -> Bool { H5.isGroup(id, name) }
+
+    /// Whether an object (`"/"` for the file) has an attribute of that name.
+    public func hasAttribute(_ name: String, of object: String = "/") -> Bool {
+        H5.attributeExists(id, object, name)
+    }
+
+    /// A string attribute holding one string or a list of them (fixed or variable length),
+    /// or nil when absent or not strings. An empty numeric attribute reads as `[]`.
+    public func stringArrayAttribute(_ name: String, of object: String = "/") throws(ModelIOError) -> [String]? {
+        try H5.readStringArrayAttribute(id, path, object, name)
+    }
 
     /// Whether a dataset of that name exists.
     public func hasDataset(_ name: String) -> Bool { H5.isDataset(id, name) }

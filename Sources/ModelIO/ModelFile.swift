@@ -3,13 +3,26 @@ import GraphIR
 
 /// Loads and saves model files by their extension.
 ///
-/// Today a model is graph IR text (`.ir`), with weights inline or in a binary sidecar named
-/// in the text. Loading verifies the graph, so every command starts from a sound one.
+/// A model is graph IR text (`.ir`), with weights inline or in a binary sidecar named in the
+/// text, or a Keras model (`.h5`, `.hdf5`, `.keras`), imported on the fly by
+/// ``KerasImporter``. Loading verifies the graph, so every command starts from a sound one.
 public enum ModelFile {
+    /// Extensions of the Keras files ``load(_:)`` imports.
+    public static let kerasExtensions: Set<String> = ["h5", "hdf5", "keras"]
+
     /// Reads and verifies a model.
     public static func load(_ path: String) throws(ModelIOError) -> Graph {
         guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
         let url = URL(fileURLWithPath: path)
+        if kerasExtensions.contains(url.pathExtension.lowercased()) {
+            do {
+                return try KerasImporter.load(path).graph
+            } catch let .file(error) {
+                throw error
+            } catch {
+                throw .invalidModel(path: path, reason: error.description, located: true)
+            }
+        }
         guard url.pathExtension == "ir" else { throw .unsupportedModelFile(path: path) }
         let graph: Graph
         do {

@@ -48,7 +48,7 @@ extension ModelIOError: CustomStringConvertible {
         case let .nonFinite(path, name, index):
             "\(path): dataset '\(name)' holds NaN or infinity at flat index \(index)."
         case let .unsupportedModelFile(path):
-            "\(path): unsupported model file; trigc reads graph IR text files (.ir)."
+            "\(path): unsupported model file; trigc reads graph IR text (.ir) and Keras models (.h5, .keras)."
         case let .invalidModel(path, reason, located):
             located ? Self.sentence(reason) : "\(path): \(Self.sentence(reason))"
         }

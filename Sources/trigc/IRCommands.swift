@@ -8,7 +8,7 @@ struct IRCheck: ParsableCommand {
         commandName: "check",
         abstract: "Parse and verify a graph IR file, then print its layers, shapes, parameters and formats.")
 
-    @Argument(help: "The model (.ir).")
+    @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
     var model: String
 
     func run() throws {
@@ -56,7 +56,7 @@ struct IRQuantize: ParsableCommand {
         commandName: "quantize",
         abstract: "Run the quantization pipeline and write the fixed-point graph IR (formats and tables included).")
 
-    @Argument(help: "The model (.ir).")
+    @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
     var model: String
 
     @OptionGroup var quantize: QuantizeOptions

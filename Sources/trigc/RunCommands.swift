@@ -10,7 +10,7 @@ struct InputsCommand: ParsableCommand {
         abstract: "Write seeded random input events for a model's inputs to HDF5.",
         discussion: "Features are standard normal. Sequence inputs get a random true length per event, zero rows after it, and a '<input>_length' dataset.")
 
-    @Argument(help: "The model (.ir).")
+    @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
     var model: String
 
     @Option(help: "Number of events.")
@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a model on every event of an HDF5 file, in float or bit-exact fixed point, and write its outputs.",
         discussion: "Each output becomes a float32 dataset named after the output node; a fixed-point run also writes '<output>_raw' (int64 raw codes) and the format as an attribute.")
 
-    @Argument(help: "The model (.ir).")
+    @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
     var model: String
 
     @Option(help: "The HDF5 file with one dataset per model input.")
@@ -88,7 +88,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Run a model in float and in fixed point on the same events and print how often they decide alike.")
 
-    @Argument(help: "The model (.ir).")
+    @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
     var model: String
 
     @Option(help: "The HDF5 file with one dataset per model input.")

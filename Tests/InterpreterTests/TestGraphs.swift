@@ -32,6 +32,7 @@ enum TestGraphs {
         output: FixedFormat
     ) -> ActivationTable {
         let step = Double(sign: .plus, exponent: log2Step, significand: 1)
+        let lowerBound = max(lowerBound, input.value(raw: input.minRaw))  // the verifier wants it representable
         let entries = (0..<size).map { i in output.quantize(function(lowerBound + (Double(i) + 0.5) * step)) }
         let lowerRaw = Int64(lowerBound * Double(sign: .plus, exponent: input.fractionalBits, significand: 1))
         return ActivationTable(function: function, inputFormat: input, lowerBoundRaw: lowerRaw, log2Step: log2Step,

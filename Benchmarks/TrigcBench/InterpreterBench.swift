@@ -1,0 +1,52 @@
+import Foundation
+import GraphIR
+import Interpreter
+import Passes
+
+/// Runs `interpreter` on `batch` repeatedly for about `budget` seconds; returns events/s.
+func eventsPerSecond(_ interpreter: Interpreter, _ batch: Batch, name: String, budget: Double = 1) throws -> Double {
+    _ = try interpreter.run([name: batch])
+    var runs = 0
+    var elapsed = 0.0
+    while elapsed < budget {
+        elapsed += try seconds { _ = try interpreter.run([name: batch]) }
+        runs += 1
+    }
+    return Double(runs * batch.count) / elapsed
+}
+
+/// Interpreter events/s for the HLF DNN in float and fixed ap_fixed<16,6>, at batch 1 and
+/// 10,000, against the targets: fixed ≥ 2,000,000 events/s at batch 10,000 and float ≥ fixed.
+func interpreterBench(gru: Bool) throws {
+    section("Interpreter: HLF DNN 14-50-20-10-3")
+    let model = Graph.hlfDNN(seed: 1)
+    let float = try PassPipeline(Pipelines.float).run(model)
+    let fixed = try PassPipeline(Pipelines.quantize()).run(model)
+    var rng = SplitMix64(seed: 7)
+    let features = 14
+    var rates: [String: Double] = [:]
+    for count in [1, 10_000] {
+        let values = (0..<(count * features)).map { _ in rng.nextFloat(limit: 3) }
+        let batch = Batch(count: count, shape: [features], values: values)
+        for (label, graph) in [("float", float), ("fixed ap_fixed<16,6>", fixed)] {
+            let rate = try eventsPerSecond(try Interpreter(graph: graph), batch, name: "hlf_input")
+            rates["\(label) \(count)"] = rate
+            row("\(label), batch \(count)", "\(Int(rate)) events/s")
+        }
+    }
+    let fixedBig = rates["fixed ap_fixed<16,6> 10000"] ?? 0
+    let floatBig = rates["float 10000"] ?? 0
+    ratio("fixed at batch 10,000 / target 2,000,000 events/s", fixedBig / 2e6)
+    ratio("float / fixed at batch 10,000 (target >= 1)", floatBig / max(fixedBig, 1))
+
+    // `trigc-bench --gru`: the particle GRU (801 unmasked steps × 19 features, 50 units).
+    guard gru else { return }
+    section("Interpreter: particle GRU, 801 steps x 19 features, 50 units")
+    let model2 = Graph.particleGRU(seed: 1)
+    let sequences = Batch(count: 64, shape: [801, 19], values: (0..<(64 * 801 * 19)).map { _ in rng.nextFloat(limit: 1) })
+    for (label, graph) in [("float", try PassPipeline(Pipelines.float).run(model2)),
+                           ("fixed ap_fixed<16,6>", try PassPipeline(Pipelines.quantize()).run(model2))] {
+        let rate = try eventsPerSecond(try Interpreter(graph: graph), sequences, name: "gru_input", budget: 2)
+        row("\(label), batch 64", "\(String(format: "%.1f", rate)) events/s")
+    }
+}
