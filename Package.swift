@@ -26,10 +26,15 @@ let package = Package(
         .target(
             name: "ModelIO",
             dependencies: ["GraphIR", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Training", dependencies: ["GraphIR", "CBLAS"]),
+        .target(name: "VerilogBackend", dependencies: ["GraphIR", "Passes", "FixedPoint"]),
+        .target(name: "OpenCLRuntime", dependencies: ["COpenCL"]),
+        // Kernels/*.cl are embedded (KernelSources.swift, checked against the files by a test).
+        .target(name: "OpenCLBackend", dependencies: ["OpenCLRuntime", "GraphIR", "Training"]),
         .executableTarget(
             name: "trigc",
             dependencies: [
-                "FixedPoint", "GraphIR", "Passes", "Interpreter", "ModelIO",
+                "FixedPoint", "GraphIR", "Passes", "Interpreter", "ModelIO", "VerilogBackend", "Training", "OpenCLBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -45,6 +50,12 @@ let package = Package(
         .testTarget(
             name: "ModelIOTests", dependencies: ["ModelIO", "GraphIR", "Passes", "Interpreter"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "VerilogBackendTests",
+            dependencies: ["VerilogBackend", "Interpreter", "Passes", "GraphIR", "FixedPoint"],
+            exclude: ["Golden"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Interpreter", "Passes", "GraphIR"]),
+        .testTarget(name: "OpenCLTests", dependencies: ["OpenCLBackend", "OpenCLRuntime", "Training", "GraphIR"]),
         // Runs the built `trigc` binary as a user would.
         .testTarget(name: "CLITests", dependencies: ["ModelIO", "trigc"]),
     ]

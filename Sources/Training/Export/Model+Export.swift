@@ -1,0 +1,67 @@
+import GraphIR
+
+/// An affine preprocessing step over an input's last axis, `x' = x · scale + offset` (the
+/// MinMax scaler: `scale = 1/(max - min)`, `offset = -min/(max - min)`).
+public struct InputScaling: Hashable, Sendable {
+    public var scale: [Float]
+    public var offset: [Float]
+
+    public init(scale: [Float], offset: [Float]) {
+        precondition(scale.count == offset.count, "InputScaling: \(scale.count) scales and \(offset.count) offsets")
+        self.scale = scale
+        self.offset = offset
+    }
+}
+
+extension Model {
+    /// The trained model as a float GraphIR graph: one `input` node per model input, then one
+    /// node per layer named as the layer (`dense_1`, `gru`, ...; a Dense keeps its
+    /// activation fused), every node shaped. The float interpreter runs it exactly like
+    /// the training forward pass in inference mode.
+    ///
+    /// `scaling` adds, per input, a `dense` node `<input>_scaling` with diagonal weights
+    /// `scale` and bias `offset`, right after the input, or right after the Masking layer
+    /// that reads the input (so padding is recognised on raw values; the mask travels through
+    /// the dense node to the GRU).
+    public func export(name: String? = nil, scaling: [String: InputScaling] = [:]) -> Graph {
+        var graphNodes: [Node] = []
+        var alias: [String: String] = [:]
+        func scalingNode(for input: ModelInput, after source: String) {
+            guard let s = scaling[input.name] else { return }
+            let f = input.shape.last ?? 1
+            precondition(s.scale.count == f, "export: scaling for '\(input.name)' has \(s.scale.count) values, not \(f)")
+            var weights = [Float](repeating: 0, count: f * f)
+            for i in 0..<f { weights[i * f + i] = s.scale[i] }
+            let scaled = "\(input.name)_scaling"
+            graphNodes.append(Node(
+                name: scaled, op: .dense(weights: Tensor(shape: [f, f], values: weights),
+                                         bias: Tensor(shape: [f], values: s.offset), activation: .linear),
+                inputs: [source], shape: input.shape))
+            alias[source] = scaled
+        }
+        let maskedInputs = Set(nodes.compactMap { node -> Int? in
+            guard node.layer is Masking, case let .input(slot) = node.sources.first else { return nil }
+            return slot
+        })
+        for (slot, input) in inputs.enumerated() {
+            graphNodes.append(Node(name: input.name, op: .input(shape: input.shape), shape: input.shape))
+            if !maskedInputs.contains(slot) { scalingNode(for: input, after: input.name) }
+        }
+        for node in nodes {
+            let sources = node.sources.map { source -> String in
+                let name = switch source {
+                case let .input(slot): inputs[slot].name
+                case let .node(index): nodes[index].layer.name
+                }
+                return alias[name] ?? name
+            }
+            graphNodes.append(Node(name: node.layer.name, op: node.layer.exportOp(device: device),
+                                   inputs: sources, shape: node.shape))
+            if node.layer is Masking, case let .input(slot) = node.sources.first {
+                scalingNode(for: inputs[slot], after: node.layer.name)
+            }
+        }
+        return Graph(name: name ?? self.name, nodes: graphNodes, inputs: inputs.map(\.name),
+                     outputs: nodes.last.map { [$0.layer.name] } ?? [])
+    }
+}

@@ -1,0 +1,193 @@
+import GraphIR
+
+/// Keras's GRU (gate order z, r, h), returning the last state. Kernel `[in, 3u]`
+/// Glorot-uniform, recurrent kernel `[u, 3u]` orthogonal, bias zeros (`[2, 3u]`, input row then
+/// recurrent row, when `resetAfter`, else `[3u]`). A masked step carries the state forward.
+///
+/// The input projection of all time steps is one `gemm`; each step is one or two `gemm`s on
+/// the state plus a fused gate kernel. Backward is backpropagation through time: per step a
+/// fused kernel and the recurrent `gemm`s, then one `gemm` per weight over all steps.
+public final class GRU: Layer {
+    public var name: String
+    public let kind = "gru"
+    public let units: Int
+    public let resetAfter: Bool
+    public let activation: ActivationFunction
+    public let recurrentActivation: ActivationFunction
+    public private(set) var parameters: [Parameter] = []
+    private(set) var steps = 0
+    private(set) var features = 0
+    private var cache = BufferCache<GRUBuffers>()
+    private var input: Flow?
+
+    public init(_ units: Int, resetAfter: Bool = true, activation: ActivationFunction = .tanh,
+                recurrentActivation: ActivationFunction = .sigmoid, name: String = "") {
+        self.units = units
+        self.resetAfter = resetAfter
+        self.activation = activation
+        self.recurrentActivation = recurrentActivation
+        self.name = name
+    }
+
+    var kernel: Parameter { parameters[0] }
+    var recurrentKernel: Parameter { parameters[1] }
+    var bias: Parameter { parameters[2] }
+
+    public func outputShape(for inputShapes: [[Int]]) -> [Int] { [units] }
+
+    public func build(inputShapes: [[Int]], device: any Device, rng: inout SplitMix64) {
+        let shape = inputShapes.first ?? []
+        precondition(shape.count == 2, "GRU \(name): input must be [time, features], got \(shape)")
+        steps = shape[0]
+        features = shape[1]
+        let width = 3 * units
+        let k = Initializers.glorotUniform(shape: [features, width], fanIn: features, fanOut: width, rng: &rng)
+        let u = Initializers.orthogonal(rows: units, columns: width, rng: &rng)
+        parameters = [
+            Parameter(name: "\(name)/kernel", value: device.upload(k, shape: [features, width]), device: device),
+            Parameter(name: "\(name)/recurrent_kernel", value: device.upload(u, shape: [units, width]), device: device),
+            Parameter(name: "\(name)/bias", value: device.makeTensor(shape: resetAfter ? [2, width] : [width]),
+                      device: device),
+        ]
+    }
+
+    func buffers(_ context: PassContext) -> GRUBuffers {
+        cache.get(batch: context.batch) {
+            GRUBuffers(device: context.device, batch: context.batch, steps: steps, features: features, units: units)
+        }
+    }
+
+    /// The views of step `t` (forward and backward).
+    func step(_ t: Int, _ b: GRUBuffers, mask: DeviceTensor?) -> GRUStep {
+        let n = b.batch, u = units, w = 3 * u, T = steps
+        func timeMajor(_ tensor: DeviceTensor, _ t: Int, _ columns: Int) -> MatrixView {
+            MatrixView(tensor, offset: t * n * columns, rows: n, columns: columns, stride: columns)
+        }
+        return GRUStep(
+            units: u, resetAfter: resetAfter, activation: activation, recurrentActivation: recurrentActivation,
+            input: MatrixView(b.inputProjection, offset: t * w, rows: n, columns: w, stride: T * w),
+            recurrent: timeMajor(b.recurrentProjection, t, w),
+            previous: timeMajor(b.states, t, u), next: timeMajor(b.states, t + 1, u),
+            z: timeMajor(b.z, t, u), r: timeMajor(b.r, t, u), candidate: timeMajor(b.candidate, t, u),
+            resetState: timeMajor(b.resetState, t, u),
+            mask: mask.map { MatrixView($0, offset: t, rows: n, columns: 1, stride: T) },
+            stateGradient: b.stateGradient.matrix, previousGradient: b.previousGradient.matrix,
+            inputGradient: MatrixView(b.inputProjectionGradient, offset: t * w, rows: n, columns: w, stride: T * w),
+            recurrentGradient: timeMajor(b.recurrentProjectionGradient, t, w),
+            resetStateGradient: b.resetStateGradient.matrix)
+    }
+
+    public func forward(_ inputs: [Flow], context: PassContext) -> Flow {
+        let x = inputs[0]
+        let device = context.device
+        let b = buffers(context)
+        let n = b.batch, u = units, w = 3 * u
+        let projection = b.inputProjection.matrix
+        device.broadcastRows(bias.value, offset: 0, into: projection)
+        device.gemm(x.tensor.matrix(rows: n * steps), transposeA: false, kernel.value.matrix, transposeB: false,
+                    into: projection, alpha: 1, beta: 1)
+        device.fill(b.states, with: 0)
+        let uz = recurrentKernel.value.matrix
+        for t in 0..<steps {
+            let s = step(t, b, mask: x.mask)
+            if resetAfter {
+                device.broadcastRows(bias.value, offset: w, into: s.recurrent)
+                device.gemm(s.previous, transposeA: false, uz, transposeB: false, into: s.recurrent, alpha: 1, beta: 1)
+            } else {
+                device.gemm(s.previous, transposeA: false, uz.columns(0, 2 * u), transposeB: false,
+                            into: s.recurrent.columns(0, 2 * u), alpha: 1, beta: 0)
+                device.gruResetGate(s)
+                device.gemm(s.resetState, transposeA: false, uz.columns(2 * u, u), transposeB: false,
+                            into: s.recurrent.columns(2 * u, u), alpha: 1, beta: 0)
+            }
+            device.gruForward(s)
+        }
+        device.copy(MatrixView(b.states, offset: steps * n * u, rows: n, columns: u, stride: u), to: b.output.matrix)
+        input = x
+        return Flow(tensor: b.output, mask: nil)
+    }
+
+    public func backward(_ gradient: DeviceTensor, fromLogits: Bool, needsInputGradient: [Bool],
+                         context: PassContext) -> [DeviceTensor?] {
+        guard let x = input else { preconditionFailure("GRU \(name): backward before forward") }
+        let device = context.device
+        let b = buffers(context)
+        let n = b.batch, u = units, w = 3 * u
+        let uz = recurrentKernel.value.matrix
+        var current = b.stateGradient, previous = b.previousGradient
+        device.copy(gradient.matrix, to: current.matrix)
+        for t in (0..<steps).reversed() {
+            var s = step(t, b, mask: x.mask)
+            s.stateGradient = current.matrix
+            s.previousGradient = previous.matrix
+            device.gruBackward(s)
+            if resetAfter {
+                device.gemm(s.recurrentGradient, transposeA: false, uz, transposeB: true,
+                            into: s.previousGradient, alpha: 1, beta: 1)
+            } else {
+                device.gemm(s.recurrentGradient.columns(2 * u, u), transposeA: false, uz.columns(2 * u, u),
+                            transposeB: true, into: s.resetStateGradient, alpha: 1, beta: 0)
+                device.gruResetGateBackward(s)
+                device.gemm(s.recurrentGradient.columns(0, 2 * u), transposeA: false, uz.columns(0, 2 * u),
+                            transposeB: true, into: s.previousGradient, alpha: 1, beta: 1)
+            }
+            swap(&current, &previous)
+        }
+        let rows = n * steps
+        let previousStates = MatrixView(b.states, offset: 0, rows: rows, columns: u, stride: u)
+        let dHW = b.recurrentProjectionGradient.matrix, dXW = b.inputProjectionGradient.matrix
+        let dU = recurrentKernel.gradient.matrix
+        if resetAfter {
+            device.gemm(previousStates, transposeA: true, dHW, transposeB: false, into: dU, alpha: 1, beta: 0)
+            device.sumRows(dHW, into: bias.gradient, offset: w, accumulate: false)
+        } else {
+            device.gemm(previousStates, transposeA: true, dHW.columns(0, 2 * u), transposeB: false,
+                        into: dU.columns(0, 2 * u), alpha: 1, beta: 0)
+            device.gemm(b.resetState.matrix, transposeA: true, dHW.columns(2 * u, u), transposeB: false,
+                        into: dU.columns(2 * u, u), alpha: 1, beta: 0)
+        }
+        device.gemm(x.tensor.matrix(rows: rows), transposeA: true, dXW, transposeB: false,
+                    into: kernel.gradient.matrix, alpha: 1, beta: 0)
+        device.sumRows(dXW, into: bias.gradient, offset: 0, accumulate: false)
+        guard needsInputGradient.first == true else { return [nil] }
+        device.gemm(dXW, transposeA: false, kernel.value.matrix, transposeB: true,
+                    into: b.inputGradient.matrix(rows: rows), alpha: 1, beta: 0)
+        return [b.inputGradient]
+    }
+
+    public func exportOp(device: any Device) -> Op {
+        let w = 3 * units
+        return .gru(GRUAttributes(
+            units: units, activation: activation, recurrentActivation: recurrentActivation, resetAfter: resetAfter,
+            kernel: Tensor(shape: [features, w], values: device.read(kernel.value)),
+            recurrentKernel: Tensor(shape: [units, w], values: device.read(recurrentKernel.value)),
+            bias: Tensor(shape: resetAfter ? [2, w] : [w], values: device.read(bias.value))))
+    }
+}
+
+/// A GRU's buffers for one batch size. Per-step caches are time-major (`[T·n, ·]`); the
+/// input projection and its gradient are event-major (`[n·T, 3u]`, the input's row order).
+final class GRUBuffers {
+    let batch: Int
+    let inputProjection, recurrentProjection, states, z, r, candidate, resetState, output: DeviceTensor
+    let stateGradient, previousGradient, resetStateGradient: DeviceTensor
+    let inputProjectionGradient, recurrentProjectionGradient, inputGradient: DeviceTensor
+
+    init(device: any Device, batch n: Int, steps T: Int, features: Int, units u: Int) {
+        batch = n
+        inputProjection = device.makeTensor(shape: [n * T, 3 * u])
+        recurrentProjection = device.makeTensor(shape: [T * n, 3 * u])
+        states = device.makeTensor(shape: [(T + 1) * n, u])
+        z = device.makeTensor(shape: [T * n, u])
+        r = device.makeTensor(shape: [T * n, u])
+        candidate = device.makeTensor(shape: [T * n, u])
+        resetState = device.makeTensor(shape: [T * n, u])
+        output = device.makeTensor(shape: [n, u])
+        stateGradient = device.makeTensor(shape: [n, u])
+        previousGradient = device.makeTensor(shape: [n, u])
+        resetStateGradient = device.makeTensor(shape: [n, u])
+        inputProjectionGradient = device.makeTensor(shape: [n * T, 3 * u])
+        recurrentProjectionGradient = device.makeTensor(shape: [T * n, 3 * u])
+        inputGradient = device.makeTensor(shape: [n, T, features])
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import GraphIR
+
+/// How ``Trainer/fit(_:validation:)`` runs.
+public struct TrainingOptions: Sendable {
+    /// The total number of epochs (a resumed trainer runs the ones not yet completed).
+    public var epochs: Int
+    public var batchSize: Int
+    /// Fixes the shuffles and dropout masks (weights are fixed by the model's own seed).
+    public var seed: UInt64
+    public var shuffle: Bool
+    /// Where to write a checkpoint after each epoch (atomically), or `nil`.
+    public var checkpoint: URL?
+    /// Batch size for validation; `nil` uses `batchSize`.
+    public var validationBatchSize: Int?
+
+    public init(epochs: Int, batchSize: Int = 128, seed: UInt64 = 1, shuffle: Bool = true,
+                checkpoint: URL? = nil, validationBatchSize: Int? = nil) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.seed = seed
+        self.shuffle = shuffle
+        self.checkpoint = checkpoint
+        self.validationBatchSize = validationBatchSize
+    }
+}
+
+/// Progress after one training batch.
+public struct BatchProgress: Sendable {
+    /// 1-based epoch and batch; `batches` per epoch.
+    public var epoch: Int
+    public var batch: Int
+    public var batches: Int
+    /// Samples done this epoch, and the epoch's total.
+    public var seen: Int
+    public var total: Int
+    /// Running mean loss and accuracy over the epoch so far (training mode).
+    public var loss: Double
+    public var accuracy: Double
+    public var samplesPerSecond: Double
+}
+
+/// The figures of one finished epoch.
+public struct EpochSummary: Codable, Sendable, Equatable {
+    /// 1-based.
+    public var epoch: Int
+    public var loss: Double
+    public var accuracy: Double
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    /// The rate used during this epoch.
+    public var learningRate: Float
+    public var seconds: Double
+    public var samplesPerSecond: Double
+}
+
+/// Trains a ``Model`` with categorical cross-entropy: seeded shuffles, an optimizer step
+/// per batch, validation and the learning-rate schedule per epoch, a checkpoint after each
+/// epoch. The same seeds give bit-identical weights on ``CPUDevice``, also across
+/// ``resume(from:)``.
+public final class Trainer {
+    public let model: Model
+    public let optimizer: Optimizer
+    public let schedule: LearningRateSchedule
+    public let options: TrainingOptions
+    /// Called after every batch and every epoch, on the calling thread.
+    public var onBatch: ((BatchProgress) -> Void)?
+    public var onEpoch: ((EpochSummary) -> Void)?
+    /// Epochs finished so far (restored by ``resume(from:)``).
+    public internal(set) var completedEpochs = 0
+    public internal(set) var history: [EpochSummary] = []
+    /// Batches trained so far: the dropout counter.
+    var step: UInt64 = 0
+    var scheduleState: ScheduleState
+    private var lossBuffers = BufferCache<(labels: DeviceTensor, gradient: DeviceTensor)>()
+
+    public init(model: Model, optimizer: Optimizer = Adam(), schedule: LearningRateSchedule = .constant,
+                options: TrainingOptions) {
+        self.model = model
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.options = options
+        scheduleState = ScheduleState(initialRate: optimizer.learningRate)
+    }
+
+    /// Trains from the first epoch not yet completed up to `options.epochs`; returns the
+    /// whole history.
+    @discardableResult
+    public func fit(_ train: TrainingArrays, validation: TrainingArrays? = nil) throws(TrainingError) -> [EpochSummary] {
+        guard options.batchSize > 0 else { throw .invalidOptions("the batch size must be positive") }
+        guard train.count > 0 else { throw .invalidOptions("the training data is empty") }
+        guard model.endsInSoftmax else { throw .outputNotSoftmax(model: model.name) }
+        let arrays = try train.ordered(for: model, checkLabels: true)
+        if let validation { _ = try validation.ordered(for: model, checkLabels: true) }
+        while completedEpochs < options.epochs {
+            let epoch = completedEpochs
+            let clock = ContinuousClock.now
+            let (loss, accuracy) = runEpoch(epoch, arrays: arrays, labels: train.labels, count: train.count, start: clock)
+            let validated = try validation.map { v throws(TrainingError) in
+                try evaluate(v, batchSize: options.validationBatchSize ?? options.batchSize)
+            }
+            let seconds = Self.seconds(since: clock)
+            let summary = EpochSummary(
+                epoch: epoch + 1, loss: loss, accuracy: accuracy, validationLoss: validated?.loss,
+                validationAccuracy: validated?.accuracy, learningRate: optimizer.learningRate, seconds: seconds,
+                samplesPerSecond: Double(train.count) / max(seconds, 1e-9))
+            optimizer.learningRate = scheduleState.rate(
+                after: validated?.loss ?? loss, next: epoch + 1, current: optimizer.learningRate, schedule: schedule)
+            history.append(summary)
+            completedEpochs += 1
+            if let url = options.checkpoint { try saveCheckpoint(to: url) }
+            onEpoch?(summary)
+        }
+        return history
+    }
+
+    /// One epoch of batches; returns the mean loss and accuracy.
+    private func runEpoch(_ epoch: Int, arrays: [[Float]], labels: [Float], count: Int,
+                          start: ContinuousClock.Instant) -> (Double, Double) {
+        let order = options.shuffle ? Self.permutation(count: count, seed: options.seed, epoch: epoch) : Array(0..<count)
+        let batchSize = options.batchSize
+        let batches = (count + batchSize - 1) / batchSize
+        var lossSum = 0.0, correct = 0, seen = 0
+        var staging = model.inputs.map { [Float](repeating: 0, count: batchSize * $0.size) }
+        let classes = model.outputShape.reduce(1, *)
+        var labelStaging = [Float](repeating: 0, count: batchSize * classes)
+        for b in 0..<batches {
+            let rows = order[(b * batchSize)..<min(count, (b + 1) * batchSize)]
+            let n = rows.count
+            let tensors = model.inputTensors(batch: n)
+            for (k, input) in model.inputs.enumerated() {
+                Self.gather(arrays[k], rows: rows, width: input.size, into: &staging[k])
+                staging[k].withUnsafeBufferPointer {
+                    model.device.write(UnsafeBufferPointer(rebasing: $0[0 ..< n * input.size]), to: tensors[k], at: 0)
+                }
+            }
+            Self.gather(labels, rows: rows, width: classes, into: &labelStaging)
+            let (loss, hits) = trainBatch(tensors, labels: labelStaging, batch: n)
+            lossSum += loss
+            correct += hits
+            seen += n
+            if let onBatch {
+                onBatch(BatchProgress(
+                    epoch: epoch + 1, batch: b + 1, batches: batches, seen: seen, total: count,
+                    loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
+                    samplesPerSecond: Double(seen) / max(Self.seconds(since: start), 1e-9)))
+            }
+        }
+        return (lossSum / Double(max(1, seen)), Double(correct) / Double(max(1, seen)))
+    }
+
+    /// Forward, fused softmax cross-entropy, backward and an optimizer step on one batch.
+    private func trainBatch(_ inputs: [DeviceTensor], labels: [Float], batch n: Int) -> (Double, Int) {
+        let device = model.device
+        let buffers = lossBuffers(batch: n)
+        labels.withUnsafeBufferPointer {
+            device.write(UnsafeBufferPointer(rebasing: $0[0 ..< buffers.labels.count]), to: buffers.labels, at: 0)
+        }
+        let context = PassContext(device: device, batch: n, training: true, seed: options.seed, counter: step)
+        let output = model.forward(inputs, context: context)
+        let (loss, correct) = device.softmaxCrossEntropy(
+            probabilities: output.matrix(rows: n), labels: buffers.labels.matrix(rows: n),
+            logitGradient: buffers.gradient.matrix(rows: n))
+        model.backward(logitGradient: buffers.gradient, context: context)
+        optimizer.step(model.parameters, device: device)
+        step += 1
+        return (loss, correct)
+    }
+
+    func lossBuffers(batch n: Int) -> (labels: DeviceTensor, gradient: DeviceTensor) {
+        let shape = [n] + model.outputShape
+        return lossBuffers.get(batch: n) { (model.device.makeTensor(shape: shape), model.device.makeTensor(shape: shape)) }
+    }
+
+    /// Mean loss and accuracy in inference mode (dropout off).
+    public func evaluate(_ data: TrainingArrays, batchSize: Int? = nil) throws(TrainingError) -> (loss: Double, accuracy: Double) {
+        let arrays = try data.ordered(for: model, checkLabels: true)
+        let size = max(1, batchSize ?? options.batchSize)
+        let classes = model.outputShape.reduce(1, *)
+        var lossSum = 0.0, correct = 0, start = 0
+        while start < data.count {
+            let n = min(size, data.count - start)
+            let tensors = model.inputTensors(batch: n)
+            for (k, input) in model.inputs.enumerated() {
+                arrays[k].withUnsafeBufferPointer {
+                    model.device.write(UnsafeBufferPointer(rebasing: $0[start * input.size ..< (start + n) * input.size]),
+                                       to: tensors[k], at: 0)
+                }
+            }
+            let buffers = lossBuffers(batch: n)
+            data.labels.withUnsafeBufferPointer {
+                model.device.write(UnsafeBufferPointer(rebasing: $0[start * classes ..< (start + n) * classes]),
+                                   to: buffers.labels, at: 0)
+            }
+            let context = PassContext(device: model.device, batch: n, training: false, seed: 0, counter: 0)
+            let output = model.forward(tensors, context: context)
+            let (loss, hits) = model.device.softmaxCrossEntropy(
+                probabilities: output.matrix(rows: n), labels: buffers.labels.matrix(rows: n),
+                logitGradient: buffers.gradient.matrix(rows: n))
+            lossSum += loss
+            correct += hits
+            start += n
+        }
+        return (lossSum / Double(max(1, data.count)), Double(correct) / Double(max(1, data.count)))
+    }
+
+    /// The epoch's sample order: Fisher–Yates driven by a generator keyed by (seed, epoch).
+    static func permutation(count: Int, seed: UInt64, epoch: Int) -> [Int] {
+        var rng = SplitMix64(seed: CPUMath.mix(seed ^ CPUMath.mix(UInt64(epoch) &+ 0xA076_1D64_78BD_642F)))
+        var order = Array(0..<count)
+        for i in stride(from: count - 1, to: 0, by: -1) {
+            let j = Int(rng.next() % UInt64(i + 1))
+            order.swapAt(i, j)
+        }
+        return order
+    }
+
+    static func gather(_ source: [Float], rows: ArraySlice<Int>, width: Int, into target: inout [Float]) {
+        source.withUnsafeBufferPointer { s in
+            target.withUnsafeMutableBufferPointer { t in
+                guard let sb = s.baseAddress, let tb = t.baseAddress else { return }
+                for (i, row) in rows.enumerated() {
+                    (tb + i * width).update(from: sb + row * width, count: width)
+                }
+            }
+        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}

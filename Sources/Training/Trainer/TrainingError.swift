@@ -1,0 +1,42 @@
+/// What can go wrong training, predicting or checkpointing; `description` is one sentence.
+public enum TrainingError: Error, Sendable, Equatable {
+    /// The arrays lack a value for a model input.
+    case missingInput(name: String)
+    /// An input array's length is not `count ×` the input's per-event size.
+    case wrongInputSize(name: String, expected: Int, got: Int)
+    /// The labels are not `count × classes` values.
+    case wrongLabelSize(expected: Int, got: Int)
+    /// Cross-entropy training needs a final softmax.
+    case outputNotSoftmax(model: String)
+    /// The batch size or epoch count is not positive, or the data is empty.
+    case invalidOptions(String)
+    /// A checkpoint could not be written or read.
+    case checkpointIO(path: String, reason: String)
+    /// A checkpoint does not match the model (missing or mis-shaped weight).
+    case checkpointMismatch(path: String, reason: String)
+    /// `setWeights` got a missing or mis-sized array.
+    case wrongWeights(name: String, reason: String)
+}
+
+extension TrainingError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case let .missingInput(name):
+            "the training arrays have no values for model input '\(name)'."
+        case let .wrongInputSize(name, expected, got):
+            "input '\(name)' has \(got) values where the model needs \(expected)."
+        case let .wrongLabelSize(expected, got):
+            "the labels have \(got) values where one-hot labels need \(expected)."
+        case let .outputNotSoftmax(model):
+            "model '\(model)' does not end in a softmax, which categorical cross-entropy training needs."
+        case let .invalidOptions(reason):
+            "invalid training options: \(reason)."
+        case let .checkpointIO(path, reason):
+            "checkpoint '\(path)': \(reason)."
+        case let .checkpointMismatch(path, reason):
+            "checkpoint '\(path)' does not fit the model: \(reason)."
+        case let .wrongWeights(name, reason):
+            "weight '\(name)': \(reason)."
+        }
+    }
+}

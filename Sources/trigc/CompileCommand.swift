@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import ModelIO
+import VerilogBackend
+
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Compile a model to synthesizable Verilog (one module per layer, valid/ready stream top).",
+        discussion: """
+            Writes one .v file per module, report.json (latency, II, per-layer figures) and the \
+            quantized graph model.ir that 'trigc simulate' compares against. See Docs/Verilog.md.
+            """)
+
+    @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
+    var model: String
+
+    @Option(help: "The hardware target; only 'verilog'.")
+    var target = "verilog"
+
+    @OptionGroup var quantize: QuantizeOptions
+
+    @Option(help: "Multiplications per multiplier (only 1: fully parallel, II 1).")
+    var reuse = 1
+
+    @Option(help: "Constant multiplications as 'dsp' (x * C) or 'shift-add' (canonical signed digits).")
+    var multipliers = "dsp"
+
+    @Option(help: "A pipeline register after every N adder-tree levels in dense layers (default: none).")
+    var adderLevels: Int?
+
+    @Option(name: .shortAndLong, help: "The design directory to write.")
+    var output: String
+
+    @Flag(help: "Replace a design already in the directory.")
+    var overwrite = false
+
+    func run() throws {
+        guard target == "verilog" else {
+            throw ValidationError("--target must be 'verilog', not '\(target)'.")
+        }
+        guard let mapping = MultiplierMapping(rawValue: multipliers) else {
+            throw ValidationError("--multipliers must be 'dsp' or 'shift-add', not '\(multipliers)'.")
+        }
+        if let adderLevels, adderLevels <= 0 { throw CLIError.badCount(name: "--adder-levels", value: adderLevels) }
+        var options = quantize
+        if options.format == nil { options.format = "ap_fixed<16,6>" }
+        let graph = try options.prepare(try ModelFile.load(model))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let design = try VerilogLowering.lower(
+            graph, options: VerilogOptions(reuseFactor: reuse, multipliers: mapping, adderLevelsPerStage: adderLevels))
+        let files = try VerilogPrinter().print(design.hardware)
+        let elapsed = clock.now - start
+        try DesignDirectory.write(design, files: files, graph: graph, to: URL(fileURLWithPath: output),
+                                  overwrite: overwrite)
+        print(design.report.text)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        print("latency \(design.report.latency) cycles, II \(design.report.initiationInterval); "
+            + "compiled to Verilog in \(formatted(seconds, 3)) s; wrote \(files.count) files to \(output)")
+    }
+}
