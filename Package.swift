@@ -39,7 +39,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "TrigcBench",
-            dependencies: ["FixedPoint", "GraphIR", "Passes", "Interpreter"],
+            dependencies: ["FixedPoint", "GraphIR", "Passes", "Interpreter", "OpenCLBackend", "OpenCLRuntime", "Training", "VerilogBackend"],
             path: "Benchmarks/TrigcBench"),
 
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "BigInt"]),

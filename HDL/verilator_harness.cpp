@@ -1,9 +1,11 @@
 // trigc Verilator harness: drives a generated design's input stream from a binary file of
 // raw codes and records every output beat, with the cycle of every handshake.
 //
-// Usage: sim INPUTS.bin EVENTS OUTPUTS.bin INPUT_CYCLES.bin GAPS SEED
-//   INPUTS.bin   EVENTS records of TRIGC_IN_WORDS little-endian uint64 (the packed in_data bus)
-//   OUTPUTS.bin  one record per output beat: uint64 cycle, then TRIGC_OUT_WORDS uint64 (out_data)
+// Usage: sim INPUTS.bin BEATS EVENTS OUTPUTS.bin INPUT_CYCLES.bin GAPS SEED
+//   INPUTS.bin   BEATS records of 1 + TRIGC_IN_WORDS little-endian uint64: flags (bit 0: in_last,
+//                for designs with a sequence input), then the packed in_data bus
+//   OUTPUTS.bin  one record per output beat: uint64 cycle, then TRIGC_OUT_WORDS uint64 (out_data);
+//                the run ends after EVENTS output beats
 //   INPUT_CYCLES.bin  uint64 cycle of each input handshake
 //   GAPS 0: in_valid whenever an event is left and out_ready always high (full rate);
 //        1: random gaps on both (in_valid, once raised, stays up until accepted).
@@ -30,22 +32,24 @@ template <std::size_t N> static void get_bus(const VlWide<N>& port, uint64_t* wo
 }
 
 int main(int argc, char** argv) {
-    if (argc != 7) {
-        std::fprintf(stderr, "usage: %s INPUTS.bin EVENTS OUTPUTS.bin INPUT_CYCLES.bin GAPS SEED\n", argv[0]);
+    if (argc != 8) {
+        std::fprintf(stderr, "usage: %s INPUTS.bin BEATS EVENTS OUTPUTS.bin INPUT_CYCLES.bin GAPS SEED\n", argv[0]);
         return 1;
     }
-    const uint64_t events = std::strtoull(argv[2], nullptr, 10);
-    const bool gaps = std::atoi(argv[5]) != 0;
-    std::mt19937_64 rng(std::strtoull(argv[6], nullptr, 10));
-    std::vector<uint64_t> inputs(events * TRIGC_IN_WORDS);
+    const uint64_t beats = std::strtoull(argv[2], nullptr, 10);
+    const uint64_t events = std::strtoull(argv[3], nullptr, 10);
+    const bool gaps = std::atoi(argv[6]) != 0;
+    std::mt19937_64 rng(std::strtoull(argv[7], nullptr, 10));
+    const uint64_t stride = 1 + TRIGC_IN_WORDS;
+    std::vector<uint64_t> inputs(beats * stride);
     FILE* in = std::fopen(argv[1], "rb");
     if (!in || std::fread(inputs.data(), sizeof(uint64_t), inputs.size(), in) != inputs.size()) {
-        std::fprintf(stderr, "cannot read %llu events from %s\n", (unsigned long long)events, argv[1]);
+        std::fprintf(stderr, "cannot read %llu beats from %s\n", (unsigned long long)beats, argv[1]);
         return 1;
     }
     std::fclose(in);
-    FILE* out = std::fopen(argv[3], "wb");
-    FILE* cycles = std::fopen(argv[4], "wb");
+    FILE* out = std::fopen(argv[4], "wb");
+    FILE* cycles = std::fopen(argv[5], "wb");
     if (!out || !cycles) {
         std::fprintf(stderr, "cannot write the output files\n");
         return 1;
@@ -65,13 +69,18 @@ int main(int argc, char** argv) {
     top.rst = 0;
 
     uint64_t cycle = 0, next = 0, done = 0;
-    const uint64_t limit = 1000 + events * (gaps ? 64 : 4) + 4 * TRIGC_LATENCY;
+    const uint64_t limit = 1000 + beats * (gaps ? 64 : 4) * TRIGC_REUSE + 4 * TRIGC_LATENCY;
     bool valid = false;
     uint64_t word[TRIGC_OUT_WORDS + 1];
     while (done < events && cycle < limit) {
-        if (!valid && next < events) valid = !gaps || rng() % 4 != 0;
+        if (!valid && next < beats) valid = !gaps || rng() % 4 != 0;
         top.in_valid = valid;
-        if (valid) set_bus(top.in_data, &inputs[next * TRIGC_IN_WORDS]);
+        if (valid) {
+            set_bus(top.in_data, &inputs[next * stride + 1]);
+#ifdef TRIGC_HAS_LAST
+            top.in_last = inputs[next * stride] & 1;
+#endif
+        }
         const bool ready = !gaps || rng() % 4 != 0;
         top.out_ready = ready;
         top.clk = 0;

@@ -31,5 +31,20 @@ step "5. The inclusive classifier shape (GRU over 100 particles + 14 features), 
 "$T" inputs "$OUT/inclusive.ir" --events 2000 --seed 11 -o "$OUT/inclusive-inputs.h5" --overwrite
 "$T" compare "$OUT/inclusive.ir" --input "$OUT/inclusive-inputs.h5" --fixed 'ap_fixed<16,6>'
 
+step "6. The built-in physics-like dataset: 60,000 QCD / ttbar / W+jets events, 20 particles each"
+"$T" datagen --events 60000 --seed 5 --max-particles 20 -o "$OUT/events.h5" --overwrite
+
+step "7. Train the HLF DNN (balanced 80/20 split, MinMax scaling, Adam) and export it with its scaler"
+"$T" train --model hlf --data "$OUT/events.h5" --epochs 5 --batch 128 --seed 1 --out "$OUT/run-hlf" --overwrite
+
+step "8. Test-split ROC/AUC of the exported model: float, and bit-exact ap_fixed<16,6> through the interpreter"
+"$T" evaluate "$OUT/run-hlf" --fixed 'ap_fixed<16,6>' | tee "$OUT/run-hlf/evaluate.txt"
+
+step "Summary of the trained HLF DNN"
+grep -E '^(float|fixed|decision)' "$OUT/run-hlf/evaluate.txt"
+echo "plots:"
+for f in "$OUT/run-hlf"/*.svg "$OUT/run-hlf"/*.png; do if [ -e "$f" ]; then echo "  $f"; fi; done
+grep -h '"png"' "$OUT/run-hlf"/*.json | sort -u | sed 's/^ */  /'
+
 step "Done. Files are in $OUT/"
 ls -1 "$OUT"

@@ -20,6 +20,8 @@ let arguments = Set(CommandLine.arguments.dropFirst())
 print("trigc-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 do {
     try interpreterBench(gru: arguments.contains("--gru") || arguments.contains("--all"))
+    try openCLBench(arguments: arguments)
+    try verilogBench()
 } catch {
     FileHandle.standardError.write(Data("trigc-bench: \(error)\n".utf8))
     exit(1)

@@ -19,7 +19,7 @@ public enum TableRole: String, CaseIterable, Hashable, Sendable, Comparable {
     case reciprocal
 
     public static func < (a: TableRole, b: TableRole) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
     }
 }
 

@@ -1,5 +1,6 @@
 import COpenCL
 import Foundation
+import Synchronization
 
 // Every call into the OpenCL C API lives in this file. Handles stay internal; each status
 // goes through `check`, which turns it into a `CLError` naming the call.
@@ -22,6 +23,14 @@ enum CL {
     }
 
     // MARK: Platforms and devices
+
+    /// Discovery (the ICD loader's first queries, PoCL's lazy device set-up) and context
+    /// creation are not thread-safe in every implementation, so they run one at a time.
+    private static let discovery = Mutex(())
+
+    static func serialized<T>(_ body: () throws(CLError) -> T) throws(CLError) -> T {
+        try discovery.withLock { _ throws(CLError) in try body() }
+    }
 
     static func platforms() throws(CLError) -> [PlatformHandle] {
         var count: cl_uint = 0

@@ -12,7 +12,7 @@ public final class CLContext {
 
     public init(device: CLDevice) throws(CLError) {
         self.device = device
-        handle = try CL.createContext(device.handle)
+        handle = try CL.serialized { () throws(CLError) in try CL.createContext(device.handle) }
     }
 
     deinit { CL.release(context: handle) }

@@ -10,6 +10,10 @@ public struct CLPlatform: Sendable {
     /// Every platform the ICD loader knows, in its order; throws ``CLError/noPlatform``
     /// when there is none.
     public static func all() throws(CLError) -> [CLPlatform] {
+        try CL.serialized { () throws(CLError) in try unlockedAll() }
+    }
+
+    static func unlockedAll() throws(CLError) -> [CLPlatform] {
         var platforms: [CLPlatform] = []
         for (index, handle) in try CL.platforms().enumerated() {
             platforms.append(CLPlatform(
@@ -22,6 +26,10 @@ public struct CLPlatform: Sendable {
 
     /// The platform's devices of every type, in its order.
     public func devices() throws(CLError) -> [CLDevice] {
+        try CL.serialized { () throws(CLError) in try unlockedDevices() }
+    }
+
+    func unlockedDevices() throws(CLError) -> [CLDevice] {
         var devices: [CLDevice] = []
         for (index, handle) in try CL.devices(handle).enumerated() {
             devices.append(try CLDevice(handle: handle, platform: self.index, index: index, platformName: name))

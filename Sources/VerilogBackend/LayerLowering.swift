@@ -1,6 +1,13 @@
 import FixedPoint
 import GraphIR
 
+/// What a layer module's input port connects to in the top.
+enum LayerPort: Hashable, Sendable {
+    case step, tick, phase, beat, last, mask
+    /// The value of the node's input at this position.
+    case value(Int)
+}
+
 /// Lowers one node of a quantized graph to one layer module: packed input `x` (feature 0 in
 /// the low bits), packed output `y`, an `en` input for its pipeline registers.
 struct LayerLowering {
@@ -16,6 +23,10 @@ struct LayerLowering {
     var constantProducts = 0
     var variableProducts = 0
     var romReads = 0
+    /// What each input port of the module connects to in the top, in port order.
+    var connections: [LayerPort] = []
+    var controls: [LayerPort: HWValue] = [:]
+    var phaseIs: [HWValue]?
 
     init(node: Node, moduleName: String, tables: [String: ActivationTable], options: VerilogOptions,
          roms: [String: HWModule]) throws(VerilogError) {
@@ -28,14 +39,42 @@ struct LayerLowering {
         b = HWModuleBuilder(name: moduleName)
     }
 
-    /// Declares the enable input (for layers with registers) and the packed input; returns
-    /// one signal per input feature.
-    mutating func inputs(count: Int, format: FixedFormat, registers: Bool) -> [FixedSignal] {
-        if registers { enable = b.input("en", width: 1, comment: "pipeline advance (low: hold every register)") }
-        let x = b.input("x", width: count * format.width, comment: "\(count) × \(format), feature 0 in the low bits")
+    /// Declares the step-enable input `en` (for layers with registers) and the packed input
+    /// `x` (or `x<index>` for a layer with several inputs); returns one signal per feature.
+    mutating func inputs(count: Int, format: FixedFormat, registers: Bool, index: Int = 0, name: String = "x") -> [FixedSignal] {
+        if registers, enable == nil { enable = control(.step) }
+        let x = b.input(name, width: count * format.width, comment: "\(count) × \(format), feature 0 in the low bits")
+        connections.append(.value(index))
         return (0..<count).map { i in
-            FixedSignal(b.extract(x, low: i * format.width, width: format.width, name: "x_\(i)"), format: format)
+            FixedSignal(b.extract(x, low: i * format.width, width: format.width, name: "\(name)_\(i)"), format: format)
         }
+    }
+
+    /// A control input of the layer (declared on first use): `en` advances the pipeline
+    /// registers once per step, `tick` every cycle the pipeline is not stalled, `phase` counts
+    /// the cycles of a step (reuse factor > 1), `beat`/`last`/`mask` describe a sequence beat.
+    mutating func control(_ port: LayerPort) -> HWValue {
+        if let value = controls[port] { return value }
+        let value: HWValue
+        switch port {
+        case .step: value = b.input("en", width: 1, comment: "pipeline advance, once per step (low: hold)")
+        case .tick: value = b.input("tick", width: 1, comment: "a cycle in which the pipeline is not stalled")
+        case .phase: value = b.input("phase", width: phaseWidth, comment: "cycle of the step, 0 ..< reuse factor")
+        case .beat: value = b.input("beat", width: 1, comment: "the input register holds a sequence beat")
+        case .last: value = b.input("last", width: 1, comment: "that beat is the last of its event")
+        case .mask: value = b.input("mask", width: 1, comment: "that beat is a masked (padding) step")
+        case .value: preconditionFailure("values are declared with inputs(count:format:registers:)")
+        }
+        connections.append(port)
+        controls[port] = value
+        return value
+    }
+
+    /// Bits of the phase counter.
+    var phaseWidth: Int {
+        var bits = 1
+        while (1 << bits) < options.reuseFactor { bits += 1 }
+        return bits
     }
 
     /// Registers every value (enabled by `en`) and counts one stage of latency.
@@ -77,35 +116,9 @@ struct LayerLowering {
         guard inputs == x.count, bias.values.count == outputs else {
             throw .unsupportedNode(node: node.name, reason: "weights \(weights.shape) do not match \(x.count) inputs")
         }
-        // Each term in A; the sum exact (or modulo 2^W_A, which is all a wrapping A needs).
-        let terms = inputs + 1
-        var growth = 0
-        while (1 << growth) < terms { growth += 1 }
-        let sumWidth = a.overflow == .wrap ? a.width : a.width + growth
-        var rows: [[HWValue]] = []
-        for j in 0..<outputs {
-            var row: [HWValue] = []
-            for i in 0..<inputs {
-                let coefficient = w.quantize(weights.values[i * outputs + j])
-                guard let p = b.multiply(x[i], byConstant: coefficient, format: w, mapping: options.multipliers,
-                                         name: "p_\(i)_\(j)") else { continue }
-                constantProducts += 1
-                let q = try b.convert(p, to: a, name: "q_\(i)_\(j)")
-                row.append(b.extend(q, to: sumWidth, signed: a.isSigned))
-            }
-            let biasRaw = a.convert(raw: bFormat.quantize(bias.values[j]), from: bFormat)
-            if biasRaw != 0 || row.isEmpty { row.append(b.constant(biasRaw, width: sumWidth, name: "bias_\(j)")) }
-            rows.append(row)
-        }
-        let (sums, stages) = b.adderTrees(rows, width: sumWidth, signed: a.isSigned,
-                                          levelsPerStage: options.adderLevelsPerStage, enable: enable, name: "s")
-        latency += stages
-        var result: [FixedSignal] = []
-        for (j, sum) in sums.enumerated() {
-            let s = FixedSignal(sum, width: sumWidth, signed: a.isSigned, fractionalBits: a.fractionalBits)
-            result.append(FixedSignal(try b.convert(s, to: a, name: "a_\(j)"), format: a))
-        }
-        return result
+        let coefficients = (0..<outputs).map { j in (0..<inputs).map { i in w.quantize(weights.values[i * outputs + j]) } }
+        let biasRaw = bias.values.map { a.convert(raw: bFormat.quantize($0), from: bFormat) }
+        return try linear(x, coefficients: coefficients, bias: biasRaw, multiplexed: options.reuseFactor > 1, name: "")
     }
 
     // MARK: - Argmax

@@ -1,85 +1,84 @@
 import FixedPoint
 import Foundation
 
-/// What one simulation run saw: every output beat's raw codes and the cycle of every
-/// handshake.
-public struct SimulationRun: Hashable, Sendable {
-    /// Raw codes, `features` per event, in output order.
-    public var outputs: [Int64]
-    public var inputCycles: [Int64]
-    public var outputCycles: [Int64]
+/// A simulator of a design directory: builds once, then runs streams of input beats.
+public protocol RTLSimulator {
+    var report: DesignReport { get }
+    /// The packing of `out_data` (for the debug top: the output, then every node).
+    var outputPacking: StreamPacking { get }
+    /// Builds unless an up-to-date build is cached; returns whether it built.
+    @discardableResult func build() throws(VerilogError) -> Bool
+    /// Streams the beats through the design and records every output beat.
+    func run(_ stream: EventStream, gaps: Bool, seed: UInt64) throws(VerilogError) -> SimulationRun
+}
 
-    /// The latency of every event (output cycle minus input cycle), when all are equal.
-    public var latency: Int? {
-        let latencies = Set(zip(inputCycles, outputCycles).map { Int($1 - $0) })
-        return latencies.count == 1 ? latencies.first : nil
+extension DesignReport {
+    /// The packing of the top's `out_data` (`debug`: of the debug top's).
+    public func outputPacking(debug: Bool) throws(VerilogError) -> StreamPacking {
+        var fields: [StreamPacking.Field] = []
+        for port in debug ? debugFields : [output] {
+            guard let format = try? FixedFormat(parsing: port.format) else {
+                throw .badDesign(path: model, reason: "its report names format '\(port.format)'")
+            }
+            fields.append(.init(features: port.features, width: port.width, signed: format.isSigned, offset: port.offset))
+        }
+        return StreamPacking(fields: fields)
     }
 
-    /// The smallest distance between consecutive input handshakes.
-    public var initiationInterval: Int? {
-        zip(inputCycles.dropFirst(), inputCycles).map { Int($0 - $1) }.min()
+    /// The Verilog files of the top (or of the debug top, with the same layers).
+    public func sourceFiles(debug: Bool) -> [String] {
+        debug ? files.filter { $0 != "\(top).v" } + ["\(debugTop).v"] : files
     }
 }
 
 /// Builds a design with Verilator (`--cc --exe --build`, C++ at -O2) against the harness in
-/// `HDL/verilator_harness.cpp`, caches the build under `DIR/sim`, and runs it on raw codes.
-public struct VerilatorSimulator: Sendable {
+/// `HDL/verilator_harness.cpp`, caches the build under `DIR/sim` (`DIR/sim_debug` for the
+/// debug top), and runs it on streams of beats.
+public struct VerilatorSimulator: RTLSimulator, Sendable {
     public let directory: URL
     public let report: DesignReport
+    public let debug: Bool
+    public let outputPacking: StreamPacking
 
-    /// A simulator for the design in `directory` (written by ``DesignDirectory/write``).
-    public init(directory: URL) throws(VerilogError) {
+    /// A simulator for the design in `directory` (written by ``DesignDirectory/write``);
+    /// `debug` simulates the debug top.
+    public init(directory: URL, debug: Bool = false) throws(VerilogError) {
         self.directory = directory
+        self.debug = debug
         report = try DesignDirectory.readReport(directory)
+        outputPacking = try report.outputPacking(debug: debug)
     }
 
     /// The full path of a tool on `PATH`, or nil.
-    public static func findTool(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = "\(folder)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    public static func findTool(_ name: String) -> String? { ToolRunner.find(name) }
 
-    var simulationDirectory: URL { directory.appendingPathComponent(DesignDirectory.simulationFolder) }
+    var simulationDirectory: URL {
+        directory.appendingPathComponent(DesignDirectory.simulationFolder + (debug ? "_debug" : ""))
+    }
     var binary: URL { simulationDirectory.appendingPathComponent("obj/trigc_sim") }
+    var topName: String { debug ? report.debugTop : report.top }
 
-    /// The input and output packings of the design.
-    public func packings() throws(VerilogError) -> (input: StreamPacking, output: StreamPacking) {
-        func packing(_ port: DesignReport.StreamPort) throws(VerilogError) -> StreamPacking {
-            do {
-                let format = try FixedFormat(parsing: port.format)
-                return StreamPacking(features: port.features, width: format.width, signed: format.isSigned)
-            } catch {
-                throw .badDesign(path: directory.path, reason: "its report names format '\(port.format)' (\(error))")
-            }
-        }
-        return (try packing(report.input), try packing(report.output))
-    }
-
-    /// Builds the simulator unless an up-to-date build is cached; returns whether it built.
     @discardableResult
     public func build() throws(VerilogError) -> Bool {
-        guard let verilator = Self.findTool("verilator") else {
-            throw .toolMissing(tool: "verilator", install: "apt-get install verilator")
-        }
-        let (input, output) = try packings()
+        let verilator = try ToolRunner.require("verilator", package: "verilator")
+        let inputWords = max(1, (report.inputBusWidth + 63) / 64)
         let config = """
             // Written by trigc for design '\(report.model)'.
-            #define TRIGC_TOP_HEADER "V\(report.top).h"
-            #define TRIGC_TOP V\(report.top)
-            #define TRIGC_IN_WORDS \(input.words)
-            #define TRIGC_OUT_WORDS \(output.words)
+            #define TRIGC_TOP_HEADER "V\(topName).h"
+            #define TRIGC_TOP V\(topName)
+            #define TRIGC_IN_WORDS \(inputWords)
+            #define TRIGC_OUT_WORDS \(outputPacking.words)
             #define TRIGC_LATENCY \(report.latency)
+            #define TRIGC_REUSE \(report.initiationInterval)
+            \(report.sequence == nil ? "" : "#define TRIGC_HAS_LAST 1")
 
             """
         let harness = HDLSources.verilatorHarness + "\n"
         var stamp = Stamp()
         stamp.add(config)
         stamp.add(harness)
-        for file in report.files {
+        let files = report.sourceFiles(debug: debug)
+        for file in files {
             guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(file).path) else {
                 throw .badDesign(path: directory.path, reason: "\(file) is missing")
             }
@@ -93,84 +92,42 @@ public struct VerilatorSimulator: Sendable {
         }
         do {
             try FileManager.default.createDirectory(at: simulationDirectory, withIntermediateDirectories: true)
-            try Data(config.utf8).write(to: simulationDirectory.appendingPathComponent("trigc_design.h"))
-            try Data(harness.utf8).write(to: simulationDirectory.appendingPathComponent("verilator_harness.cpp"))
         } catch {
-            throw .file(path: simulationDirectory.path, reason: "cannot write the harness (\(error.localizedDescription))")
+            throw .file(path: simulationDirectory.path, reason: "cannot create (\(error.localizedDescription))")
         }
+        try ToolRunner.write(Data(config.utf8), to: simulationDirectory.appendingPathComponent("trigc_design.h"))
+        try ToolRunner.write(Data(harness.utf8), to: simulationDirectory.appendingPathComponent("verilator_harness.cpp"))
         let jobs = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
         let arguments = ["--cc", "--exe", "--build", "-O2", "-j", "\(jobs)", "-Wno-fatal", "-Wno-lint", "-Wno-style",
-                         "--top-module", report.top, "-Mdir", "obj", "-o", "trigc_sim",
+                         "--top-module", topName, "-Mdir", "obj", "-o", "trigc_sim",
                          "-CFLAGS", "-O2", "-CFLAGS", "-I\(simulationDirectory.path)",
-                         "verilator_harness.cpp"] + report.files.map { directory.appendingPathComponent($0).path }
-        try Self.execute(verilator, arguments, in: simulationDirectory, log: "build.log")
-        do {
-            try Data(stampText.utf8).write(to: stampURL)
-        } catch {
-            throw .file(path: stampURL.path, reason: "cannot write (\(error.localizedDescription))")
-        }
+                         "verilator_harness.cpp"] + files.map { directory.appendingPathComponent($0).path }
+        try ToolRunner.execute(verilator, arguments, in: simulationDirectory, log: "build.log")
+        try ToolRunner.write(Data(stampText.utf8), to: stampURL)
         return true
     }
 
-    /// Runs the built simulator on `events` events of raw input codes (`features` per event).
-    public func run(inputs raw: [Int64], events: Int, gaps: Bool = false, seed: UInt64 = 1) throws(VerilogError) -> SimulationRun {
-        let (input, output) = try packings()
+    public func run(_ stream: EventStream, gaps: Bool = false, seed: UInt64 = 1) throws(VerilogError) -> SimulationRun {
         let folder = simulationDirectory
         let inputURL = folder.appendingPathComponent("inputs.bin")
         let outputURL = folder.appendingPathComponent("outputs.bin")
         let cyclesURL = folder.appendingPathComponent("input_cycles.bin")
-        let words = input.pack(raw)
-        do {
-            try words.withUnsafeBytes { try Data($0).write(to: inputURL) }
-        } catch {
-            throw .file(path: inputURL.path, reason: "cannot write (\(error.localizedDescription))")
-        }
-        try Self.execute(binary.path, [inputURL.path, "\(events)", outputURL.path, cyclesURL.path, gaps ? "1" : "0", "\(seed)"],
-                         in: folder, log: "run.log")
-        let records = try Self.readWords(outputURL)
-        let cycles = try Self.readWords(cyclesURL)
-        let stride = output.words + 1
+        try ToolRunner.write(stream.words.withUnsafeBytes { Data($0) }, to: inputURL)
+        try ToolRunner.execute(binary.path, [inputURL.path, "\(stream.beats)", "\(stream.events)", outputURL.path,
+                                             cyclesURL.path, gaps ? "1" : "0", "\(seed)"], in: folder, log: "run.log")
+        let records = try ToolRunner.readWords(outputURL)
+        let cycles = try ToolRunner.readWords(cyclesURL)
+        let stride = outputPacking.words + 1
         var outputs: [Int64] = []
         var outputCycles: [Int64] = []
-        outputs.reserveCapacity(events * output.features)
+        outputs.reserveCapacity(stream.events * outputPacking.features)
         var k = 0
         while k + stride <= records.count {
             outputCycles.append(Int64(bitPattern: records[k]))
-            outputs += output.unpack(records[(k + 1)..<(k + stride)])
+            outputs += outputPacking.unpack(records[(k + 1)..<(k + stride)])
             k += stride
         }
         return SimulationRun(outputs: outputs, inputCycles: cycles.map { Int64(bitPattern: $0) }, outputCycles: outputCycles)
-    }
-
-    static func readWords(_ url: URL) throws(VerilogError) -> [UInt64] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw .file(path: url.path, reason: "the simulator wrote no such file")
-        }
-        return data.withUnsafeBytes { Array($0.bindMemory(to: UInt64.self)) }
-    }
-
-    /// Runs a tool with its output in `folder/log`; a non-zero status is an error naming the log.
-    static func execute(_ tool: String, _ arguments: [String], in folder: URL, log: String) throws(VerilogError) {
-        let logURL = folder.appendingPathComponent(log)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        do {
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: logURL)
-            defer { try? handle.close() }
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            process.waitUntilExit()
-        } catch {
-            throw .file(path: tool, reason: "cannot run (\(error.localizedDescription))")
-        }
-        guard process.terminationStatus == 0 else {
-            throw .toolFailed(tool: URL(fileURLWithPath: tool).lastPathComponent, status: process.terminationStatus,
-                              log: logURL.path)
-        }
     }
 }
 

@@ -7,150 +7,138 @@ public struct VerilogDesign: Hashable, Sendable {
     public var report: DesignReport
 }
 
-/// Lowers a quantized feed-forward graph (after `Pipelines.quantize`) to hardware IR: one
-/// module per layer, a top with a valid/ready stream on each side, and a report with the
-/// latency and initiation interval.
+/// What the lowering knows about one node's value: per beat for sequence values (one time
+/// step), per event otherwise; `stage` counts the steps after the input register at which it
+/// is valid.
+struct NodeValue {
+    var features: Int
+    var format: FixedFormat
+    var stage: Int
+    var sequence: Bool
+    /// The masking node whose mask travels with a sequence value.
+    var mask: String?
+}
+
+/// One lowered layer: its module, what its ports connect to, and when its value is valid.
+struct LayerPlan {
+    var node: Node
+    var module: HWModule
+    var connections: [LayerPort]
+    var value: NodeValue
+    /// The stage at which the module's inputs must be valid (shorter paths are delayed).
+    var inputStage: Int
+}
+
+/// Lowers a quantized graph (after `Pipelines.quantize`) to hardware IR: one module per
+/// layer, a top with a valid/ready stream on each side (one time step per beat for a sequence
+/// input), a debug top exposing every node's value, and a report with the latency and
+/// initiation interval.
 public enum VerilogLowering {
-    /// Lowers `graph`; it must be fixed point with one input (a feature vector) and one output,
-    /// each layer reading the one before.
+    /// Lowers `graph`; it must be fixed point with one output; inputs are feature vectors and
+    /// at most one sequence (read by a GRU).
     public static func lower(_ graph: Graph, options: VerilogOptions = VerilogOptions()) throws(VerilogError) -> VerilogDesign {
         guard graph.isFixedPoint else { throw .notFixedPoint(graph: graph.name) }
-        guard options.reuseFactor == 1 else {
-            throw .unsupported(what: "reuse factor \(options.reuseFactor) yet (only 1, fully parallel)")
+        guard (1...256).contains(options.reuseFactor) else {
+            throw .unsupported(what: "reuse factor \(options.reuseFactor) (use 1 to 256)")
         }
-        let chain = try layerChain(graph)
-        var modules: [HWModule] = []
+        guard graph.outputs.count == 1, let outputName = graph.outputs.first else {
+            throw .unsupportedGraph(graph: graph.name, reason: "it has \(graph.outputs.count) outputs, only one is supported")
+        }
+        var values: [String: NodeValue] = [:]
+        var ports: [DesignReport.StreamPort] = []
+        var sequence: DesignReport.SequenceInput?
+        var plans: [LayerPlan] = []
+        var layerReports: [DesignReport.Layer] = []
         var roms: [String: HWModule] = [:]
-        var layers: [DesignReport.Layer] = []
-        var usedNames: Set<String> = [options.topName]
-        guard let inputNode = chain.first, let inputPrecision = inputNode.precision,
-              case let .input(shape) = inputNode.op, shape.count == 1 else {
-            throw .unsupportedGraph(graph: graph.name, reason: "the input must be a feature vector")
-        }
-        var format = inputPrecision.result
-        var features = shape[0]
-        for node in chain.dropFirst() {
+        var modules: [HWModule] = []
+        var usedNames: Set<String> = [options.topName, options.debugTopName]
+        for node in graph.nodes {
+            guard let precision = node.precision else { throw .notFixedPoint(graph: graph.name) }
+            if case let .input(shape) = node.op {
+                let r = precision.result
+                let offset = ports.last.map { $0.offset + $0.busWidth } ?? 0
+                switch shape.count {
+                case 1:
+                    values[node.name] = NodeValue(features: shape[0], format: r, stage: 0, sequence: false)
+                    ports.append(.init(node: node.name, features: shape[0], format: "\(r)", width: r.width, offset: offset))
+                case 2 where sequence == nil:
+                    values[node.name] = NodeValue(features: shape[1], format: r, stage: 0, sequence: true)
+                    ports.append(.init(node: node.name, features: shape[1], format: "\(r)", width: r.width, offset: offset,
+                                       sequence: true))
+                    sequence = .init(node: node.name, timeSteps: shape[0], features: shape[1], maskCode: nil)
+                default:
+                    throw .unsupportedNode(node: node.name, reason: "inputs must be feature vectors or one sequence [time, features], not \(shape)")
+                }
+                continue
+            }
+            var inputs: [NodeValue] = []
+            for name in node.inputs {
+                guard let value = values[name] else {
+                    throw .unsupportedGraph(graph: graph.name, reason: "node '\(node.name)' reads '\(name)', which is not before it")
+                }
+                inputs.append(value)
+            }
             var moduleName = "layer_\(node.name)"
             while usedNames.contains(moduleName) { moduleName += "_" }
             usedNames.insert(moduleName)
-            var layer = try LayerLowering(node: node, moduleName: moduleName, tables: graph.tables, options: options,
-                                          roms: roms)
-            let outputs = try lowerLayer(&layer, features: features, format: format)
+            var layer = try LayerLowering(node: node, moduleName: moduleName, tables: graph.tables, options: options, roms: roms)
+            var value = try lowerLayer(&layer, inputs: inputs)
+            let inputStage = inputs.map(\.stage).max() ?? 0
+            value.stage = inputStage + layer.latency
+            if case let .masking(maskValue) = node.op, let input = inputs.first, var s = sequence {
+                s.maskCode = input.format.quantize(maskValue)
+                sequence = s
+            }
             roms = layer.roms
             for rom in layer.roms.values.sorted(by: { $0.name < $1.name }) where !modules.contains(where: { $0.name == rom.name }) {
                 modules.append(rom)
             }
-            layer.b.comments = ["layer '\(node.name)' (\(node.op.keyword)): \(features) × \(format) → \(outputs) × \(layer.precision.result), latency \(layer.latency)"]
+            let shapes = inputs.map { "\($0.features) × \($0.format)" }.joined(separator: ", ")
+            layer.b.comments = ["layer '\(node.name)' (\(node.op.keyword)): \(shapes) → \(value.features) × \(layer.precision.result)"
+                + "\(value.sequence ? " per time step" : ""), latency \(layer.latency)"]
             let module = layer.b.module
             modules.append(module)
-            layers.append(DesignReport.Layer(
-                node: node.name, op: node.op.keyword, module: moduleName, inputs: features, outputs: outputs,
-                latency: layer.latency, constantProducts: layer.constantProducts,
-                variableProducts: layer.variableProducts, romReads: layer.romReads,
-                formats: formats(of: layer.precision)))
-            format = layer.precision.result
-            features = outputs
+            plans.append(LayerPlan(node: node, module: module, connections: layer.connections, value: value, inputStage: inputStage))
+            values[node.name] = value
+            layerReports.append(DesignReport.Layer(
+                node: node.name, op: node.op.keyword, module: moduleName, inputs: inputs.map(\.features).reduce(0, +),
+                outputs: value.features, latency: layer.latency, constantProducts: layer.constantProducts,
+                variableProducts: layer.variableProducts, romReads: layer.romReads, formats: formats(of: layer.precision)))
         }
-        let inputPort = DesignReport.StreamPort(node: inputNode.name, features: shape[0],
-                                                format: "\(inputPrecision.result)", width: inputPrecision.result.width)
-        let outputPort = DesignReport.StreamPort(node: chain.last?.name ?? inputNode.name, features: features,
-                                                 format: "\(format)", width: format.width)
-        let latency = 1 + layers.map(\.latency).reduce(0, +)
-        let top = topModule(options.topName, layers: modules.filter { m in layers.contains { $0.module == m.name } },
-                            input: inputPort, output: outputPort, latency: latency, graph: graph)
-        modules.append(top)
+        guard let output = values[outputName], !output.sequence else {
+            throw .unsupportedGraph(graph: graph.name, reason: "its output must be a feature vector")
+        }
+        guard output.stage >= 1 else {
+            throw .unsupportedGraph(graph: graph.name, reason: "its output is not computed by any registered layer")
+        }
+        let stages = 1 + output.stage
+        let latency = (stages - 1) * options.reuseFactor + 1
+        let outputPort = DesignReport.StreamPort(node: outputName, features: output.features, format: "\(output.format)",
+                                                 width: output.format.width)
+        let plan = TopPlan(graph: graph, options: options, inputs: ports, sequence: sequence, values: values,
+                           layers: plans, output: outputName, stages: stages, latency: latency)
+        let (top, _) = plan.build(debug: false)
+        let (debugTop, debugFields) = plan.build(debug: true)
         let header = [
             "Generated by trigc from model '\(graph.name)'; do not edit.",
-            "Input '\(inputPort.node)': \(inputPort.features) × \(inputPort.format); output '\(outputPort.node)': \(outputPort.features) × \(outputPort.format).",
-            "Latency \(latency) cycles, initiation interval 1; multipliers: \(options.multipliers.rawValue).",
+            "Inputs: " + ports.map { "'\($0.node)' \($0.features) × \($0.format)\($0.sequence ? " per time step" : "")" }
+                .joined(separator: ", ") + "; output '\(outputName)': \(output.features) × \(output.format).",
+            "Latency \(latency) cycles, initiation interval \(options.reuseFactor); multipliers: \(options.multipliers.rawValue)"
+                + (options.reuseFactor > 1 ? ", reuse factor \(options.reuseFactor)." : "."),
         ]
-        let hardware = HWDesign(modules: modules, top: options.topName, header: header)
+        let hardware = HWDesign(modules: modules + [top, debugTop], top: options.topName, header: header)
         do {
             try HWVerifier.verify(hardware)
         } catch {
             throw .invalidHardware(error)
         }
         let report = DesignReport(
-            model: graph.name, top: options.topName, latency: latency, initiationInterval: 1,
-            input: inputPort, output: outputPort, multipliers: options.multipliers.rawValue,
-            reuseFactor: options.reuseFactor, adderLevelsPerStage: options.adderLevelsPerStage, layers: layers,
-            files: modules.map { "\($0.name).v" })
+            model: graph.name, top: options.topName, latency: latency, initiationInterval: options.reuseFactor,
+            inputs: ports, output: outputPort, sequence: sequence, debugTop: options.debugTopName, debugFields: debugFields,
+            multipliers: options.multipliers.rawValue, reuseFactor: options.reuseFactor,
+            adderLevelsPerStage: options.adderLevelsPerStage, layers: layerReports,
+            files: (modules + [top]).map { "\($0.name).v" })
         return VerilogDesign(hardware: hardware, report: report)
-    }
-
-    /// The nodes from the input to the output, each reading the previous one.
-    static func layerChain(_ graph: Graph) throws(VerilogError) -> [Node] {
-        guard graph.inputs.count == 1, graph.outputs.count == 1, let output = graph.outputs.first else {
-            throw .unsupportedGraph(graph: graph.name, reason: "only one input and one output are supported yet")
-        }
-        var chain: [Node] = []
-        var name = output
-        while true {
-            guard let node = graph[name] else {
-                throw .unsupportedGraph(graph: graph.name, reason: "no node is named '\(name)'")
-            }
-            chain.append(node)
-            if case .input = node.op { break }
-            guard node.inputs.count == 1 else {
-                throw .unsupportedNode(node: node.name, reason: "layers with \(node.inputs.count) inputs are not supported yet")
-            }
-            name = node.inputs[0]
-        }
-        return chain.reversed()
-    }
-
-    /// Lowers one layer; returns its output feature count.
-    static func lowerLayer(_ layer: inout LayerLowering, features: Int, format: FixedFormat) throws(VerilogError) -> Int {
-        let node = layer.node
-        let r = layer.precision.result
-        switch node.op {
-        case let .dense(weights, bias, activation):
-            let x = layer.inputs(count: features, format: format, registers: true)
-            let a = try layer.dense(x, weights: weights, bias: bias)
-            var y: [HWValue]
-            if case .softmax = activation {
-                let registered = layer.stage(a.map(\.value), name: "a_r")
-                y = try layer.softmax(zip(registered, a).map { FixedSignal($0, width: $1.width, signed: $1.signed,
-                                                                            fractionalBits: $1.fractionalBits) })
-            } else {
-                y = []
-                for (j, aj) in a.enumerated() { y.append(try layer.activation(activation, aj, name: "y_\(j)")) }
-            }
-            y = layer.stage(y, name: "y_r")
-            layer.output(y, format: r)
-            return y.count
-        case let .activation(function):
-            let x = layer.inputs(count: features, format: format, registers: true)
-            var y: [HWValue]
-            if case .softmax = function {
-                y = try layer.softmax(x)
-            } else {
-                y = []
-                for (j, xj) in x.enumerated() { y.append(try layer.activation(function, xj, name: "y_\(j)")) }
-            }
-            y = layer.stage(y, name: "y_r")
-            layer.output(y, format: r)
-            return y.count
-        case .argmax:
-            let x = layer.inputs(count: features, format: format, registers: true)
-            let y = layer.stage([layer.argmax(x)], name: "y_r")
-            layer.output(y, format: r)
-            return 1
-        case .dropout, .flatten:
-            let x = layer.inputs(count: features, format: format, registers: false)
-            var y: [HWValue] = []
-            for (j, xj) in x.enumerated() { y.append(try layer.b.convert(xj, to: r, name: "y_\(j)")) }
-            layer.output(y, format: r)
-            return y.count
-        case .input:
-            throw .unsupportedNode(node: node.name, reason: "a second input is not supported yet")
-        case .masking, .gru:
-            throw .unsupportedNode(node: node.name, reason: "sequence layers (\(node.op.keyword)) are not supported yet")
-        case .concatenate:
-            throw .unsupportedNode(node: node.name, reason: "concatenate is not supported yet")
-        case .batchNormalization:
-            throw .unsupportedNode(node: node.name, reason: "batch normalization is not supported yet")
-        }
     }
 
     static func formats(of p: LayerPrecision) -> [String] {

@@ -20,7 +20,7 @@ struct CompileCommand: ParsableCommand {
 
     @OptionGroup var quantize: QuantizeOptions
 
-    @Option(help: "Multiplications per multiplier (only 1: fully parallel, II 1).")
+    @Option(help: "Multiplications per multiplier: 1 is fully parallel (II 1); R > 1 shares each multiplier over R cycles (II R).")
     var reuse = 1
 
     @Option(help: "Constant multiplications as 'dsp' (x * C) or 'shift-add' (canonical signed digits).")
@@ -42,6 +42,7 @@ struct CompileCommand: ParsableCommand {
         guard let mapping = MultiplierMapping(rawValue: multipliers) else {
             throw ValidationError("--multipliers must be 'dsp' or 'shift-add', not '\(multipliers)'.")
         }
+        if reuse <= 0 { throw CLIError.badCount(name: "--reuse", value: reuse) }
         if let adderLevels, adderLevels <= 0 { throw CLIError.badCount(name: "--adder-levels", value: adderLevels) }
         var options = quantize
         if options.format == nil { options.format = "ap_fixed<16,6>" }

@@ -8,11 +8,12 @@ import VerilogBackend
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Simulate a compiled design with Verilator and compare every output bit with the interpreter.",
+        abstract: "Simulate a compiled design (Verilator or Icarus) and compare every output bit with the interpreter.",
         discussion: """
             Re-runs the quantized graph saved in DESIGN/model.ir in the fixed-point interpreter, \
             streams the same events through the RTL, and exits non-zero on any differing bit or \
-            when the measured latency or II differs from the report.
+            when the measured latency or II differs from the report. On a mismatch it simulates \
+            the debug top and shows, per layer, where RTL and interpreter part ways.
             """)
 
     @Argument(help: "The design directory written by 'trigc compile'.")
@@ -24,59 +25,84 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Only the first N events.")
     var events: Int?
 
-    @Flag(help: "Random gaps in in_valid and out_ready (latency is then not checked).")
+    @Option(help: "'verilator' (fast, the default) or 'icarus' (small runs).")
+    var simulator = "verilator"
+
+    @Flag(help: "Random gaps in in_valid and out_ready (timing is then not checked; Verilator only).")
     var gaps = false
 
     func run() throws {
         if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
+        guard simulator == "verilator" || simulator == "icarus" else {
+            throw ValidationError("--simulator must be 'verilator' or 'icarus', not '\(simulator)'.")
+        }
         let directory = URL(fileURLWithPath: design)
-        let simulator = try VerilatorSimulator(directory: directory)
+        let rtl: any RTLSimulator = simulator == "icarus"
+            ? try IcarusSimulator(directory: directory) : try VerilatorSimulator(directory: directory)
+        let report = rtl.report
         let graph = try ModelFile.load(directory.appendingPathComponent(DesignDirectory.modelFile).path)
         let inputs = try EventData.read(input, for: graph, limit: events)
-        guard let inputName = graph.inputs.first, let batch = inputs[inputName],
-              let inputFormat = graph[inputName]?.precision?.result, let outputName = graph.outputs.first
-        else { throw VerilogError.badDesign(path: design, reason: "its model.ir is not a one-input fixed-point graph") }
+        guard let outputName = graph.outputs.first, let count = inputs.values.first?.count else {
+            throw VerilogError.badDesign(path: design, reason: "its model.ir has no output")
+        }
         let interpreter = try Interpreter(graph: graph)
         guard let expected = try interpreter.run(inputs)[outputName]?.fixed?.raw else {
             throw VerilogError.badDesign(path: design, reason: "its model.ir is not fixed point")
         }
+        let stream = try EventStream(report: report, raw: EventStream.rawCodes(graph: graph, inputs: inputs.mapValues(\.values)),
+                                     events: count)
         let clock = ContinuousClock()
         let buildStart = clock.now
-        let built = try simulator.build()
+        let built = try rtl.build()
         let buildTime = clock.now - buildStart
-        let raw = batch.values.map { inputFormat.quantize($0) }
         let runStart = clock.now
-        let run = try simulator.run(inputs: raw, events: batch.count, gaps: gaps)
+        let run = try rtl.run(stream, gaps: gaps && simulator == "verilator", seed: 1)
         let runTime = clock.now - runStart
-        let report = simulator.report
-        let comparison = SimulationComparison(expected: expected, actual: run.outputs, events: batch.count,
+        let comparison = SimulationComparison(expected: expected, actual: run.outputs, events: count,
                                               features: report.output.features, width: report.output.width)
-        print("verilator build: \(built ? "built in \(buildTime)" : "cached"); simulated \(batch.count) events in \(runTime)")
+        print("\(simulator) build: \(built ? "built in \(buildTime)" : "cached"); simulated \(count) events "
+            + "(\(stream.beats) beats) in \(runTime)")
         print(comparison.text)
         var failed = !comparison.isExact
-        if let first = comparison.firstMismatches.first {
-            print(try trace(interpreter, batch: batch, inputName: inputName, event: first.event))
+        if !comparison.isExact {
+            try printTraces(comparison, directory: directory, graph: graph, interpreter: interpreter, inputs: inputs,
+                            report: report)
         }
-        if !gaps {
-            let latency = run.latency.map(String.init) ?? "varying"
-            let ii = run.initiationInterval.map(String.init) ?? "n/a"
-            print("measured latency \(latency) cycles (report \(report.latency)), II \(ii) (report \(report.initiationInterval))")
-            if run.latency != report.latency || (batch.count > 1 && run.initiationInterval != report.initiationInterval) {
-                failed = true
-            }
+        if !(gaps && simulator == "verilator") {
+            let (text, ok) = run.timing(report: report, stream: stream)
+            print(text)
+            if !ok { failed = true }
         }
         if failed { throw ExitCode.failure }
     }
 
-    /// The interpreter's value at every node for one event, to see where the RTL diverges.
-    func trace(_ interpreter: Interpreter, batch: Batch, inputName: String, event: Int) throws -> String {
-        let one = Batch(event: Array(batch.event(event)), shape: batch.shape)
-        let values = try interpreter.trace([inputName: one])
-        var lines = ["interpreter trace of event \(event) (raw codes per node):"]
-        for node in interpreter.graph.nodes {
-            guard let fixed = values[node.name]?.fixed else { continue }
-            lines.append("  \(node.name) [\(fixed.format)]: \(fixed.raw)")
+    /// Simulates the debug top on the first mismatching events and prints, per layer, the
+    /// RTL's and the interpreter's raw codes.
+    func printTraces(
+        _ comparison: SimulationComparison, directory: URL, graph: Graph, interpreter: Interpreter,
+        inputs: [String: Batch], report: DesignReport
+    ) throws {
+        let picked = comparison.firstMismatches.prefix(3).map(\.event)
+        var one: [String: Batch] = [:]
+        for (name, batch) in inputs {
+            let values = picked.flatMap { batch.event($0) }
+            one[name] = Batch(count: picked.count, shape: batch.shape, values: values)
         }
-        return lines.joined(separator: "\n")
+        let debug = try VerilatorSimulator(directory: directory, debug: true)
+        print("building the debug top to trace the first mismatching events…")
+        try debug.build()
+        let stream = try EventStream(report: report, raw: EventStream.rawCodes(graph: graph, inputs: one.mapValues(\.values)),
+                                     events: picked.count)
+        let run = try debug.run(stream, gaps: false, seed: 1)
+        let values = try interpreter.trace(one)
+        let perEvent = debug.outputPacking.features
+        for (k, event) in picked.enumerated() where (k + 1) * perEvent <= run.outputs.count {
+            let trace = LayerTrace(event: event, report: report, raw: Array(run.outputs[(k * perEvent)..<((k + 1) * perEvent)])) { node in
+                guard let fixed = values[node]?.fixed else { return nil }
+                let size = fixed.raw.count / max(picked.count, 1)
+                return Array(fixed.raw[(k * size)..<((k + 1) * size)])
+            }
+            print(trace.text)
+        }
     }
 }

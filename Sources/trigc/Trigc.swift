@@ -9,8 +9,8 @@ struct Trigc: ParsableCommand {
             Models are graph IR text files (.ir). Data files are HDF5 with one dataset per \
             model input, named after the input (see 'trigc inputs').
             """,
-        subcommands: [IRCommand.self, ImportCommand.self, InputsCommand.self, RunCommand.self, CompareCommand.self, CompileCommand.self, SimulateCommand.self,
-                      DatagenCommand.self])
+        subcommands: [IRCommand.self, ImportCommand.self, InputsCommand.self, RunCommand.self, CompareCommand.self, CompileCommand.self, SimulateCommand.self, ReportCommand.self, DevicesCommand.self,
+                      DatagenCommand.self, TrainCommand.self, EvaluateCommand.self])
 }
 
 struct IRCommand: ParsableCommand {

@@ -59,13 +59,13 @@ struct DataPreparationTests {
         #expect(abs(Double(prepared.test.count) / Double(total) - 0.2) < 0.01)
         let arrays = prepared.arrays(prepared.train, inputs: ["hlf_input", "gru_input"])
         let hlf = try #require(arrays.inputs["hlf_input"])
-        #expect(hlf.allSatisfy { $0 >= 0 && $0 <= 1 })
+        #expect(hlf.allSatisfy { $0 >= -1e-6 && $0 <= 1 + 1e-6 })
         let sequences = try #require(arrays.inputs["gru_input"])
         for event in 0..<prepared.train.count {
             let base = event * prepared.train.particleStride
             let length = Int(prepared.train.lengths[event])
             #expect(sequences[(base + length * 19)..<(base + prepared.train.particleStride)].allSatisfy { $0 == 0 })
-            #expect(sequences[base..<(base + length * 19)].allSatisfy { $0 >= 0 && $0 <= 1 })
+            #expect(sequences[base..<(base + length * 19)].allSatisfy { $0 >= -1e-6 && $0 <= 1 + 1e-6 })
         }
         #expect(arrays.labels.count == prepared.train.count * 3)
         // The same seed prepares the same split.

@@ -86,13 +86,41 @@ struct HardwareIRTests {
         #expect(supply.fresh("1x") == "n1x")
     }
 
-    @Test func unsupportedLayersAreOneSentenceErrors() throws {
-        let graph = try TestModels.quantized(Graph.particleGRU(timeSteps: 4, features: 3, units: 2), format: "ap_fixed<16,6>")
-        #expect(throws: VerilogError.self) { try VerilogLowering.lower(graph) }
+    @Test func unsupportedInputsAreOneSentenceErrors() throws {
+        // Not quantized.
         #expect(throws: VerilogError.self) { try VerilogLowering.lower(TestModels.tiny()) }
+        // A reuse factor out of range.
         #expect(throws: VerilogError.self) {
             try VerilogLowering.lower(try TestModels.quantized(TestModels.tiny(), format: "ap_fixed<16,6>"),
-                                      options: VerilogOptions(reuseFactor: 4))
+                                      options: VerilogOptions(reuseFactor: 0))
         }
+        // A dense layer over a sequence.
+        let graph = Graph(
+            name: "sequence_dense",
+            nodes: [
+                Node(name: "x", op: .input(shape: [4, 3]), shape: [4, 3]),
+                Node(name: "masking", op: .masking(value: 0), inputs: ["x"], shape: [4, 3]),
+                Node(name: "dense", op: .dense(weights: Tensor(shape: [3, 2], values: [1, 2, 3, 4, 5, 6]),
+                                               bias: Tensor(shape: [2], values: [0, 0]), activation: .linear),
+                     inputs: ["masking"], shape: [4, 2]),
+            ],
+            inputs: ["x"], outputs: ["dense"])
+        let error = #expect(throws: VerilogError.self) {
+            try VerilogLowering.lower(try TestModels.quantized(graph, format: "ap_fixed<16,6>"))
+        }
+        #expect(error.map { "\($0)".hasPrefix("layer 'dense'") } ?? true)
+    }
+
+    @Test func reuseFactorDividesMultipliers() throws {
+        let graph = try TestModels.quantized(Graph.hlfDNN(), format: "ap_fixed<16,6>")
+        let full = try VerilogLowering.lower(graph)
+        let reused = try VerilogLowering.lower(graph, options: VerilogOptions(reuseFactor: 4))
+        let products = full.report.layers.map(\.constantProducts).reduce(0, +)
+        let multipliers = reused.report.layers.map(\.variableProducts).reduce(0, +)
+        #expect(multipliers * 4 >= products)
+        #expect(multipliers * 4 <= products + 4 * 90)
+        #expect(reused.report.initiationInterval == 4)
+        #expect(reused.report.latency == (7 - 1) * 4 + 1)
+        try HWVerifier.verify(reused.hardware)
     }
 }

@@ -6,8 +6,8 @@ import Passes
 import Testing
 @testable import VerilogBackend
 
-/// Compiles a quantized graph into `directory`, simulates `events` random events and
-/// compares every bit with the interpreter.
+/// Compiles a quantized graph into `directory`, simulates random events and compares every
+/// bit with the interpreter.
 struct SimulationCase {
     let graph: Graph
     let options: VerilogOptions
@@ -23,29 +23,48 @@ struct SimulationCase {
         try DesignDirectory.write(design, files: files, graph: graph, to: directory, overwrite: false)
     }
 
-    /// Random standard-normal-ish inputs, scaled to cover the input range and its overflow.
-    func inputs(events: Int, seed: UInt64 = 7) -> Batch {
+    /// Random inputs scaled to cover the input range and its overflow; sequences get a random
+    /// length with zero (masked) steps after it and, now and then, a zero step inside.
+    func inputs(events: Int, seed: UInt64 = 7) -> [String: Batch] {
         var rng = SplitMix64(seed: seed)
-        let features = design.report.input.features
-        let values = (0..<(events * features)).map { _ in rng.nextFloat(limit: 6) }
-        return Batch(count: events, shape: [features], values: values)
+        var batches: [String: Batch] = [:]
+        for name in graph.inputs {
+            guard case let .input(shape) = graph[name]?.op else { continue }
+            let size = shape.reduce(1, *)
+            var values = (0..<(events * size)).map { _ in rng.nextFloat(limit: 6) }
+            if shape.count == 2 {
+                let (steps, features) = (shape[0], shape[1])
+                for e in 0..<events {
+                    let length = 1 + Int(rng.next() % UInt64(steps))
+                    let hole = rng.next() % 4 == 0 ? Int(rng.next() % UInt64(steps)) : steps
+                    for t in 0..<steps where t >= length || t == hole {
+                        for f in 0..<features { values[e * size + t * features + f] = 0 }
+                    }
+                }
+            }
+            batches[name] = Batch(count: events, shape: shape, values: values)
+        }
+        return batches
     }
 
-    /// Simulates and compares; returns the comparison and the run.
-    func simulate(events: Int, gaps: Bool = false) throws -> (SimulationComparison, SimulationRun) {
-        let batch = inputs(events: events)
+    /// Simulates and compares; returns the comparison, the run and the stream.
+    func simulate(
+        events: Int, gaps: Bool = false, icarus: Bool = false
+    ) throws -> (SimulationComparison, SimulationRun, EventStream) {
+        let batches = inputs(events: events)
         let interpreter = try Interpreter(graph: graph)
-        let outputs = try interpreter.run([graph.inputs[0]: batch])
+        let outputs = try interpreter.run(batches)
         let expected = try #require(outputs[graph.outputs[0]]?.fixed?.raw)
-        let inputFormat = try #require(graph[graph.inputs[0]]?.precision?.result)
-        let raw = batch.values.map { inputFormat.quantize($0) }
-        let simulator = try VerilatorSimulator(directory: directory)
+        let raw = EventStream.rawCodes(graph: graph, inputs: batches.mapValues(\.values))
+        let stream = try EventStream(report: design.report, raw: raw, events: events)
+        let simulator: any RTLSimulator = icarus
+            ? try IcarusSimulator(directory: directory) : try VerilatorSimulator(directory: directory)
         try simulator.build()
-        let run = try simulator.run(inputs: raw, events: events, gaps: gaps, seed: 3)
+        let run = try simulator.run(stream, gaps: gaps, seed: 3)
         let output = design.report.output
         let comparison = SimulationComparison(expected: expected, actual: run.outputs, events: events,
                                               features: output.features, width: output.width)
-        return (comparison, run)
+        return (comparison, run, stream)
     }
 }
 
@@ -68,12 +87,12 @@ struct SimulationTests {
     func tinyIsBitExact(format: String, hidden: ActivationFunction, last: ActivationFunction) throws {
         let graph = try TestModels.quantized(TestModels.tiny(last: last, hidden: hidden), format: format, tableSize: 256)
         let sim = try SimulationCase(graph, label: "tiny")
-        let (comparison, run) = try sim.simulate(events: 2000)
+        let (comparison, run, _) = try sim.simulate(events: 2000)
         #expect(comparison.isExact, "\(format) \(hidden) \(last): \(comparison.text)")
         #expect(run.latency == sim.design.report.latency)
         #expect(run.initiationInterval == 1)
         // The same design under random valid/ready gaps: same outputs, in order.
-        let (gapped, gappedRun) = try sim.simulate(events: 500, gaps: true)
+        let (gapped, gappedRun, _) = try sim.simulate(events: 500, gaps: true)
         #expect(gapped.isExact, "with gaps: \(gapped.text)")
         #expect(gappedRun.outputCycles.count == 500)
     }
@@ -95,7 +114,7 @@ struct HLFSimulationTests {
         let graph = try TestModels.quantized(Graph.hlfDNN(), format: format, argmax: argmax)
         let options = VerilogOptions(multipliers: multipliers, adderLevelsPerStage: levels)
         let sim = try SimulationCase(graph, options: options, label: "hlf")
-        let (comparison, run) = try sim.simulate(events: 2000)
+        let (comparison, run, _) = try sim.simulate(events: 2000)
         #expect(comparison.isExact, "\(format) \(multipliers): \(comparison.text)")
         #expect(run.latency == sim.design.report.latency)
         #expect(run.initiationInterval == 1)
@@ -112,7 +131,7 @@ struct PlantedFaultTests {
     @Test func flippedCoefficientBitIsCaught() throws {
         let graph = try TestModels.quantized(TestModels.tiny(last: .linear), format: "ap_fixed<16,6>")
         let sim = try SimulationCase(graph, label: "fault")
-        let (clean, _) = try sim.simulate(events: 2000)
+        let (clean, _, _) = try sim.simulate(events: 2000)
         #expect(clean.isExact, "\(clean.text)")
         let url = sim.directory.appendingPathComponent("layer_dense_1.v")
         var text = try String(contentsOf: url, encoding: .utf8)
@@ -120,8 +139,22 @@ struct PlantedFaultTests {
         let value = try #require(UInt64(match.output.2, radix: 16))
         text.replaceSubrange(match.output.2.startIndex..<match.output.2.endIndex, with: String(value ^ 1, radix: 16))
         try Data(text.utf8).write(to: url)
-        let (faulty, _) = try sim.simulate(events: 2000)
+        let (faulty, _, _) = try sim.simulate(events: 2000)
         #expect(!faulty.isExact)
         #expect(faulty.mismatchedEvents > 0)
+        // The debug top shows where it starts: the first dense layer.
+        let event = try #require(faulty.firstMismatches.first?.event)
+        let batches = sim.inputs(events: 2000).mapValues { batch in
+            Batch(count: 1, shape: batch.shape, values: Array(batch.event(event)))
+        }
+        let debug = try VerilatorSimulator(directory: sim.directory, debug: true)
+        try debug.build()
+        let stream = try EventStream(report: sim.design.report,
+                                     raw: EventStream.rawCodes(graph: graph, inputs: batches.mapValues(\.values)), events: 1)
+        let run = try debug.run(stream, gaps: false, seed: 1)
+        let values = try Interpreter(graph: graph).trace(batches)
+        let trace = LayerTrace(event: event, report: sim.design.report, raw: run.outputs) { values[$0]?.fixed?.raw }
+        #expect(trace.firstDivergence == "dense_1", "\(trace.text)")
+        #expect(trace.rows.first { $0.node == "x" }?.matches == true)
     }
 }

@@ -101,6 +101,16 @@ public struct FigureReport: Codable, Sendable {
         public var validationLoss: Double?
         public var validationAccuracy: Double?
         public var samplesPerSecond: Double
+
+        public init(epoch: Int, loss: Double, accuracy: Double, validationLoss: Double?,
+                    validationAccuracy: Double?, samplesPerSecond: Double) {
+            self.epoch = epoch
+            self.loss = loss
+            self.accuracy = accuracy
+            self.validationLoss = validationLoss
+            self.validationAccuracy = validationAccuracy
+            self.samplesPerSecond = samplesPerSecond
+        }
     }
 
     /// What was evaluated ("hlf", a model path, "fixed ap_fixed<16,6>" ...).

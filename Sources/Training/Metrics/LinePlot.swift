@@ -48,7 +48,8 @@ public struct LinePlot: Sendable {
         guard span > 0, span.isFinite else { return [range.lowerBound] }
         let raw = span / Double(max(1, target))
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let candidates = [1.0, 2, 5, 10].map { $0 * magnitude }
+        let step = candidates.min { abs(span / $0 - Double(target)) < abs(span / $1 - Double(target)) } ?? magnitude
         var values: [Double] = []
         var v = ceil(range.lowerBound / step - 1e-9) * step
         while v <= range.upperBound + step * 1e-9 {

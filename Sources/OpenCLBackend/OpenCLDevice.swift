@@ -1,0 +1,207 @@
+import GraphIR
+import OpenCLRuntime
+import Training
+
+/// How to open an ``OpenCLDevice``.
+public struct OpenCLOptions: Sendable {
+    /// Platform and device indices (`opencl:P:D`).
+    public var platform: Int
+    public var device: Int
+    /// Where the kernel sources come from (embedded by default).
+    public var kernels: KernelOrigin
+    /// SGEMM tilings for large and small products; the small one is used when
+    /// `m · n < smallProductLimit`. `largeSGEMM` nil picks ``SGEMMPlan/large(for:)``.
+    public var largeSGEMM: SGEMMPlan?
+    public var smallSGEMM: SGEMMPlan
+    public var smallProductLimit: Int
+    /// Extra compiler options for every program.
+    public var compilerOptions: String
+
+    public init(platform: Int = 0, device: Int = 0, kernels: KernelOrigin = .embedded,
+                largeSGEMM: SGEMMPlan? = nil, smallSGEMM: SGEMMPlan = .small, smallProductLimit: Int = 64 * 64 * 16,
+                compilerOptions: String = "") {
+        self.platform = platform
+        self.device = device
+        self.kernels = kernels
+        self.largeSGEMM = largeSGEMM
+        self.smallSGEMM = smallSGEMM
+        self.smallProductLimit = smallProductLimit
+        self.compilerOptions = compilerOptions
+    }
+}
+
+/// Device memory of an ``OpenCLDevice`` tensor (`buffer` is nil when allocation failed; the
+/// device then holds the error).
+public final class OpenCLStorage {
+    let buffer: CLBuffer?
+
+    init(buffer: CLBuffer?) { self.buffer = buffer }
+}
+
+/// The training `Device` on OpenCL: tensors are device buffers, every operation is a kernel
+/// from `Kernels/` on one in-order queue, so layers, models, losses and optimizers run
+/// unchanged on PoCL (CPU) or a GPU.
+///
+/// `Device`'s methods cannot throw, so the first OpenCL failure is kept (``firstError``) and
+/// every later operation is skipped; call ``check()`` after a training or inference run (or
+/// whenever a failure must surface) to throw it.
+public final class OpenCLDevice: Device {
+    public let name = "opencl"
+    /// The OpenCL device this runs on.
+    public let info: CLDevice
+    public let options: OpenCLOptions
+    let context: CLContext
+    let queue: CLQueue
+    let training: CLProgram
+    let sgemmLarge: CLProgram
+    let sgemmSmall: CLProgram
+    /// The plan used for large products.
+    public let largePlan: SGEMMPlan
+    /// The first failure since the device was opened, if any.
+    public private(set) var firstError: CLError?
+    var lossScratch: [Int: (loss: CLBuffer, correct: CLBuffer)] = [:]
+    var placeholder: CLBuffer
+
+    /// Opens device `options.device` of platform `options.platform` and builds its kernels.
+    public convenience init(options: OpenCLOptions = OpenCLOptions()) throws(CLError) {
+        try self.init(device: try CLDevice.select(platform: options.platform, device: options.device), options: options)
+    }
+
+    /// Opens `device` and builds its kernels (once per process and device plan).
+    public init(device: CLDevice, options: OpenCLOptions = OpenCLOptions()) throws(CLError) {
+        info = device
+        self.options = options
+        context = try CLContext(device: device)
+        queue = try context.makeQueue()
+        let base = "-cl-fp32-correctly-rounded-divide-sqrt " + options.compilerOptions
+        training = try context.program(
+            named: KernelLibrary.trainingFiles.joined(separator: "+"),
+            source: try KernelLibrary.trainingSource(from: options.kernels), options: base)
+        let gemm = try KernelLibrary.source(KernelLibrary.sgemmFile, from: options.kernels)
+        largePlan = options.largeSGEMM ?? SGEMMPlan.large(for: device)
+        sgemmLarge = try context.program(named: KernelLibrary.sgemmFile, source: gemm,
+                                         options: base + " " + largePlan.buildOptions)
+        sgemmSmall = try context.program(named: KernelLibrary.sgemmFile, source: gemm,
+                                         options: base + " " + options.smallSGEMM.buildOptions)
+        placeholder = try context.makeBuffer(floats: 1)
+    }
+
+    /// Throws the first OpenCL failure since the device was opened (after waiting for the
+    /// queue, so failures of queued work surface too).
+    public func check() throws(CLError) {
+        run { () throws(CLError) in try queue.finish() }
+        if let firstError { throw firstError }
+    }
+
+    /// Runs `body` unless a failure is already recorded; records its failure.
+    @inline(__always)
+    func run(_ body: () throws(CLError) -> Void) {
+        guard firstError == nil else { return }
+        do { try body() } catch { firstError = error }
+    }
+
+    func buffer(_ tensor: DeviceTensor) throws(CLError) -> CLBuffer {
+        guard let storage = tensor.storage as? OpenCLStorage else {
+            preconditionFailure("OpenCLDevice: tensor of shape \(tensor.shape) belongs to another device")
+        }
+        guard let buffer = storage.buffer else {
+            throw firstError ?? .call("clCreateBuffer", .memObjectAllocationFailure)
+        }
+        return buffer
+    }
+
+    /// `(buffer, offset, stride)` kernel arguments of a view.
+    func arguments(_ view: MatrixView) throws(CLError) -> [CLArgument] {
+        [.buffer(try buffer(view.tensor)), .size(view.offset), .size(view.stride)]
+    }
+
+    /// Launches training kernel `name` over `global` work items (driver-chosen groups).
+    func launch(_ name: String, global: [Int], _ arguments: [CLArgument]) throws(CLError) {
+        try queue.launch(try training.kernel(name), global: global, arguments: arguments)
+    }
+
+    // MARK: Memory
+
+    public func makeTensor(shape: [Int]) -> DeviceTensor {
+        let count = shape.reduce(1, *)
+        var made: CLBuffer?
+        run { () throws(CLError) in
+            let buffer = try context.makeBuffer(floats: count)
+            try queue.fill(buffer, with: 0, count: max(1, count))
+            made = buffer
+        }
+        return DeviceTensor(shape: shape, storage: OpenCLStorage(buffer: made))
+    }
+
+    public func write(_ values: UnsafeBufferPointer<Float>, to tensor: DeviceTensor, at offset: Int) {
+        precondition(offset + values.count <= tensor.count, "write: \(values.count) values at \(offset) overflow \(tensor.count)")
+        run { () throws(CLError) in try queue.write(values, to: try buffer(tensor), at: offset) }
+    }
+
+    public func read(_ tensor: DeviceTensor) -> [Float] {
+        var values = [Float](repeating: 0, count: tensor.count)
+        run { () throws(CLError) in values = try queue.read(try buffer(tensor), count: tensor.count) }
+        return values
+    }
+
+    public func fill(_ tensor: DeviceTensor, with value: Float) {
+        run { () throws(CLError) in try queue.fill(try buffer(tensor), with: value, count: tensor.count) }
+    }
+
+    public func copy(_ source: MatrixView, to destination: MatrixView) {
+        precondition(source.rows == destination.rows && source.columns == destination.columns, "copy: shapes differ")
+        run { () throws(CLError) in
+            if source.stride == source.columns && destination.stride == destination.columns {
+                try queue.copy(try buffer(source.tensor), at: source.offset, to: try buffer(destination.tensor),
+                               at: destination.offset, count: source.rows * source.columns)
+                return
+            }
+            try launch("copy_matrix", global: [source.columns, source.rows],
+                       [.size(source.rows), .size(source.columns)] + (try arguments(source)) + (try arguments(destination)))
+        }
+    }
+
+    public func add(_ source: MatrixView, to destination: MatrixView) {
+        precondition(source.rows == destination.rows && source.columns == destination.columns, "add: shapes differ")
+        run { () throws(CLError) in
+            try launch("add_matrix", global: [source.columns, source.rows],
+                       [.size(source.rows), .size(source.columns)] + (try arguments(source)) + (try arguments(destination)))
+        }
+    }
+
+    // MARK: Linear algebra
+
+    public func gemm(_ a: MatrixView, transposeA: Bool, _ b: MatrixView, transposeB: Bool,
+                     into c: MatrixView, alpha: Float, beta: Float) {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let n = transposeB ? b.rows : b.columns
+        precondition((transposeB ? b.columns : b.rows) == k && c.rows == m && c.columns == n,
+                     "gemm: \(m)×\(k) · \(transposeB ? b.columns : b.rows)×\(n) into \(c.rows)×\(c.columns)")
+        guard m > 0, n > 0 else { return }
+        let small = m * n < options.smallProductLimit
+        let plan = small ? options.smallSGEMM : largePlan
+        let name = plan.kernelPrefix + (transposeA ? "t" : "n") + (transposeB ? "t" : "n")
+        run { () throws(CLError) in
+            let kernel = try (small ? sgemmSmall : sgemmLarge).kernel(name)
+            let arguments: [CLArgument] = [.size(m), .size(n), .size(k), .float(alpha)]
+                + (try self.arguments(a)) + (try self.arguments(b)) + [.float(beta)] + (try self.arguments(c))
+            try queue.launch(kernel, global: plan.globalSize(m: m, n: n), local: plan.localSize, arguments: arguments)
+        }
+    }
+
+    public func broadcastRows(_ vector: DeviceTensor, offset: Int, into c: MatrixView) {
+        run { () throws(CLError) in
+            try launch("broadcast_rows", global: [c.columns, c.rows],
+                       [.size(c.rows), .size(c.columns), .buffer(try buffer(vector)), .size(offset)] + (try arguments(c)))
+        }
+    }
+
+    public func sumRows(_ x: MatrixView, into vector: DeviceTensor, offset: Int, accumulate: Bool) {
+        run { () throws(CLError) in
+            try launch("sum_rows", global: [x.columns],
+                       [.size(x.rows), .size(x.columns)] + (try arguments(x))
+                       + [.buffer(try buffer(vector)), .size(offset), .int(accumulate ? 1 : 0)])
+        }
+    }
+}

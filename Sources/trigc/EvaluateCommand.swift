@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import GraphIR
+import Interpreter
+import ModelIO
+import Training
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "ROC curves, AUC and accuracy of a trained model on an event file, in float or bit-exact fixed point.",
+        discussion: """
+            TARGET is a run directory (its model.ir, and by default the run's own test split and \
+            data file) or a model .ir (by default every event of --data). The model reads raw \
+            features: its '<input>_scaling' nodes scale them. A fixed-point run (--fixed) moves that \
+            scaling to the host in float (raw features such as MT in GeV^2 do not fit a narrow \
+            fixed-point input) and quantizes the rest; it also runs the float model and reports \
+            how often the two decide alike. Figures go to --out (default: the run directory).
+            """)
+
+    @Argument(help: "A run directory (trigc train) or a model (.ir).")
+    var target: String
+
+    @Option(help: "The event file (default: the run's).")
+    var data: String?
+
+    @Option(help: "Which events: test (the run's 80/20 split by its seed) or all.")
+    var split: EvaluationSplit?
+
+    @Option(help: "Seed of the split when TARGET is a model file and --split test.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Directory for the ROC plot and the JSON of figures.")
+    var out: String?
+
+    @OptionGroup var quantize: QuantizeOptions
+
+    func run() throws {
+        guard !quantize.argmax else { throw TrainCLIError.argmaxHasNoROC }
+        var isDirectory: ObjCBool = false
+        let isRun = FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) && isDirectory.boolValue
+        let runURL = URL(fileURLWithPath: target, isDirectory: true)
+        let config = isRun ? try RunConfig.read(from: runURL) : nil
+        let modelPath = isRun ? runURL.appendingPathComponent("model.ir").path : target
+        guard let dataPath = data ?? config?.data else {
+            throw ValidationError("--data is needed when TARGET is a model file.")
+        }
+        let loaded = try ModelFile.load(modelPath)
+        let events = try EventFile.read(dataPath)
+        let chosen: EventDataset
+        switch split ?? (isRun ? .test : .all) {
+        case .all:
+            chosen = events
+        case .test:
+            let options = config?.preparation ?? PreparationOptions(seed: seed)
+            chosen = try DataPreparation.prepare(events, options: options, file: dataPath).test
+        }
+
+        for input in loaded.inputs where loaded["\(input)_scaling"] == nil {
+            FileHandle.standardError.write(Data(("note: \(modelPath) has no '\(input)_scaling' node, so '\(input)' "
+                + "reads the raw features of \(dataPath); use a model exported with its scaler (RUN/model.ir).\n").utf8))
+        }
+        var floatOptions = quantize
+        floatOptions.format = nil
+        floatOptions.layerOverrides = []
+        floatOptions.exactAccumulators = false
+        let floatGraph = try floatOptions.prepare(loaded)
+        let floatInputs = try ModelInputs.batches(chosen, for: floatGraph, scaling: [:], file: dataPath)
+        let floatOut = try Self.probabilities(try Interpreter(graph: floatGraph).run(floatInputs), graph: floatGraph)
+        let floatMetrics = ClassificationMetrics(probabilities: floatOut, labels: chosen.labels)
+        print(FigureOutput.summary(floatMetrics, label: "float (\(chosen.count) events)"))
+
+        let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? (isRun ? runURL : nil)
+        var written: [FigureReport] = []
+        if let directory {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            written.append(try FigureOutput.write(
+                floatMetrics, model: "\(modelPath) float", data: dataPath, history: [], in: directory,
+                title: "float, \(chosen.count) events", prefix: "evaluate-float"))
+        }
+        if let format = quantize.format {
+            let (core, scaling) = ModelInputs.splitScaling(loaded)
+            let fixedGraph = try quantize.prepare(core)
+            let fixedInputs = try ModelInputs.batches(chosen, for: fixedGraph, scaling: scaling, file: dataPath)
+            let fixedOut = try Self.probabilities(try Interpreter(graph: fixedGraph).run(fixedInputs), graph: fixedGraph)
+            let fixedMetrics = ClassificationMetrics(probabilities: fixedOut, labels: chosen.labels)
+            let agreement = ClassificationMetrics.decisionAgreement(floatOut, fixedOut)
+            print(FigureOutput.summary(fixedMetrics, label: "fixed \(format)"))
+            print("decision agreement fixed vs float: \(formatted(100 * agreement, 3))% of \(chosen.count) events")
+            if let directory {
+                written.append(try FigureOutput.write(
+                    fixedMetrics, model: "\(modelPath) fixed \(format)", data: dataPath, history: [], in: directory,
+                    title: "fixed \(format), \(chosen.count) events", prefix: "evaluate-fixed",
+                    extra: ["format": format, "decision_agreement": String(agreement)]))
+            }
+        }
+        for report in written {
+            print("plots: \(report.plots.values.sorted().joined(separator: " ")) (\(report.png))")
+        }
+    }
+
+    /// The model's single output as `count × classes` probabilities.
+    static func probabilities(_ outputs: [String: InterpreterOutput], graph: Graph) throws -> [Float] {
+        guard let name = graph.outputs.first, let output = outputs[name] else {
+            throw ValidationError("the model has no output to evaluate.")
+        }
+        return output.batch.values
+    }
+}
+
+/// Which events `evaluate` uses.
+enum EvaluationSplit: String, ExpressibleByArgument {
+    case test, all
+}
+
+/// Event-file features as the interpreter's input batches.
+enum ModelInputs {
+    /// Batches for the study's inputs `hlf_input` ([14]) and `gru_input` ([T, 19]), raw or
+    /// scaled on the host by `scaling` (particle rows: the real ones only, so padding stays
+    /// zero and is still masked).
+    static func batches(_ data: EventDataset, for graph: Graph, scaling: [String: InputScaling], file: String) throws -> [String: Batch] {
+        var result: [String: Batch] = [:]
+        for name in graph.inputs {
+            guard let node = graph[name], case let .input(shape) = node.op else { continue }
+            var values: [Float]
+            var rows: [Int]?
+            switch name {
+            case "hlf_input":
+                values = data.hlf
+                guard shape == [EventSchema.hlfFeatureCount] else {
+                    throw CLIError.inputShape(file: file, input: name, expected: shape, found: [data.count, EventSchema.hlfFeatureCount])
+                }
+            case "gru_input":
+                values = data.particles
+                rows = DataPreparation.realRows(of: data)
+                guard shape == [data.maxParticles, EventSchema.particleFeatureCount] else {
+                    throw CLIError.inputShape(file: file, input: name, expected: shape,
+                                              found: [data.count, data.maxParticles, EventSchema.particleFeatureCount])
+                }
+            default:
+                throw ValidationError("the model's input '\(name)' is neither hlf_input nor gru_input, so it cannot read an event file.")
+            }
+            if let s = scaling[name] { applyScaling(s, to: &values, rows: rows, features: s.scale.count) }
+            result[name] = Batch(count: data.count, shape: shape, values: values)
+        }
+        return result
+    }
+
+    /// `x · scale + offset` over the last axis of the chosen rows.
+    static func applyScaling(_ s: InputScaling, to values: inout [Float], rows: [Int]?, features: Int) {
+        let all = rows ?? Array(0..<(values.count / max(features, 1)))
+        for r in all {
+            for j in 0..<features { values[r * features + j] = values[r * features + j] * s.scale[j] + s.offset[j] }
+        }
+    }
+
+    /// The graph without its `<input>_scaling` nodes (their users read what they read), and
+    /// those scalings by input.
+    static func splitScaling(_ graph: Graph) -> (Graph, [String: InputScaling]) {
+        var scaling: [String: InputScaling] = [:]
+        var replaced: [String: String] = [:]
+        for input in graph.inputs {
+            guard let node = graph["\(input)_scaling"], case let .dense(weights, bias, .linear) = node.op,
+                  let source = node.inputs.first, let f = weights.shape.first
+            else { continue }
+            scaling[input] = InputScaling(scale: (0..<f).map { weights.values[$0 * f + $0] }, offset: bias.values)
+            replaced[node.name] = source
+        }
+        var result = graph
+        result.nodes = graph.nodes.filter { replaced[$0.name] == nil }.map { node in
+            var node = node
+            node.inputs = node.inputs.map { replaced[$0] ?? $0 }
+            return node
+        }
+        result.outputs = graph.outputs.map { replaced[$0] ?? $0 }
+        return (result, scaling)
+    }
+}
+
+/// Plots and JSON of figures, written the same way by `train` and `evaluate`.
+enum FigureOutput {
+    /// Writes `<prefix>-roc.svg`, `<prefix>-loss.svg` (when there is a history), PNGs when a
+    /// converter is present, and `<prefix>.json`; returns the report written.
+    @discardableResult
+    static func write(
+        _ metrics: ClassificationMetrics, model: String, data: String, history: [EpochSummary], in directory: URL,
+        title: String, prefix: String = "metrics", extra: [String: String] = [:]
+    ) throws -> FigureReport {
+        let names = EventClass.allCases.map(\.name)
+        let converter = Figures.pngConverter()
+        var plots: [String: String] = [:]
+        let stem = prefix == "metrics" ? "" : prefix + "-"
+        let roc = try Figures.write(Figures.rocPlot(metrics, classNames: names, title: "ROC, \(title)"),
+                                    name: stem + "roc", in: directory, converter: converter)
+        plots["roc_svg"] = roc.svg
+        plots["roc_png"] = roc.png
+        if !history.isEmpty {
+            let loss = try Figures.write(
+                Figures.lossPlot(losses: history.map(\.loss), validationLosses: history.map(\.validationLoss), title: "Loss, \(title)"),
+                name: stem + "loss", in: directory, converter: converter)
+            plots["loss_svg"] = loss.svg
+            plots["loss_png"] = loss.png
+        }
+        let png = converter.map { plots["roc_png"] != nil ? "PNG written with \($0.lastPathComponent)" : "PNG skipped: \($0.lastPathComponent) failed" }
+            ?? "PNG skipped: neither rsvg-convert nor convert is on PATH"
+        let epochs = history.map {
+            FigureReport.Epoch(epoch: $0.epoch, loss: $0.loss, accuracy: $0.accuracy, validationLoss: $0.validationLoss,
+                               validationAccuracy: $0.validationAccuracy, samplesPerSecond: $0.samplesPerSecond)
+        }
+        let report = FigureReport(model: model, data: data, metrics: metrics, classes: names, epochs: epochs,
+                                  plots: plots, png: png, extra: extra)
+        try report.json().write(to: directory.appendingPathComponent(prefix + ".json"), options: .atomic)
+        return report
+    }
+
+    /// One line: AUC per class and accuracy.
+    static func summary(_ metrics: ClassificationMetrics, label: String) -> String {
+        let aucs = zip(EventClass.allCases, metrics.auc).map { "\($0.name) \(formatted($1, 4))" }.joined(separator: ", ")
+        return "\(label): AUC \(aucs); accuracy \(formatted(metrics.accuracy, 4))"
+    }
+}
