@@ -36,8 +36,13 @@ test: deps
 demo: release
 	./Tools/demo.sh $(BIN_RELEASE) $(DEMO_DIR)
 
+# PyTorch for the training reference, when a Python has it (see Tools/torch_reference).
+TORCH_PYTHON ?= $(firstword $(wildcard /tmp/tvenv/bin/python .venv/bin/python) python3)
+
 bench: release
-	$(BIN_RELEASE)/trigc-bench
+	@if $(TORCH_PYTHON) -c 'import torch, h5py' 2>/dev/null; then \
+	  $(BIN_RELEASE)/trigc-bench --torch-python=$(TORCH_PYTHON) $(BENCH_ARGS); \
+	else $(BIN_RELEASE)/trigc-bench $(BENCH_ARGS); fi
 
 clean:
 	rm -rf .build $(DEMO_DIR)

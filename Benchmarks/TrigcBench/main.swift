@@ -20,6 +20,7 @@ let arguments = Set(CommandLine.arguments.dropFirst())
 print("trigc-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 do {
     try interpreterBench(gru: arguments.contains("--gru") || arguments.contains("--all"))
+    try trainingBench(arguments: arguments)
     try openCLBench(arguments: arguments)
     try verilogBench()
 } catch {

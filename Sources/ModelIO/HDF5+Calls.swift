@@ -108,8 +108,12 @@ enum H5 {
         var dims = shape.map { hsize_t($0) }
         let space = try check(H5Screate_simple(Int32(dims.count), &dims, nil), path, name, "make a dataspace for")
         defer { H5Sclose(space) }
+        // No modification times in the object headers: the same data gives the same bytes.
+        let properties = try check(H5Pcreate(trigc_H5P_DATASET_CREATE()), path, name, "make properties for")
+        defer { H5Pclose(properties) }
+        try check(H5Pset_obj_track_times(properties, false), path, name, "make properties for")
         let ds = try check(
-            H5Dcreate2(file, name, memType, space, hDefault, hDefault, hDefault),
+            H5Dcreate2(file, name, memType, space, hDefault, properties, hDefault),
             path, name, "create dataset")
         defer { H5Dclose(ds) }
         try check(H5Dwrite(ds, memType, hAll, hAll, hDefault, data), path, name, "write dataset")

@@ -33,6 +33,14 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Directory for the ROC plot and the JSON of figures.")
     var out: String?
 
+    @Option(help: ArgumentHelp(
+        "Also write the chosen events' inputs, already scaled, to this HDF5 file (one dataset per input, plus 'label'): what the scaler-free RUN/model-prescaled.ir and its hardware read.",
+        valueName: "file"))
+    var writeInputs: String?
+
+    @Flag(help: "Replace the --write-inputs file if it exists.")
+    var overwrite = false
+
     @OptionGroup var quantize: QuantizeOptions
 
     func run() throws {
@@ -93,6 +101,16 @@ struct EvaluateCommand: ParsableCommand {
                     title: "fixed \(format), \(chosen.count) events", prefix: "evaluate-fixed",
                     extra: ["format": format, "decision_agreement": String(agreement)]))
             }
+        }
+        if let writeInputs {
+            let (core, scaling) = ModelInputs.splitScaling(loaded)
+            let scaled = try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath)
+            let file = try HDF5File(path: writeInputs, mode: .create(overwrite: overwrite))
+            for (name, batch) in scaled {
+                try file.write(name, HDF5Array(shape: [batch.count] + batch.shape, values: batch.values))
+            }
+            try file.write("label", HDF5Array(shape: [chosen.count], values: chosen.labels.map { Int64($0) }))
+            print("scaled inputs of \(chosen.count) events: \(writeInputs)")
         }
         for report in written {
             print("plots: \(report.plots.values.sorted().joined(separator: " ")) (\(report.png))")

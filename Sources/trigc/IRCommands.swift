@@ -29,6 +29,15 @@ struct IRExample: ParsableCommand {
     @Option(help: "Seed of the weights.")
     var seed: UInt64 = 1
 
+    @Option(help: "Features per particle (gru, inclusive).")
+    var features = 19
+
+    @Option(help: "GRU units (gru, inclusive).")
+    var units = 50
+
+    @Flag(help: "Use the GRU's reset-before convention (Keras reset_after=False).")
+    var resetBefore = false
+
     @Option(help: "Particles per event (gru, inclusive).")
     var timeSteps = 801
 
@@ -38,12 +47,17 @@ struct IRExample: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        guard timeSteps > 0 else { throw CLIError.badCount(name: "--time-steps", value: timeSteps) }
+        for (flag, value) in [("--time-steps", timeSteps), ("--features", features), ("--units", units)] where value <= 0 {
+            throw CLIError.badCount(name: flag, value: value)
+        }
         let graph: Graph
         switch name {
         case "hlf": graph = .hlfDNN(seed: seed)
-        case "gru": graph = .particleGRU(timeSteps: timeSteps, seed: seed)
-        case "inclusive": graph = .inclusive(timeSteps: timeSteps, seed: seed)
+        case "gru":
+            graph = .particleGRU(timeSteps: timeSteps, features: features, units: units, resetAfter: !resetBefore, seed: seed)
+        case "inclusive":
+            graph = .inclusive(
+                timeSteps: timeSteps, features: features, units: units, resetAfter: !resetBefore, seed: seed)
         default: throw CLIError.unknownExample(name)
         }
         try ModelFile.save(graph, to: output.output, overwrite: output.overwrite, sidecar: sidecar)

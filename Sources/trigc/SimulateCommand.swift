@@ -60,8 +60,8 @@ struct SimulateCommand: ParsableCommand {
         let runTime = clock.now - runStart
         let comparison = SimulationComparison(expected: expected, actual: run.outputs, events: count,
                                               features: report.output.features, width: report.output.width)
-        print("\(simulator) build: \(built ? "built in \(buildTime)" : "cached"); simulated \(count) events "
-            + "(\(stream.beats) beats) in \(runTime)")
+        print("\(simulator) build: \(built ? "built in \(Self.seconds(buildTime))" : "cached"); simulated \(count) events "
+            + "(\(stream.beats) beats) in \(Self.seconds(runTime))")
         print(comparison.text)
         var failed = !comparison.isExact
         if !comparison.isExact {
@@ -104,5 +104,11 @@ struct SimulateCommand: ParsableCommand {
             }
             print(trace.text)
         }
+    }
+
+    /// A duration as seconds with two decimals.
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, attoseconds) = duration.components
+        return formatted(Double(whole) + Double(attoseconds) * 1e-18, 2) + " s"
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphIR
+import OpenCLBackend
 import Training
 
 struct TrainCommand: ParsableCommand {
@@ -40,6 +41,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "GRU units (gru and inclusive models).")
     var units = 50
 
+    @Option(help: "Where to train: cpu (OpenBLAS), opencl (the first OpenCL device) or opencl:P:D (see 'trigc devices').")
+    var device = "cpu"
+
     @Flag(help: "Continue the run in RUN/ from its last checkpoint.")
     var resume = false
 
@@ -58,7 +62,9 @@ struct TrainCommand: ParsableCommand {
         let config = try checkDirectory(run)
         let events = try EventFile.read(data)
         let prepared = try DataPreparation.prepare(events, options: config.preparation, file: data)
-        let trained = try config.makeModel(maxParticles: events.maxParticles)
+        let selection = try DeviceSelection(parsing: device)
+        let trainingDevice = try selection.makeDevice()
+        let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
         if !resume {
             if overwrite, FileManager.default.fileExists(atPath: run.path) { try FileManager.default.removeItem(at: run) }
             try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
@@ -94,6 +100,8 @@ struct TrainCommand: ParsableCommand {
                        samplesPerSecond: e.samplesPerSecond, seconds: e.seconds)
         }
         let history = try trainer.fit(train, validation: test)
+        // An OpenCL device keeps its first failure until asked.
+        if let opencl = trainingDevice as? OpenCLDevice { try opencl.check() }
 
         let scaling = prepared.inputScaling.filter { inputs.contains($0.key) }
         try trained.export(scaling: scaling).write(irFile: run.appendingPathComponent("model.ir"))
@@ -159,17 +167,17 @@ struct RunConfig: Codable {
         PreparationOptions(seed: seed, testFraction: testFraction, balance: balance)
     }
 
-    func makeModel(maxParticles: Int) throws -> Model {
+    func makeModel(maxParticles: Int, device: any Device) throws -> Model {
         switch model {
         case .hlf:
-            Model.hlfDNN(features: EventSchema.hlfFeatureCount, classes: EventSchema.classCount, device: CPUDevice(), seed: seed)
+            Model.hlfDNN(features: EventSchema.hlfFeatureCount, classes: EventSchema.classCount, device: device, seed: seed)
         case .gru:
             Model.particleGRU(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
-                              classes: EventSchema.classCount, resetAfter: true, device: CPUDevice(), seed: seed)
+                              classes: EventSchema.classCount, resetAfter: true, device: device, seed: seed)
         case .inclusive:
             Model.inclusive(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
                             hlfFeatures: EventSchema.hlfFeatureCount, classes: EventSchema.classCount,
-                            resetAfter: true, device: CPUDevice(), seed: seed)
+                            resetAfter: true, device: device, seed: seed)
         }
     }
 

@@ -6,8 +6,9 @@ struct Trigc: ParsableCommand {
         commandName: "trigc",
         abstract: "Trigger classifiers from training to hardware: graph IR, fixed point, interpreter.",
         discussion: """
-            Models are graph IR text files (.ir). Data files are HDF5 with one dataset per \
-            model input, named after the input (see 'trigc inputs').
+            Models are graph IR text files (.ir) or Keras models (.h5, .keras). Data files are \
+            HDF5: one dataset per model input, named after the input (see 'trigc inputs'), or \
+            event files of the built-in dataset (see 'trigc datagen').
             """,
         subcommands: [IRCommand.self, ImportCommand.self, InputsCommand.self, RunCommand.self, CompareCommand.self, CompileCommand.self, SimulateCommand.self, ReportCommand.self, DevicesCommand.self,
                       DatagenCommand.self, TrainCommand.self, EvaluateCommand.self])
