@@ -40,19 +40,26 @@ step "7. Train the HLF DNN (balanced 80/20 split, MinMax scaling, Adam) and expo
 step "8. Test-split ROC/AUC of the exported model: float, and bit-exact ap_fixed<16,6> through the interpreter"
 "$T" evaluate "$OUT/run-hlf" --fixed 'ap_fixed<16,6>' | tee "$OUT/run-hlf/evaluate.txt"
 
+step "8b. The same 16 bits with rounding, saturation and integer bits sized from profiled ranges"
+"$T" evaluate "$OUT/run-hlf" --fixed 'ap_fixed<16,6,AP_RND,AP_SAT>' --profile events --out "$OUT/run-hlf/profiled" \
+  | tee "$OUT/run-hlf/evaluate-profiled.txt"
+
 step "9. To hardware: the scaler-free model as fixed-point Verilog, simulated bit for bit against the interpreter"
 "$T" evaluate "$OUT/run-hlf" --write-inputs "$OUT/run-hlf/test-inputs-scaled.h5" --overwrite > /dev/null
-"$T" compile "$OUT/run-hlf/model-prescaled.ir" --target verilog --fixed 'ap_fixed<16,6>' -o "$OUT/hlf-verilog" --overwrite \
+"$T" compile "$OUT/run-hlf/model-prescaled.ir" --target verilog --fixed 'ap_fixed<16,6,AP_RND,AP_SAT>' \
+  --profile "$OUT/run-hlf/test-inputs-scaled.h5" -o "$OUT/hlf-verilog" --overwrite \
   | tee "$OUT/hlf-compile.txt"
 "$T" simulate "$OUT/hlf-verilog" --input "$OUT/run-hlf/test-inputs-scaled.h5" | tee "$OUT/hlf-simulate.txt"
 echo "(FPGA resources with Yosys take a few minutes: $T report $OUT/hlf-verilog)"
 
 step "Summary of the trained HLF DNN"
 grep -E '^(float|fixed|decision)' "$OUT/run-hlf/evaluate.txt"
+echo "profiled ap_fixed<16,6,AP_RND,AP_SAT> (the design below):"
+grep -E '^(fixed|decision)' "$OUT/run-hlf/evaluate-profiled.txt" | sed 's/^/  /'
 grep -E 'mismatching bits|measured latency' "$OUT/hlf-simulate.txt"
 awk '/constant products/ {n += $6} END {print "constant-coefficient multipliers in the design: " n}' "$OUT/hlf-compile.txt"
 echo "plots:"
-for f in "$OUT/run-hlf"/*.svg "$OUT/run-hlf"/*.png; do if [ -e "$f" ]; then echo "  $f"; fi; done
+for f in "$OUT/run-hlf"/*.svg "$OUT/run-hlf"/*.png "$OUT/run-hlf/profiled"/*.svg; do if [ -e "$f" ]; then echo "  $f"; fi; done
 grep -h '"png"' "$OUT/run-hlf"/*.json | sort -u | sed 's/^ */  /'
 
 step "Done. Files are in $OUT/"

@@ -19,6 +19,10 @@ func ratio(_ label: String, _ value: Double) { row(label, String(format: "%.2fx"
 let arguments = Set(CommandLine.arguments.dropFirst())
 print("trigc-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 do {
+    if arguments.contains("--only-opencl") {   // just the OpenCL section
+        try openCLBench(arguments: arguments)
+        exit(0)
+    }
     try interpreterBench(gru: arguments.contains("--gru") || arguments.contains("--all"))
     try trainingBench(arguments: arguments)
     try openCLBench(arguments: arguments)

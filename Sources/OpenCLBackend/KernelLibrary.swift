@@ -16,6 +16,13 @@ public enum KernelLibrary {
     public static let trainingFiles = ["common.cl", "elementwise.cl", "loss.cl", "dropout.cl", "gru.cl", "optimizers.cl"]
     /// The SGEMM program's file (built once per ``SGEMMPlan``).
     public static let sgemmFile = "sgemm.cl"
+    /// The SGEMM program's source: `common.cl` (the activations its epilogue applies) and
+    /// `sgemm.cl`.
+    public static func sgemmSource(from origin: KernelOrigin) throws(CLError) -> String {
+        "// ---- common.cl\n" + (try source("common.cl", from: origin)) + "\n// ---- sgemm.cl\n"
+            + (try source(sgemmFile, from: origin)) + "\n"
+    }
+
     /// Every kernel file.
     public static var allFiles: [String] { trainingFiles + [sgemmFile] }
 
@@ -47,59 +54,116 @@ public enum KernelLibrary {
     }
 }
 
-/// SGEMM tiling, passed to `sgemm.cl` as build defines: a work-group computes a
-/// `tileM × tileN` block of C stepping `tileK` through K; each work item keeps a
-/// `workM × workN` register block.
+/// SGEMM tiling, passed to `sgemm.cl` as build defines.
+///
+/// - ``Kernel/tiled`` (GPUs): a work-group computes a `tileM × tileN` block of C stepping
+///   `tileK` through K in local memory; each work item keeps a `workM × workN` register block.
+/// - ``Kernel/direct``: `sgemm_direct_*`, no local memory, work-groups of `tileN × 1`, `workM`
+///   rows per item (`tileM`, `tileK`, `workN` unused).
+/// - ``Kernel/packed`` (CPU devices such as PoCL): `sgemm_cpu_*`, one work item per group
+///   computes a `tileM × tileN` macro tile, packing `tileK`-deep blocks of A and B into
+///   local-memory panels; the micro-kernel keeps `workM × workN` outputs in `float16`
+///   registers (`workN` a multiple of 16).
 public struct SGEMMPlan: Sendable, Hashable, CustomStringConvertible {
+    /// Which `sgemm.cl` kernel family a plan launches.
+    public enum Kernel: Sendable, Hashable {
+        case tiled, direct, packed
+    }
+
     public var tileM: Int
     public var tileN: Int
     public var tileK: Int
     public var workM: Int
     public var workN: Int
-    /// Local-memory tiles (GPUs) or the direct kernel (`sgemm_direct_*`, CPUs: work-groups of
-    /// `tileN × 1`, `workM` rows per item; `tileM`, `tileK`, `workN` unused).
-    public var localMemory: Bool
+    public var kernel: Kernel
+    /// Whether the plan uses the local-memory tiled kernel.
+    public var localMemory: Bool { kernel == .tiled }
 
+    /// A tiled plan (`localMemory` true) or a direct one (false).
     public init(tileM: Int, tileN: Int, tileK: Int, workM: Int, workN: Int, localMemory: Bool = true) {
+        self.init(tileM: tileM, tileN: tileN, tileK: tileK, workM: workM, workN: workN,
+                  kernel: localMemory ? .tiled : .direct)
+    }
+
+    public init(tileM: Int, tileN: Int, tileK: Int, workM: Int, workN: Int, kernel: Kernel) {
         precondition(tileM % workM == 0 && tileN % workN == 0, "SGEMMPlan: tiles must divide by the work per item")
+        precondition(kernel != .packed || (workN % 16 == 0 && tileK > 0), "SGEMMPlan: packed plans need workN a multiple of 16")
         self.tileM = tileM
         self.tileN = tileN
         self.tileK = tileK
         self.workM = workM
         self.workN = workN
-        self.localMemory = localMemory
+        self.kernel = kernel
     }
 
-    /// Large products (measured on PoCL/AVX-512 and typical of GPUs): 64×64 tiles, 16 deep,
-    /// 4×4 per work item (256-item work-groups).
+    /// A packed CPU plan: `blockM × blockN` macro tiles, `blockK` deep, `microM × microN`
+    /// register blocks.
+    public static func packed(blockM: Int, blockN: Int, blockK: Int, microM: Int, microN: Int) -> SGEMMPlan {
+        SGEMMPlan(tileM: blockM, tileN: blockN, tileK: blockK, workM: microM, workN: microN, kernel: .packed)
+    }
+
+    /// Large products on GPUs: 64×64 tiles, 16 deep, 4×4 per work item (256-item work-groups).
     public static let large = SGEMMPlan(tileM: 64, tileN: 64, tileK: 16, workM: 4, workN: 4)
     /// Small products (training batches: e.g. 128×14 · 14×50): 16×16 tiles, one output per item.
     public static let small = SGEMMPlan(tileM: 16, tileN: 16, tileK: 16, workM: 1, workN: 1)
+    /// The former CPU plan: the direct kernel, 64 columns per work-group, 8 rows per item.
+    public static let direct = SGEMMPlan(tileM: 8, tileN: 64, tileK: 1, workM: 8, workN: 1, localMemory: false)
 
-    /// For CPU devices (PoCL): the direct kernel, 64 columns per work-group, 8 rows per item.
-    public static let cpu = SGEMMPlan(tileM: 8, tileN: 64, tileK: 1, workM: 8, workN: 1, localMemory: false)
+    /// For CPU devices (PoCL): the packed kernel with 128×256 macro tiles, 256 deep, 8×32
+    /// register blocks (best of a search on PoCL/AVX-512, `Docs/OpenCL.md`).
+    public static let cpu = packed(blockM: 128, blockN: 256, blockK: 256, microM: 8, microN: 32)
+
+    /// For small products on CPU devices (training batches): packed 32×64 macro tiles.
+    public static let cpuSmall = packed(blockM: 32, blockN: 64, blockK: 256, microM: 8, microN: 32)
+
+    /// The plan for a device's small products.
+    public static func small(for device: CLDevice) -> SGEMMPlan { device.kind == .cpu ? .cpuSmall : .small }
 
     /// The plan for a device's large products.
     public static func large(for device: CLDevice) -> SGEMMPlan { device.kind == .cpu ? .cpu : .large }
 
     /// The kernel's name prefix.
-    public var kernelPrefix: String { localMemory ? "sgemm_" : "sgemm_direct_" }
+    public var kernelPrefix: String {
+        switch kernel {
+        case .tiled: "sgemm_"
+        case .direct: "sgemm_direct_"
+        case .packed: "sgemm_cpu_"
+        }
+    }
 
-    /// Work-group shape: `(tileN / workN, tileM / workM)`, or `(tileN, 1)` for the direct kernel.
-    public var localSize: [Int] { localMemory ? [tileN / workN, tileM / workM] : [tileN, 1] }
+    /// Work-group shape.
+    public var localSize: [Int] {
+        switch kernel {
+        case .tiled: [tileN / workN, tileM / workM]
+        case .direct: [tileN, 1]
+        case .packed: [1, 1]
+        }
+    }
 
     /// The launch's global size for an `m × n` result.
     public func globalSize(m: Int, n: Int) -> [Int] {
-        guard localMemory else { return [(n + tileN - 1) / tileN * tileN, (m + workM - 1) / workM] }
-        return [(n + tileN - 1) / tileN * (tileN / workN), (m + tileM - 1) / tileM * (tileM / workM)]
+        switch kernel {
+        case .tiled: [(n + tileN - 1) / tileN * (tileN / workN), (m + tileM - 1) / tileM * (tileM / workM)]
+        case .direct: [(n + tileN - 1) / tileN * tileN, (m + workM - 1) / workM]
+        case .packed: [(n + tileN - 1) / tileN, (m + tileM - 1) / tileM]
+        }
     }
 
     /// `-D` options for `sgemm.cl`.
     public var buildOptions: String {
-        "-DTS_M=\(tileM) -DTS_N=\(tileN) -DTS_K=\(tileK) -DWPT_M=\(workM) -DWPT_N=\(workN)"
+        switch kernel {
+        case .tiled, .direct:
+            "-DTS_M=\(tileM) -DTS_N=\(tileN) -DTS_K=\(tileK) -DWPT_M=\(workM) -DWPT_N=\(workN)"
+        case .packed:
+            "-DCPU_MC=\(tileM) -DCPU_NC=\(tileN) -DCPU_KC=\(tileK) -DCPU_MR=\(workM) -DCPU_NV=\(workN / 16)"
+        }
     }
 
     public var description: String {
-        localMemory ? "\(tileM)x\(tileN)x\(tileK)/\(workM)x\(workN)" : "direct \(tileN) columns/\(workM) rows"
+        switch kernel {
+        case .tiled: "\(tileM)x\(tileN)x\(tileK)/\(workM)x\(workN)"
+        case .direct: "direct \(tileN) columns/\(workM) rows"
+        case .packed: "packed \(tileM)x\(tileN)x\(tileK)/\(workM)x\(workN)"
+        }
     }
 }

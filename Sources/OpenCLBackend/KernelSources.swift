@@ -315,17 +315,35 @@ __kernel void softmax_cross_entropy(const int rows, const int classes, const flo
 
 // Adam: m += (g - m)(1 - β1), v += (g² - v)(1 - β2), p -= alpha · m / (√v + ε), with
 // alpha = lr · √(1 - β2^t) / (1 - β1^t) computed on the host.
-__kernel void adam_update(const int count, const float alpha, const float beta1, const float beta2,
-                          const float epsilon, __global float* p, __global const float* g,
-                          __global float* m, __global float* v) {
-    const int i = get_global_id(0);
-    if (i >= count) return;
+inline void adam_step(const int i, const float alpha, const float beta1, const float beta2, const float epsilon,
+                      __global float* p, __global const float* g, __global float* m, __global float* v) {
     const float gi = g[i];
     const float mi = m[i] + (gi - m[i]) * (1.0f - beta1);
     const float vi = v[i] + (gi * gi - v[i]) * (1.0f - beta2);
     m[i] = mi;
     v[i] = vi;
     p[i] -= (mi * alpha) / (sqrt(vi) + epsilon);
+}
+
+__kernel void adam_update(const int count, const float alpha, const float beta1, const float beta2,
+                          const float epsilon, __global float* p, __global const float* g,
+                          __global float* m, __global float* v) {
+    const int i = get_global_id(0);
+    if (i >= count) return;
+    adam_step(i, alpha, beta1, beta2, epsilon, p, g, m, v);
+}
+
+// Up to four parameters' Adam steps in one launch (the optimizer's consecutive updates,
+// merged by the device): dimension 1 picks the parameter, unused slots have count 0.
+#define ADAM_SLOT(k) const int n##k, __global float* p##k, __global const float* g##k, \
+                     __global float* m##k, __global float* v##k
+__kernel void adam_update4(const float alpha, const float beta1, const float beta2, const float epsilon,
+                           ADAM_SLOT(0), ADAM_SLOT(1), ADAM_SLOT(2), ADAM_SLOT(3)) {
+    const int i = get_global_id(0), s = get_global_id(1);
+    if (s == 0 && i < n0) adam_step(i, alpha, beta1, beta2, epsilon, p0, g0, m0, v0);
+    if (s == 1 && i < n1) adam_step(i, alpha, beta1, beta2, epsilon, p1, g1, m1, v1);
+    if (s == 2 && i < n2) adam_step(i, alpha, beta1, beta2, epsilon, p2, g2, m2, v2);
+    if (s == 3 && i < n3) adam_step(i, alpha, beta1, beta2, epsilon, p3, g3, m3, v3);
 }
 
 // SGD: without momentum p -= lr · g; with it v = μ·v - lr·g, then p += v (or, Nesterov,
@@ -467,6 +485,155 @@ SGEMM_DIRECT_KERNEL(sgemm_direct_nn, A_AT_N, B_AT_N)
 SGEMM_DIRECT_KERNEL(sgemm_direct_nt, A_AT_N, B_AT_T)
 SGEMM_DIRECT_KERNEL(sgemm_direct_tn, A_AT_T, B_AT_N)
 SGEMM_DIRECT_KERNEL(sgemm_direct_tt, A_AT_T, B_AT_T)
+
+// Packed variant for CPU devices (PoCL), written like a BLAS: one work item per work-group
+// computes a CPU_MC × CPU_NC macro tile of C. For each CPU_KC-deep slice of K it packs the
+// A block into CPU_MR-row panels and the B block into CPU_NR-column panels in local memory
+// (transposes resolved and edges zero-padded while packing, so one micro-kernel serves all
+// four kernels), then a register-blocked micro-kernel accumulates CPU_MR × CPU_NR outputs
+// (CPU_NV float16 vectors per row: AVX-512 registers on PoCL) with one fma per vector.
+// The first K slice applies beta (or, with useBias, adds bias[offBias + column] instead of
+// beta·C: a dense layer's bias), later slices add to C; the last slice applies activation
+// `act` (common.cl's codes and parameters; ACT_LINEAR for none): one launch per dense layer. CPU_MC % CPU_MR == 0 and
+// CPU_NC % CPU_NR == 0 (SGEMMPlan checks). Global size (⌈N/CPU_NC⌉, ⌈M/CPU_MC⌉), groups (1, 1).
+#ifndef CPU_MC
+#define CPU_MC 128
+#endif
+#ifndef CPU_NC
+#define CPU_NC 256
+#endif
+#ifndef CPU_KC
+#define CPU_KC 256
+#endif
+#ifndef CPU_MR
+#define CPU_MR 8
+#endif
+#ifndef CPU_NV
+#define CPU_NV 2
+#endif
+#define CPU_NR (16 * CPU_NV)
+
+// Packs rows [row0, row0 + mb) × K slice [k0, k0 + kc) of op(A) into CPU_MR-row panels
+// (panel p, step k holds rows p·CPU_MR ..< (p + 1)·CPU_MR), zeros past mb.
+inline void sgemm_pack_a(__local float* Ap, __global const float* A, const int lda, const int rowMajor,
+                         const int row0, const int mb, const int mp, const int k0, const int kc) {
+    for (int p = 0; p < mp; p += CPU_MR) {
+        __local float* dst = Ap + p * kc;
+        if (p + CPU_MR <= mb && rowMajor) {
+            for (int i = 0; i < CPU_MR; i++) {
+                __global const float* src = A + (row0 + p + i) * lda + k0;
+                for (int k = 0; k < kc; k++) dst[k * CPU_MR + i] = src[k];
+            }
+        } else if (p + CPU_MR <= mb) {
+            for (int k = 0; k < kc; k++) {
+                __global const float* src = A + (k0 + k) * lda + row0 + p;
+                for (int i = 0; i < CPU_MR; i++) dst[k * CPU_MR + i] = src[i];
+            }
+        } else {
+            for (int k = 0; k < kc; k++)
+                for (int i = 0; i < CPU_MR; i++) {
+                    const int m = row0 + p + i;
+                    dst[k * CPU_MR + i] = p + i < mb ? A[rowMajor ? m * lda + k0 + k : (k0 + k) * lda + m] : 0.0f;
+                }
+        }
+    }
+}
+
+// Packs K slice [k0, k0 + kc) × columns [col0, col0 + nb) of op(B) into CPU_NR-column
+// panels (panel p, step k holds CPU_NR consecutive columns), zeros past nb.
+inline void sgemm_pack_b(__local float* Bp, __global const float* B, const int ldb, const int rowMajor,
+                         const int col0, const int nb, const int np, const int k0, const int kc) {
+    for (int p = 0; p < np; p += CPU_NR) {
+        __local float* dst = Bp + p * kc;
+        if (p + CPU_NR <= nb && rowMajor) {
+            for (int k = 0; k < kc; k++) {
+                __global const float* src = B + (k0 + k) * ldb + col0 + p;
+                for (int v = 0; v < CPU_NV; v++) vstore16(vload16(v, src), v, dst + k * CPU_NR);
+            }
+        } else if (p + CPU_NR <= nb) {
+            for (int j = 0; j < CPU_NR; j++) {
+                __global const float* src = B + (col0 + p + j) * ldb + k0;
+                for (int k = 0; k < kc; k++) dst[k * CPU_NR + j] = src[k];
+            }
+        } else {
+            for (int k = 0; k < kc; k++)
+                for (int j = 0; j < CPU_NR; j++) {
+                    const int n = col0 + p + j;
+                    dst[k * CPU_NR + j] = p + j < nb ? B[rowMajor ? (k0 + k) * ldb + n : n * ldb + k0 + k] : 0.0f;
+                }
+        }
+    }
+}
+
+#define SGEMM_CPU_KERNEL(NAME, A_ROW_MAJOR, B_ROW_MAJOR)                                            \
+__kernel __attribute__((reqd_work_group_size(1, 1, 1)))                                             \
+void NAME(const int M, const int N, const int K, const float alpha,                                 \
+          __global const float* A, const int offA, const int lda,                                   \
+          __global const float* B, const int offB, const int ldb,                                   \
+          const float beta, __global float* C, const int offC, const int ldc,                       \
+          __global const float* bias, const int offBias, const int useBias,                         \
+          const int act, const float act0, const float act1) {                                      \
+    __local float Ap[CPU_MC * CPU_KC];                                                              \
+    __local float Bp[CPU_KC * CPU_NC];                                                              \
+    const int row0 = get_group_id(1) * CPU_MC, col0 = get_group_id(0) * CPU_NC;                     \
+    const int mb = min(CPU_MC, M - row0), nb = min(CPU_NC, N - col0);                               \
+    const int mp = (mb + CPU_MR - 1) / CPU_MR * CPU_MR, np = (nb + CPU_NR - 1) / CPU_NR * CPU_NR;  \
+    A += offA;                                                                                      \
+    B += offB;                                                                                      \
+    C += offC;                                                                                      \
+    for (int k0 = 0; k0 < K || k0 == 0; k0 += CPU_KC) {                                             \
+        const int kc = min(CPU_KC, K - k0);                                                         \
+        sgemm_pack_a(Ap, A, lda, A_ROW_MAJOR, row0, mb, mp, k0, kc);                                \
+        sgemm_pack_b(Bp, B, ldb, B_ROW_MAJOR, col0, nb, np, k0, kc);                                \
+        const int first = k0 == 0, last = k0 + CPU_KC >= K;                                         \
+        const float keep = first ? (useBias ? 0.0f : beta) : 1.0f;                                  \
+        const int epilogue = (first && useBias) || (last && act != ACT_LINEAR);                     \
+        for (int jr = 0; jr < np; jr += CPU_NR) {                                                   \
+            for (int ir = 0; ir < mp; ir += CPU_MR) {                                               \
+                float16 acc[CPU_MR][CPU_NV];                                                        \
+                _Pragma("unroll") for (int i = 0; i < CPU_MR; i++)                                  \
+                    _Pragma("unroll") for (int v = 0; v < CPU_NV; v++) acc[i][v] = (float16)(0.0f); \
+                __local const float* a = Ap + ir * kc;                                              \
+                __local const float* b = Bp + jr * kc;                                              \
+                for (int k = 0; k < kc; k++) {                                                      \
+                    float16 bv[CPU_NV];                                                             \
+                    _Pragma("unroll") for (int v = 0; v < CPU_NV; v++) bv[v] = vload16(v, b);       \
+                    _Pragma("unroll") for (int i = 0; i < CPU_MR; i++) {                            \
+                        const float16 ai = (float16)(a[i]);                                         \
+                        _Pragma("unroll") for (int v = 0; v < CPU_NV; v++)                          \
+                            acc[i][v] = fma(ai, bv[v], acc[i][v]);                                  \
+                    }                                                                               \
+                    a += CPU_MR;                                                                    \
+                    b += CPU_NR;                                                                    \
+                }                                                                                   \
+                const bool full = ir + CPU_MR <= mb && jr + CPU_NR <= nb;                           \
+                _Pragma("unroll") for (int i = 0; i < CPU_MR; i++) {                                \
+                    __global float* out = C + (row0 + ir + i) * ldc + col0 + jr;                    \
+                    if (full && !epilogue) {                                                        \
+                        _Pragma("unroll") for (int v = 0; v < CPU_NV; v++) {                        \
+                            const float16 r = keep == 0.0f ? alpha * acc[i][v]                      \
+                                : alpha * acc[i][v] + keep * vload16(v, out);                       \
+                            vstore16(r, v, out);                                                    \
+                        }                                                                           \
+                    } else if (ir + i < mb) {                                                       \
+                        float vals[CPU_NR];                                                         \
+                        _Pragma("unroll") for (int v = 0; v < CPU_NV; v++) vstore16(acc[i][v], v, vals); \
+                        for (int j = 0; j < CPU_NR && jr + j < nb; j++) {                           \
+                            float r = keep == 0.0f ? alpha * vals[j] : alpha * vals[j] + keep * out[j]; \
+                            if (first && useBias) r = alpha * vals[j] + bias[offBias + col0 + jr + j]; \
+                            out[j] = last ? activate(act, act0, act1, r) : r;                      \
+                        }                                                                           \
+                    }                                                                               \
+                }                                                                                   \
+            }                                                                                       \
+        }                                                                                           \
+        if (K == 0) break;                                                                          \
+    }                                                                                               \
+}
+SGEMM_CPU_KERNEL(sgemm_cpu_nn, 1, 1)
+SGEMM_CPU_KERNEL(sgemm_cpu_nt, 1, 0)
+SGEMM_CPU_KERNEL(sgemm_cpu_tn, 0, 1)
+SGEMM_CPU_KERNEL(sgemm_cpu_tt, 0, 0)
 """#,
     ]
 }

@@ -27,6 +27,7 @@ struct ActivationCode {
 // Elementwise, loss, GRU and optimizer operations: one kernel launch each.
 extension OpenCLDevice {
     public func activate(_ function: ActivationFunction, _ x: MatrixView, into y: MatrixView) {
+        if fuseActivation(function, x, into: y) { return }
         run { () throws(CLError) in
             if case .softmax = function {
                 try launch("softmax_rows", global: [x.rows],
@@ -160,16 +161,6 @@ extension OpenCLDevice {
     }
 
     // MARK: Optimizers
-
-    public func adamUpdate(parameter: DeviceTensor, gradient: DeviceTensor, m: DeviceTensor, v: DeviceTensor,
-                           alpha: Float, beta1: Float, beta2: Float, epsilon: Float) {
-        run { () throws(CLError) in
-            try launch("adam_update", global: [parameter.count],
-                       [.size(parameter.count), .float(alpha), .float(beta1), .float(beta2), .float(epsilon),
-                        .buffer(try buffer(parameter)), .buffer(try buffer(gradient)), .buffer(try buffer(m)),
-                        .buffer(try buffer(v))])
-        }
-    }
 
     public func sgdUpdate(parameter: DeviceTensor, gradient: DeviceTensor, velocity: DeviceTensor?,
                           learningRate: Float, momentum: Float, nesterov: Bool) {

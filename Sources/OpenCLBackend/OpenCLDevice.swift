@@ -10,15 +10,16 @@ public struct OpenCLOptions: Sendable {
     /// Where the kernel sources come from (embedded by default).
     public var kernels: KernelOrigin
     /// SGEMM tilings for large and small products; the small one is used when
-    /// `m · n < smallProductLimit`. `largeSGEMM` nil picks ``SGEMMPlan/large(for:)``.
+    /// `m · n < smallProductLimit`. nil picks ``SGEMMPlan/large(for:)`` and
+    /// ``SGEMMPlan/small(for:)``.
     public var largeSGEMM: SGEMMPlan?
-    public var smallSGEMM: SGEMMPlan
+    public var smallSGEMM: SGEMMPlan?
     public var smallProductLimit: Int
     /// Extra compiler options for every program.
     public var compilerOptions: String
 
     public init(platform: Int = 0, device: Int = 0, kernels: KernelOrigin = .embedded,
-                largeSGEMM: SGEMMPlan? = nil, smallSGEMM: SGEMMPlan = .small, smallProductLimit: Int = 64 * 64 * 16,
+                largeSGEMM: SGEMMPlan? = nil, smallSGEMM: SGEMMPlan? = nil, smallProductLimit: Int = 64 * 64 * 16,
                 compilerOptions: String = "") {
         self.platform = platform
         self.device = device
@@ -55,11 +56,14 @@ public final class OpenCLDevice: Device {
     let training: CLProgram
     let sgemmLarge: CLProgram
     let sgemmSmall: CLProgram
-    /// The plan used for large products.
+    /// The plans used for large and small products.
     public let largePlan: SGEMMPlan
+    public let smallPlan: SGEMMPlan
     /// The first failure since the device was opened, if any.
     public private(set) var firstError: CLError?
     var lossScratch: [Int: (loss: CLBuffer, correct: CLBuffer)] = [:]
+    /// Work held back to merge with the next call (`OpenCLDevice+Fusion.swift`).
+    var pending: PendingWork?
     var placeholder: CLBuffer
 
     /// Opens device `options.device` of platform `options.platform` and builds its kernels.
@@ -77,12 +81,13 @@ public final class OpenCLDevice: Device {
         training = try context.program(
             named: KernelLibrary.trainingFiles.joined(separator: "+"),
             source: try KernelLibrary.trainingSource(from: options.kernels), options: base)
-        let gemm = try KernelLibrary.source(KernelLibrary.sgemmFile, from: options.kernels)
+        let gemm = try KernelLibrary.sgemmSource(from: options.kernels)
         largePlan = options.largeSGEMM ?? SGEMMPlan.large(for: device)
+        smallPlan = options.smallSGEMM ?? SGEMMPlan.small(for: device)
         sgemmLarge = try context.program(named: KernelLibrary.sgemmFile, source: gemm,
                                          options: base + " " + largePlan.buildOptions)
         sgemmSmall = try context.program(named: KernelLibrary.sgemmFile, source: gemm,
-                                         options: base + " " + options.smallSGEMM.buildOptions)
+                                         options: base + " " + smallPlan.buildOptions)
         placeholder = try context.makeBuffer(floats: 1)
     }
 
@@ -97,7 +102,12 @@ public final class OpenCLDevice: Device {
     @inline(__always)
     func run(_ body: () throws(CLError) -> Void) {
         guard firstError == nil else { return }
-        do { try body() } catch { firstError = error }
+        do {
+            try flushPending()
+            try body()
+        } catch {
+            firstError = error
+        }
     }
 
     func buffer(_ tensor: DeviceTensor) throws(CLError) -> CLBuffer {
@@ -135,7 +145,7 @@ public final class OpenCLDevice: Device {
 
     public func write(_ values: UnsafeBufferPointer<Float>, to tensor: DeviceTensor, at offset: Int) {
         precondition(offset + values.count <= tensor.count, "write: \(values.count) values at \(offset) overflow \(tensor.count)")
-        run { () throws(CLError) in try queue.write(values, to: try buffer(tensor), at: offset) }
+        run { () throws(CLError) in try queue.enqueueWrite(copying: values, to: try buffer(tensor), at: offset) }
     }
 
     public func read(_ tensor: DeviceTensor) -> [Float] {
@@ -170,32 +180,6 @@ public final class OpenCLDevice: Device {
     }
 
     // MARK: Linear algebra
-
-    public func gemm(_ a: MatrixView, transposeA: Bool, _ b: MatrixView, transposeB: Bool,
-                     into c: MatrixView, alpha: Float, beta: Float) {
-        let m = transposeA ? a.columns : a.rows
-        let k = transposeA ? a.rows : a.columns
-        let n = transposeB ? b.rows : b.columns
-        precondition((transposeB ? b.columns : b.rows) == k && c.rows == m && c.columns == n,
-                     "gemm: \(m)×\(k) · \(transposeB ? b.columns : b.rows)×\(n) into \(c.rows)×\(c.columns)")
-        guard m > 0, n > 0 else { return }
-        let small = m * n < options.smallProductLimit
-        let plan = small ? options.smallSGEMM : largePlan
-        let name = plan.kernelPrefix + (transposeA ? "t" : "n") + (transposeB ? "t" : "n")
-        run { () throws(CLError) in
-            let kernel = try (small ? sgemmSmall : sgemmLarge).kernel(name)
-            let arguments: [CLArgument] = [.size(m), .size(n), .size(k), .float(alpha)]
-                + (try self.arguments(a)) + (try self.arguments(b)) + [.float(beta)] + (try self.arguments(c))
-            try queue.launch(kernel, global: plan.globalSize(m: m, n: n), local: plan.localSize, arguments: arguments)
-        }
-    }
-
-    public func broadcastRows(_ vector: DeviceTensor, offset: Int, into c: MatrixView) {
-        run { () throws(CLError) in
-            try launch("broadcast_rows", global: [c.columns, c.rows],
-                       [.size(c.rows), .size(c.columns), .buffer(try buffer(vector)), .size(offset)] + (try arguments(c)))
-        }
-    }
 
     public func sumRows(_ x: MatrixView, into vector: DeviceTensor, offset: Int, accumulate: Bool) {
         run { () throws(CLError) in

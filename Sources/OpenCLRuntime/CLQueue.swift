@@ -1,15 +1,42 @@
 /// An in-order command queue: transfers and kernel launches run in submission order.
-/// Reads block; writes, fills, copies and launches return at once.
+/// Reads block; fills, copies, launches and ``enqueueWrite(copying:to:at:)`` return at once.
 public final class CLQueue {
     let handle: QueueHandle
     public let context: CLContext
+    /// Host copies of non-blocking writes, kept until the next blocking call (when the
+    /// in-order queue has run them).
+    private var pendingCopies: [UnsafeMutableRawBufferPointer] = []
 
     init(handle: QueueHandle, context: CLContext) {
         self.handle = handle
         self.context = context
     }
 
-    deinit { CL.release(queue: handle) }
+    deinit {
+        try? CL.finish(handle)
+        releaseCopies()
+        CL.release(queue: handle)
+    }
+
+    private func releaseCopies() {
+        for copy in pendingCopies { copy.deallocate() }
+        pendingCopies.removeAll(keepingCapacity: true)
+    }
+
+    /// Copies `values` into `buffer` at element `offset` without waiting: the values are
+    /// copied on the host first, so the caller's memory may go at once; the queue keeps the
+    /// copy until its next blocking call (a read or ``finish()``).
+    public func enqueueWrite(copying values: UnsafeBufferPointer<Float>, to buffer: CLBuffer, at offset: Int)
+        throws(CLError)
+    {
+        guard !values.isEmpty else { return }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: values.count * MemoryLayout<Float>.size,
+                                                          alignment: 64)
+        copy.copyMemory(from: UnsafeRawBufferPointer(values))
+        pendingCopies.append(copy)
+        try CL.write(handle, buffer.handle, offset: offset * MemoryLayout<Float>.size,
+                     bytes: UnsafeRawBufferPointer(copy), blocking: false)
+    }
 
     /// Copies `values` into `buffer` at element `offset` (blocking, so `values` may go).
     public func write(_ values: UnsafeBufferPointer<Float>, to buffer: CLBuffer, at offset: Int) throws(CLError) {
@@ -24,6 +51,7 @@ public final class CLQueue {
     {
         try CL.read(handle, buffer.handle, offset: offset * MemoryLayout<Float>.size,
                     into: UnsafeMutableRawBufferPointer(destination))
+        releaseCopies()
     }
 
     /// `count` floats of `buffer` from element `offset` as an array.
@@ -65,7 +93,10 @@ public final class CLQueue {
     }
 
     /// Blocks until every command so far has completed.
-    public func finish() throws(CLError) { try CL.finish(handle) }
+    public func finish() throws(CLError) {
+        try CL.finish(handle)
+        releaseCopies()
+    }
 
     /// Submits queued commands to the device without waiting.
     public func flush() throws(CLError) { try CL.flush(handle) }

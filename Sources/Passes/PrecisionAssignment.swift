@@ -6,6 +6,9 @@ import GraphIR
 ///
 /// Per op (`D` = ``PrecisionOptions/defaultFormat``; every field can be overridden per node,
 /// see ``LayerOverride``):
+/// With a ``PrecisionOptions/profile``, D below stands for the default's width and modes with
+/// the integer bits of that node's observed range (see ``profiledFormats(of:input:)``).
+///
 /// - every node: `result` = D; argmax: the narrowest unsigned integer format holding the
 ///   largest class index.
 /// - dense, GRU, batch normalization: `weight` = `bias` = D; `accumulator` = D, or with
@@ -42,31 +45,39 @@ public struct PrecisionAssignment: GraphPass {
         var registry = TableRegistry()
         var formats: [String: FixedFormat] = [:]
         var shapes: [String: [Int]] = [:]
+        var magnitudes: [String: Double] = [:]
         for i in result.nodes.indices {
             let node = result.nodes[i]
             let inputs = node.inputs.map { formats[$0] ?? options.defaultFormat }
             let classes = node.inputs.first.flatMap { shapes[$0] }?.reduce(1, *) ?? 1
-            let precision = try precision(of: node, inputs: inputs, classes: classes, registry: &registry)
+            let input = node.inputs.first.flatMap { magnitudes[$0] } ?? 0
+            let precision = try precision(
+                of: node, inputs: inputs, classes: classes, inputMagnitude: input, registry: &registry)
             shapes[node.name] = node.shape
             result.nodes[i].precision = precision
             formats[node.name] = precision.result
+            magnitudes[node.name] = valueMagnitude(of: node.name, format: precision.result)
         }
         result.tables = registry.tables
         return result
     }
 
     /// The formats of one node, given its inputs' result formats (`classes`: the number of
-    /// elements of its first input, for argmax).
+    /// elements of its first input, for argmax; `inputMagnitude`: a bound on `|x|` of its
+    /// first input, used by a profile-derived accumulator bound).
     func precision(
-        of node: Node, inputs: [FixedFormat], classes: Int, registry: inout TableRegistry
+        of node: Node, inputs: [FixedFormat], classes: Int, inputMagnitude: Double = 0,
+        registry: inout TableRegistry
     ) throws(PrecisionError) -> LayerPrecision {
         guard let shape = node.shape else { throw .missingShape(node: node.name) }
         let layer = options.overrides[node.name] ?? LayerOverride()
         let d = options.defaultFormat
+        let profiled = try profiledFormats(of: node, input: inputMagnitude)
         let x = inputs.first ?? d
-        let w = layer.weight ?? d
-        let b = layer.bias ?? d
-        var p = LayerPrecision(result: layer.result ?? d)
+        let w = layer.weight ?? profiled.weight ?? d
+        let b = layer.bias ?? profiled.bias ?? d
+        let a = profiled.accumulator
+        var p = LayerPrecision(result: layer.result ?? profiled.result ?? d)
         switch node.op {
         case .input, .masking, .concatenate, .dropout, .flatten:
             break
@@ -74,7 +85,7 @@ public struct PrecisionAssignment: GraphPass {
             p.result = try argmaxFormat(node: node, classes: classes, override: layer.result)
         case let .dense(weights, bias, activation):
             (p.weight, p.bias) = (w, b)
-            let accumulator = try accumulatorFormat(node: node, override: layer.accumulator) {
+            let accumulator = try accumulatorFormat(node: node, override: layer.accumulator, profiled: a) {
                 AccumulatorBound.dense(weights: weights, bias: bias, input: x, weight: w, biasFormat: b)
             }
             p.accumulator = accumulator
@@ -101,7 +112,7 @@ public struct PrecisionAssignment: GraphPass {
             (p.weight, p.bias) = (w, b)
             let state = p.result
             let gate = gateMagnitude(gru.recurrentActivation, result: state)
-            let accumulator = try accumulatorFormat(node: node, override: layer.accumulator) {
+            let accumulator = try accumulatorFormat(node: node, override: layer.accumulator, profiled: a) {
                 AccumulatorBound.gru(gru, input: x, state: state, weight: w, biasFormat: b, gateMagnitude: gate)
             }
             p.accumulator = accumulator
@@ -115,7 +126,7 @@ public struct PrecisionAssignment: GraphPass {
         case let .batchNormalization(bn):
             (p.weight, p.bias) = (w, b)
             let (scale, shift) = bn.scaleAndShift
-            p.accumulator = try accumulatorFormat(node: node, override: layer.accumulator) {
+            p.accumulator = try accumulatorFormat(node: node, override: layer.accumulator, profiled: a) {
                 AccumulatorBound.batchNormalization(scale: scale, shift: shift, input: x, weight: w, biasFormat: b)
             }
         }
@@ -123,12 +134,12 @@ public struct PrecisionAssignment: GraphPass {
     }
 
     /// The override, else the exact format from `bound` (with the default's modes) when
-    /// exact accumulators are on, else the default format.
+    /// exact accumulators are on, else the profile's format, else the default format.
     func accumulatorFormat(
-        node: Node, override: FixedFormat?, bound: () -> AccumulatorBound
+        node: Node, override: FixedFormat?, profiled: FixedFormat? = nil, bound: () -> AccumulatorBound
     ) throws(PrecisionError) -> FixedFormat {
         if let override { return override }
-        guard options.exactAccumulators else { return options.defaultFormat }
+        guard options.exactAccumulators else { return profiled ?? options.defaultFormat }
         let exact = bound()
         guard exact.width <= FixedFormat.maxWidth else {
             throw .accumulatorTooWide(node: node.name, width: exact.width, maximum: FixedFormat.maxWidth)

@@ -15,15 +15,28 @@ public struct PrecisionOptions: Hashable, Sendable {
     public var exactAccumulators: Bool
     /// Sizes, ranges and output formats of the activation tables.
     public var tables: TableOptions
+    /// Observed ranges of calibration events. With a profile every node keeps the default's
+    /// **width** and modes, but its integer bits follow its range: results (and accumulators,
+    /// unless ``exactAccumulators``) get `RangeProfile.integerBits(max |value|) +
+    /// profileMargin`, weights and biases the bits of the layer's own largest `|w|` and
+    /// `|b|` (no margin: they are known exactly). Nodes the profile lacks keep the default.
+    /// `nil` (the default): every node gets ``defaultFormat``. Overrides still win.
+    public var profile: RangeProfile?
+    /// Extra integer bits on top of each profiled result and accumulator range, as headroom
+    /// for events beyond the calibration set: 1 by default (twice the largest value seen).
+    public var profileMargin: Int
 
     public init(
         defaultFormat: FixedFormat = .apFixed16_6, overrides: [String: LayerOverride] = [:],
-        exactAccumulators: Bool = false, tables: TableOptions = TableOptions()
+        exactAccumulators: Bool = false, tables: TableOptions = TableOptions(),
+        profile: RangeProfile? = nil, profileMargin: Int = 1
     ) {
         self.defaultFormat = defaultFormat
         self.overrides = overrides
         self.exactAccumulators = exactAccumulators
         self.tables = tables
+        self.profile = profile
+        self.profileMargin = profileMargin
     }
 }
 

@@ -88,7 +88,10 @@ struct EvaluateCommand: ParsableCommand {
         }
         if let format = quantize.format {
             let (core, scaling) = ModelInputs.splitScaling(loaded)
-            let fixedGraph = try quantize.prepare(core)
+            // --profile events: the ranges of the chosen events themselves, scaled as the core reads them.
+            let profileInputs = quantize.profile == "events"
+                ? try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath) : nil
+            let fixedGraph = try quantize.prepare(core, profileInputs: profileInputs)
             let fixedInputs = try ModelInputs.batches(chosen, for: fixedGraph, scaling: scaling, file: dataPath)
             let fixedOut = try Self.probabilities(try Interpreter(graph: fixedGraph).run(fixedInputs), graph: fixedGraph)
             let fixedMetrics = ClassificationMetrics(probabilities: fixedOut, labels: chosen.labels)

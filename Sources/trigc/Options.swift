@@ -1,6 +1,8 @@
 import ArgumentParser
 import FixedPoint
+import Foundation
 import GraphIR
+import Interpreter
 import Passes
 
 /// How to turn a float graph into a fixed-point one.
@@ -22,6 +24,17 @@ struct QuantizeOptions: ParsableArguments {
 
     @Option(help: "Entries in each activation table (a power of two).")
     var tableSize = 1024
+
+    @Option(help: ArgumentHelp(
+        "Give each layer the integer bits of its value range on these events (an HDF5 file like run's --input; for evaluate, 'events' means its own chosen events), keeping the --fixed width and modes.",
+        valueName: "data.h5"))
+    var profile: String?
+
+    @Option(help: "At most this many events of --profile.")
+    var profileEvents = 10_000
+
+    @Option(help: "Extra integer bits above each profiled range (headroom for unseen events).")
+    var profileMargin = 1
 
     /// The parsed default format, or nil for a float run.
     func fixedFormat() throws -> FixedFormat? {
@@ -50,10 +63,16 @@ struct QuantizeOptions: ParsableArguments {
         return options
     }
 
-    /// The graph ready to interpret: shapes inferred, and quantized when a format is given.
-    func prepare(_ graph: Graph) throws -> Graph {
+    /// The graph ready to interpret: shapes inferred, and quantized when a format is given
+    /// (with `--profile`, from the ranges of `profileInputs` when given, else of the
+    /// --profile file's events; a float run ignores --profile).
+    func prepare(_ graph: Graph, profileInputs: [String: Batch]? = nil) throws -> Graph {
         let passes: [any GraphPass]
-        if let options = try precisionOptions() {
+        if var options = try precisionOptions() {
+            if profile != nil || profileInputs != nil {
+                options.profile = try rangeProfile(graph, inputs: profileInputs)
+                options.profileMargin = profileMargin
+            }
             passes = Pipelines.quantize(options, decisionOnly: argmax)
         } else {
             passes = Pipelines.float + (argmax ? [SoftmaxToArgmax()] : [])
@@ -63,6 +82,29 @@ struct QuantizeOptions: ParsableArguments {
             throw CLIError.unknownLayer(node)
         }
         return try PassPipeline(passes).run(graph)
+    }
+}
+
+extension QuantizeOptions {
+    /// The ranges of `graph`'s nodes on `inputs` (else on the --profile file's events), at
+    /// most --profile-events of them, traced in float.
+    func rangeProfile(_ graph: Graph, inputs: [String: Batch]?) throws -> RangeProfile {
+        if profileEvents <= 0 { throw CLIError.badCount(name: "--profile-events", value: profileEvents) }
+        if profileMargin < 0 { throw ValidationError("--profile-margin must be 0 or more, not \(profileMargin).") }
+        let floatGraph = try Profiling.floatGraph(graph, argmax: argmax)
+        let source: String
+        let batches: [String: Batch]
+        if let inputs {
+            (source, batches) = ("the chosen events", inputs)
+        } else if let profile {
+            (source, batches) = (profile, try EventData.read(profile, for: floatGraph, limit: profileEvents))
+        } else {
+            return RangeProfile()
+        }
+        let result = try Profiling.profile(floatGraph, inputs: batches, limit: profileEvents)
+        FileHandle.standardError.write(Data(
+            "profile: ranges of \(result.events) events of \(source), margin \(profileMargin) integer bit(s)\n".utf8))
+        return result
     }
 }
 

@@ -26,11 +26,19 @@ import Training
         Case(m: 128, n: 3, k: 10, transposeA: false, transposeB: false),
         Case(m: 14, n: 50, k: 128, transposeA: true, transposeB: false),
         Case(m: 5, n: 7, k: 0, transposeA: false, transposeB: false, beta: 0.5),
+        // Several macro tiles and K slices of the packed CPU plan (128×128×256), with edges.
+        Case(m: 261, n: 140, k: 530, transposeA: false, transposeB: false, alpha: 0.5, beta: 1),
+        Case(m: 140, n: 261, k: 530, transposeA: true, transposeB: true, beta: -1),
     ]
 
+    /// A packed plan with tiny blocks, so every case spans several macro tiles, K slices
+    /// (beta applied once, later slices added) and zero-padded panel edges.
+    static let tinyPacked = SGEMMPlan.packed(blockM: 16, blockN: 32, blockK: 8, microM: 4, microN: 16)
+
     /// Every case with each plan: small tiles (16×16, 1 output per item), large tiles (64×64,
-    /// 4×4 per item) and the direct CPU kernel (8 rows per item).
-    @Test(arguments: cases, [SGEMMPlan.small, .large, .cpu])
+    /// 4×4 per item), the direct kernel (8 rows per item), the packed CPU plan and a tiny
+    /// packed plan.
+    @Test(arguments: cases, [SGEMMPlan.small, .large, .direct, .cpu, tinyPacked])
     func matchesExactReference(_ c: Case, plan: SGEMMPlan) throws {
         let device = try openCL(OpenCLOptions(largeSGEMM: plan, smallProductLimit: 0))
         var values = Values(seed: UInt64(c.m * 1000 + c.n + c.k))

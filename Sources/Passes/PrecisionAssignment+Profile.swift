@@ -1,0 +1,148 @@
+import FixedPoint
+import GraphIR
+
+/// The formats a ``RangeProfile`` suggests for one node; `nil` fields keep the default.
+struct ProfiledFormats {
+    var result: FixedFormat?
+    var weight: FixedFormat?
+    var bias: FixedFormat?
+    var accumulator: FixedFormat?
+}
+
+extension PrecisionAssignment {
+    /// The profile's formats for `node` (all `nil` without ``PrecisionOptions/profile``):
+    /// the default's width and modes with integer bits from the ranges (see
+    /// ``PrecisionOptions/profile``). `input` bounds `|x|` of the node's first input.
+    ///
+    /// Accumulators use the measured pre-activation range when the profile has one; else, for
+    /// a linear dense or a batch normalization, the result's range; else a bound from `input`
+    /// and the layer's weights (`max_j Σ_i |w_ij| · |x| + |b_j|`, for a GRU with the state's
+    /// range as well). A GRU's state range is at least 1 when its candidate activation is
+    /// bounded by 1 (tanh, sigmoid, hard sigmoid), since intermediate states are not traced.
+    func profiledFormats(of node: Node, input: Double) throws(PrecisionError) -> ProfiledFormats {
+        guard let profile = options.profile else { return ProfiledFormats() }
+        var result = profile.result(node.name)
+        var weight: Double?
+        var bias: Double?
+        var accumulator = profile.accumulator(node.name)
+        switch node.op {
+        case .input, .masking, .concatenate, .dropout, .flatten, .argmax:
+            break
+        case let .dense(weights, biases, activation):
+            let (aw, ab) = Self.parameterMagnitudes(activation)
+            weight = max(weights.maxMagnitude, aw)
+            bias = max(biases.maxMagnitude, ab)
+            if accumulator == nil, activation == .linear { accumulator = result }
+            if accumulator == nil {
+                accumulator = Self.columnBound(weights, x: input, bias: biases.values.map { abs(Double($0)) }).max()
+            }
+        case let .activation(function):
+            let (aw, ab) = Self.parameterMagnitudes(function)
+            switch function {
+            case .leakyRelu:
+                weight = aw
+            case .hardSigmoid:
+                (weight, bias) = (aw, ab)
+            case .linear, .relu, .tanh, .sigmoid, .softmax:
+                break
+            }
+        case let .gru(gru):
+            let (cw, cb) = Self.parameterMagnitudes(gru.activation)
+            let (gw, gb) = Self.parameterMagnitudes(gru.recurrentActivation)
+            weight = max(gru.kernel.maxMagnitude, gru.recurrentKernel.maxMagnitude, cw, gw)
+            bias = max(gru.bias.maxMagnitude, cb, gb)
+            if let bound = Self.unitBound(gru.activation), let r = result { result = max(r, bound) }
+            if accumulator == nil, let state = result, Self.unitBound(gru.recurrentActivation) != nil {
+                accumulator = Self.gruBound(gru, x: input, state: state)
+            }
+        case let .batchNormalization(bn):
+            let (scale, shift) = bn.scaleAndShift
+            weight = scale.map(abs).max() ?? 0
+            bias = shift.map(abs).max() ?? 0
+            if accumulator == nil { accumulator = result }
+            if accumulator == nil {
+                accumulator = zip(scale, shift).map { abs($0) * input + abs($1) }.max()
+            }
+        }
+        let margin = options.profileMargin
+        var formats = ProfiledFormats()
+        formats.result = try result.map { m throws(PrecisionError) in try format(m, margin: margin, node: node) }
+        formats.weight = try weight.map { m throws(PrecisionError) in try format(m, margin: 0, node: node) }
+        formats.bias = try bias.map { m throws(PrecisionError) in try format(m, margin: 0, node: node) }
+        formats.accumulator = try accumulator.map { m throws(PrecisionError) in
+            try format(m, margin: margin, node: node)
+        }
+        return formats
+    }
+
+    /// The default format with the integer bits `magnitude` needs plus `margin`.
+    func format(_ magnitude: Double, margin: Int, node: Node) throws(PrecisionError) -> FixedFormat {
+        let d = options.defaultFormat
+        let bits = RangeProfile.integerBits(magnitude: magnitude, width: d.width, signed: d.isSigned) + margin
+        do {
+            return try FixedFormat(
+                width: d.width, integerBits: bits, signed: d.isSigned, quantization: d.quantization,
+                overflow: d.overflow)
+        } catch {
+            throw .invalidFormat(node: node.name, error)
+        }
+    }
+
+    /// The largest magnitude a node's value can have: its profiled range, else its format's.
+    func valueMagnitude(of node: String, format: FixedFormat) -> Double {
+        options.profile?.result(node) ?? max(abs(format.minValue), abs(format.maxValue))
+    }
+
+    /// The magnitudes an activation puts into the weight format (alpha, slope) and the bias
+    /// format (offset); 0 when it has none.
+    static func parameterMagnitudes(_ function: ActivationFunction) -> (weight: Double, bias: Double) {
+        switch function {
+        case let .leakyRelu(alpha):
+            return (abs(Double(alpha)), 0)
+        case let .hardSigmoid(slope, offset):
+            return (abs(Double(slope)), abs(Double(offset)))
+        case .linear, .relu, .tanh, .sigmoid, .softmax:
+            return (0, 0)
+        }
+    }
+
+    /// 1 for activations whose values lie in [-1, 1], else nil.
+    static func unitBound(_ function: ActivationFunction) -> Double? {
+        switch function {
+        case .tanh, .sigmoid, .hardSigmoid:
+            return 1
+        case .linear, .relu, .leakyRelu, .softmax:
+            return nil
+        }
+    }
+
+    /// `Σ_i |w_ij| · x + bias_j` for each column `j` of a `[in, out]` kernel.
+    static func columnBound(_ kernel: Tensor, x: Double, bias: [Double]) -> [Double] {
+        let rows = kernel.shape.first ?? 0
+        let columns = kernel.shape.count == 2 ? kernel.shape[1] : 0
+        var sums = (0..<columns).map { $0 < bias.count ? bias[$0] : 0 }
+        for i in 0..<rows {
+            for j in 0..<columns { sums[j] += abs(Double(kernel.values[i * columns + j])) * x }
+        }
+        return sums
+    }
+
+    /// The largest `|x-part + h-part|` of any GRU gate column, for inputs up to `x` and states
+    /// up to `state` (the reset gate, at most 1, only shrinks the recurrent part).
+    static func gruBound(_ gru: GRUAttributes, x: Double, state: Double) -> Double? {
+        let width = 3 * gru.units
+        let biases = gru.bias.values.map { abs(Double($0)) }
+        let inputBias = Array(biases.prefix(width))
+        let recurrentBias = gru.resetAfter ? Array(biases.dropFirst(width)) : []
+        let xPart = columnBound(gru.kernel, x: x, bias: inputBias)
+        let hPart = columnBound(gru.recurrentKernel, x: state, bias: recurrentBias)
+        return zip(xPart, hPart).map { $0 + $1 }.max()
+    }
+}
+
+extension Tensor {
+    /// `max |value|`, 0 for an empty tensor.
+    var maxMagnitude: Double {
+        values.reduce(0) { max($0, abs(Double($1))) }
+    }
+}
