@@ -9,6 +9,8 @@
 // Each step loads an A tile and a B tile into local memory (transposes resolved while
 // loading, zeros past the edges), then every work item accumulates its WPT_M × WPT_N block.
 // Four kernels, one per transpose combination: sgemm_nn, sgemm_nt, sgemm_tn, sgemm_tt.
+// The program is built from common.cl + this file (KernelLibrary.sgemmSource): the packed
+// CPU kernels' epilogue applies common.cl's activations.
 #pragma OPENCL FP_CONTRACT ON // a·b + c may fuse: summation order differs from BLAS anyway
 
 #ifndef TS_M

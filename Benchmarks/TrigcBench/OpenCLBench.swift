@@ -59,7 +59,13 @@ func openCLBench(arguments: Set<String>) throws {
     let cpuRate = try samplesPerSecond(CPUDevice())
     let clRate = try samplesPerSecond(opencl)
     try opencl.check()
+    var unfused = OpenCLOptions(platform: platform, device: index)
+    unfused.fusion = false
+    let separate = try OpenCLDevice(options: unfused)
+    let separateRate = try samplesPerSecond(separate)
+    try separate.check()
     row("HLF DNN training, CPU device (1 BLAS thread)", String(format: "%.0f samples/s", cpuRate))
     row("HLF DNN training, OpenCL device", String(format: "%.0f samples/s", clRate))
+    row("HLF DNN training, OpenCL device, fusion off", String(format: "%.0f samples/s", separateRate))
     ratio("OpenCL / CPU training", clRate / cpuRate)
 }

@@ -98,7 +98,10 @@ extension OpenCLDevice {
     }
 
     public func broadcastRows(_ vector: DeviceTensor, offset: Int, into c: MatrixView) {
-        run { () throws(CLError) in pending = .bias(vector: vector, offset: offset, target: c) }
+        run { () throws(CLError) in
+            pending = .bias(vector: vector, offset: offset, target: c)
+            if !options.fusion { try flushPending() }
+        }
     }
 
     public func gemm(_ a: MatrixView, transposeA: Bool, _ b: MatrixView, transposeB: Bool,
@@ -123,8 +126,10 @@ extension OpenCLDevice {
             let arguments: [CLArgument] = [.size(m), .size(n), .size(k), .float(alpha)]
                 + (try self.arguments(a)) + (try self.arguments(b)) + [.float(beta)] + (try self.arguments(c))
             let global = plan.globalSize(m: m, n: n)
-            guard plan.kernel == .packed else {
-                try queue.launch(kernel, global: global, local: plan.localSize, arguments: arguments)
+            guard plan.kernel == .packed, options.fusion else {
+                let none: [CLArgument] = [.buffer(placeholder), .size(0), .int(0)] + ActivationCode(.linear).all
+                try queue.launch(kernel, global: global, local: plan.localSize,
+                                 arguments: arguments + (plan.kernel == .packed ? none : []))
                 return
             }
             var held = PendingGemm(kernel: kernel, global: global, local: plan.localSize, arguments: arguments, target: c)
@@ -143,6 +148,9 @@ extension OpenCLDevice {
             pending = .adam(slots, hyper)
             return
         }
-        run { () throws(CLError) in pending = .adam([slot], hyper) }
+        run { () throws(CLError) in
+            pending = .adam([slot], hyper)
+            if !options.fusion { try flushPending() }
+        }
     }
 }

@@ -17,6 +17,9 @@ public struct OpenCLOptions: Sendable {
     public var smallProductLimit: Int
     /// Extra compiler options for every program.
     public var compilerOptions: String
+    /// Merge a dense layer's bias/gemm/activation and consecutive Adam steps into fewer
+    /// launches (`OpenCLDevice+Fusion.swift`); off launches every call on its own.
+    public var fusion = true
 
     public init(platform: Int = 0, device: Int = 0, kernels: KernelOrigin = .embedded,
                 largeSGEMM: SGEMMPlan? = nil, smallSGEMM: SGEMMPlan? = nil, smallProductLimit: Int = 64 * 64 * 16,
@@ -59,6 +62,8 @@ public final class OpenCLDevice: Device {
     /// The plans used for large and small products.
     public let largePlan: SGEMMPlan
     public let smallPlan: SGEMMPlan
+    /// Kernel launches enqueued so far (held work counts once launched).
+    public var launchCount: Int { queue.launches }
     /// The first failure since the device was opened, if any.
     public private(set) var firstError: CLError?
     var lossScratch: [Int: (loss: CLBuffer, correct: CLBuffer)] = [:]

@@ -6,6 +6,8 @@ public final class CLQueue {
     /// Host copies of non-blocking writes, kept until the next blocking call (when the
     /// in-order queue has run them).
     private var pendingCopies: [UnsafeMutableRawBufferPointer] = []
+    /// Kernel launches enqueued so far.
+    public private(set) var launches = 0
 
     init(handle: QueueHandle, context: CLContext) {
         self.handle = handle
@@ -89,6 +91,7 @@ public final class CLQueue {
             try CL.setArgument(kernel.handle, index, argument)
         }
         let made = try CL.enqueue(handle, kernel.handle, global: global, local: local, wantEvent: event)
+        launches += 1
         return made.map(CLEvent.init(handle:))
     }
 
