@@ -3,6 +3,8 @@ import Foundation
 import GraphIR
 import Interpreter
 import ModelIO
+import OpenCLBackend
+import Training
 
 struct InputsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,14 +53,25 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Only the first N events.")
     var events: Int?
 
+    @Option(help: "Where to run: cpu (the interpreter, float or fixed point), opencl (the first OpenCL device) or opencl:P:D (float only; see 'trigc devices').")
+    var device = "cpu"
+
     @OptionGroup var quantize: QuantizeOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
+        let selection = try DeviceSelection(parsing: device)
+        if selection != .cpu, let format = quantize.format {
+            throw RunDeviceError.fixedOnOpenCL(device: selection.description, format: format)
+        }
         let loaded = try ModelFile.load(model)
         let graph = try quantize.prepare(loaded)
         let inputs = try EventData.read(input, for: graph, limit: events)
+        if selection != .cpu {
+            try runOnDevice(selection, loaded: loaded, graph: graph, inputs: inputs)
+            return
+        }
         let interpreter = try Interpreter(graph: graph)
         let start = Date()
         let outputs = try interpreter.run(inputs)
@@ -80,6 +93,43 @@ struct RunCommand: ParsableCommand {
         let mode = quantize.format.map { "fixed \($0)" } ?? "float"
         print("ran \(count) events (\(mode)) in \(formatted(seconds, 3)) s "
             + "(\(formatted(Double(count) / max(seconds, 1e-9), 0)) events/s); wrote \(output.output)")
+    }
+
+    /// Events per `predict` batch on a training device.
+    static let deviceBatch = 4096
+
+    /// The float graph rebuilt as a ``Model`` on the selected device and predicted in
+    /// batches; writes the output dataset as the interpreter path does.
+    private func runOnDevice(_ selection: DeviceSelection, loaded: Graph, graph: Graph,
+                             inputs: [String: Batch]) throws {
+        let device = try selection.makeDevice()
+        let network = try Model(graph: graph, device: device)
+        let count = inputs.values.first?.count ?? 0
+        let start = Date()
+        let values = try network.predict(inputs.mapValues(\.values), count: count, batchSize: Self.deviceBatch)
+        // An OpenCL device keeps its first failure until asked.
+        if let opencl = device as? OpenCLDevice { try opencl.check() }
+        let seconds = Date().timeIntervalSince(start)
+        let file = try HDF5File(path: output.output, mode: .create(overwrite: output.overwrite))
+        // Named after the model's own output (passes may rename it), as on the CPU.
+        let name = loaded.outputs.first ?? graph.outputs.first ?? network.name
+        try file.write(name, HDF5Array(shape: [count] + network.outputShape, values: values))
+        try file.setStringAttribute("model", model)
+        print("ran \(count) events (float, \(selection)) in \(formatted(seconds, 3)) s "
+            + "(\(formatted(Double(count) / max(seconds, 1e-9), 0)) events/s); wrote \(output.output)")
+    }
+}
+
+/// `run --device` asked for something only the CPU interpreter does.
+enum RunDeviceError: Error, CustomStringConvertible {
+    case fixedOnOpenCL(device: String, format: String)
+
+    var description: String {
+        switch self {
+        case let .fixedOnOpenCL(device, format):
+            "fixed point ('\(format)') runs only on the CPU interpreter, which is bit-exact; drop --fixed to run "
+                + "in float on \(device), or use --device cpu."
+        }
     }
 }
 

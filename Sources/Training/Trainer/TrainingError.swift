@@ -16,6 +16,8 @@ public enum TrainingError: Error, Sendable, Equatable {
     case checkpointMismatch(path: String, reason: String)
     /// `setWeights` got a missing or mis-sized array.
     case wrongWeights(name: String, reason: String)
+    /// ``Model/init(graph:device:)`` cannot rebuild a graph node as a training layer.
+    case unsupportedGraph(node: String, reason: String)
 }
 
 extension TrainingError: CustomStringConvertible {
@@ -37,6 +39,8 @@ extension TrainingError: CustomStringConvertible {
             "checkpoint '\(path)' does not fit the model: \(reason)."
         case let .wrongWeights(name, reason):
             "weight '\(name)': \(reason)."
+        case let .unsupportedGraph(node, reason):
+            "graph node '\(node)' cannot run as a model layer: \(reason)."
         }
     }
 }
