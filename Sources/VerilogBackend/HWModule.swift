@@ -103,11 +103,16 @@ public struct HWNode: Hashable, Sendable {
     public var op: HWOp
     public var width: Int
     public var name: String?
+    /// Printed with a `(* keep *)` attribute: synthesis keeps every bit of the value, so it
+    /// neither trims unused high bits nor folds the add that makes it into a wider `$macc`
+    /// (Yosys maps a folded adder tree to far more LUTs than a tree of carry chains).
+    public var keep: Bool
 
-    public init(op: HWOp, width: Int, name: String? = nil) {
+    public init(op: HWOp, width: Int, name: String? = nil, keep: Bool = false) {
         self.op = op
         self.width = width
         self.name = name
+        self.keep = keep
     }
 }
 

@@ -2,41 +2,77 @@ import FixedPoint
 import GraphIR
 
 extension HWModuleBuilder {
-    /// The exact product `coefficient × x` as a signal of width `W_c + W_x` (signed when either
-    /// is), built as a multiplication by a constant or as canonical-signed-digit shift-adds.
-    /// Returns nil when the coefficient is zero (the product is 0).
+    /// The exact product `coefficient × x` at its natural width, `W_x` plus the coefficient's
+    /// own bits (two's complement when either is signed), built as a multiplication by a
+    /// constant or as canonical-signed-digit shift-adds. Returns nil when the coefficient is
+    /// zero (the product is 0).
     mutating func multiply(
         _ x: FixedSignal, byConstant coefficient: Int64, format: FixedFormat, mapping: MultiplierMapping,
         name: String
     ) -> FixedSignal? {
         guard coefficient != 0 else { return nil }
-        let width = x.width + format.width
-        let signed = x.signed || format.isSigned
+        let signed = x.signed || format.isSigned || coefficient < 0
+        let coefficientWidth = signed ? Self.signedBits(coefficient) : 64 - coefficient.leadingZeroBitCount
+        let width = x.width + coefficientWidth
         let wide = extend(x.value, to: width, signed: x.signed)
         let product: HWValue
         switch mapping {
         case .dsp:
             product = add(.mul(wide, constant(coefficient, width: width), signed: signed), width: width, name: name)
         case .shiftAdd:
-            var sum: HWValue?
-            let digits = Self.canonicalSignedDigits(coefficient)
-            for (k, (position, digit)) in digits.enumerated() {
-                let term = position == 0 ? wide : add(.shl(wide, position), width: width)
-                let last = k == digits.count - 1
-                let label = last ? name : nil
-                if let partial = sum {
-                    sum = add(digit > 0 ? .add(partial, term, signed: signed) : .sub(partial, term, signed: signed),
-                              width: width, name: label)
-                } else if digit > 0 {
-                    sum = last ? extract(term, low: 0, width: width, name: label) : term
-                } else {
-                    sum = add(.sub(constant(0, width: width), term, signed: signed), width: width, name: label)
-                }
-            }
-            product = sum ?? constant(0, width: width)
+            product = shiftAdd(wide, coefficient: coefficient, signed: signed, name: name)
         }
         return FixedSignal(product, width: width, signed: signed,
                            fractionalBits: x.fractionalBits + format.fractionalBits)
+    }
+
+    /// `Σ ±wide·2^k` over the coefficient's canonical signed digits, modulo 2^width(wide).
+    /// The digits go from the lowest position up, and a term `±wide·2^k` leaves the partial
+    /// sum's bits below k as they are, so each add spans only the bits from k up.
+    private mutating func shiftAdd(_ wide: HWValue, coefficient: Int64, signed: Bool, name: String) -> HWValue {
+        let width = width(wide)
+        var partial: HWValue?
+        for (position, digit) in Self.canonicalSignedDigits(coefficient) where position < width {
+            let span = width - position
+            let x = extract(wide, low: 0, width: span)
+            let high: HWValue
+            if let p = partial {
+                high = carryAdd(extract(p, low: position, width: span), x, subtract: digit < 0, cap: span,
+                                signed: signed, keep: false)
+            } else {
+                high = digit > 0 ? x : carryAdd(constant(0, width: span), x, subtract: true, cap: span,
+                                                signed: signed, keep: false)
+            }
+            let top = extract(high, low: 0, width: span)
+            if let p = partial, position > 0 {
+                partial = add(.concat([top, extract(p, low: 0, width: position)]), width: width)
+            } else {
+                partial = position > 0 ? add(.concat([top, constant(0, width: position)]), width: width) : top
+            }
+        }
+        return extract(partial ?? constant(0, width: width), low: 0, width: width, name: name)
+    }
+
+    /// `a + b` (or `a - b`) exactly, one bit wider than the wider operand, or modulo 2^cap:
+    /// an operand wider than `cap` bits is first cut to its low `cap` bits, and the result
+    /// has at most `cap + 1` bits, of which a reader summing modulo 2^cap takes the low `cap`.
+    /// The operands are extended (`signed`: sign extension) to the result's width, so no add
+    /// reads another add's result whole, and the result is `keep` (so that Yosys does not trim
+    /// its unused top bit and then see whole results again): Yosys then maps each add to a
+    /// carry chain of its own instead of folding a tree into one `$macc` (many more LUTs).
+    mutating func carryAdd(
+        _ a: HWValue, _ b: HWValue, subtract: Bool = false, cap: Int, signed: Bool, keep: Bool = true,
+        name: String? = nil
+    ) -> HWValue {
+        let a1 = width(a) > cap ? extract(a, low: 0, width: cap) : a
+        let b1 = width(b) > cap ? extract(b, low: 0, width: cap) : b
+        let w = max(width(a1), width(b1)) + 1
+        // At the cap only the low `cap` bits count: zero extension makes the extra bit the
+        // chain's carry out, which costs no LUT.
+        let sign = signed && w <= cap
+        let (ea, eb) = (extend(a1, to: w, signed: sign), extend(b1, to: w, signed: sign))
+        return add(subtract ? .sub(ea, eb, signed: signed) : .add(ea, eb, signed: signed), width: w, name: name,
+                   keep: keep)
     }
 
     /// The exact product of two signals, `W_a + W_b` bits wide.
@@ -65,9 +101,11 @@ extension HWModuleBuilder {
         return digits
     }
 
-    /// Sums each row of `rows` (values of one width, read as `signed`) with a balanced adder
-    /// tree modulo 2^width, all rows level by level, with a register (enabled by `enable`)
-    /// after every `levelsPerStage` levels except the last. Returns the sums and the number of
+    /// Sums each row of `rows` (values of any width up to `width`, read as `signed`) with a
+    /// balanced tree of ``carryAdd(_:_:subtract:cap:signed:name:)``: each add is exactly as
+    /// wide as its operands need, up to `width + 1` bits, and the sums are modulo 2^width
+    /// (`width` bits). All rows go level by level, with a register (enabled by `enable`) after
+    /// every `levelsPerStage` levels except the last. Returns the sums and the number of
     /// register stages inserted (the same for every row).
     mutating func adderTrees(
         _ rows: [[HWValue]], width: Int, signed: Bool, levelsPerStage: Int?, enable: HWValue?, name: String
@@ -83,8 +121,8 @@ extension HWModuleBuilder {
                 var i = 0
                 while i < row.count {
                     if i + 1 < row.count {
-                        next.append(add(.add(row[i], row[i + 1], signed: signed), width: width,
-                                        name: "\(name)_\(r)_l\(level)_\(i / 2)"))
+                        next.append(carryAdd(row[i], row[i + 1], cap: width, signed: signed,
+                                             name: "\(name)_\(r)_l\(level)_\(i / 2)"))
                     } else {
                         next.append(row[i])
                     }
@@ -101,7 +139,7 @@ extension HWModuleBuilder {
                 }
             }
         }
-        return (current.map { $0[0] }, stages)
+        return (current.map { resize($0[0], to: width, signed: signed) }, stages)
     }
 
     /// `table.lookup(raw: table.inputFormat.convert(v))` as hardware: the conversion, the

@@ -15,8 +15,8 @@ struct HWModuleBuilder {
 
     func width(_ v: HWValue) -> Int { nodes[v.index].width }
 
-    mutating func add(_ op: HWOp, width: Int, name: String? = nil) -> HWValue {
-        nodes.append(HWNode(op: op, width: width, name: name))
+    mutating func add(_ op: HWOp, width: Int, name: String? = nil, keep: Bool = false) -> HWValue {
+        nodes.append(HWNode(op: op, width: width, name: name, keep: keep))
         return HWValue(nodes.count - 1)
     }
 

@@ -106,8 +106,7 @@ extension LayerLowering {
         var growth = 0
         while (1 << growth) < v.count { growth += 1 }
         let sumWidth = expFormat.width + growth
-        let terms = e.map { b.extend($0, to: sumWidth, signed: expFormat.isSigned) }
-        let (sums, _) = b.adderTrees([terms], width: sumWidth, signed: expFormat.isSigned, levelsPerStage: nil,
+        let (sums, _) = b.adderTrees([e], width: sumWidth, signed: expFormat.isSigned, levelsPerStage: nil,
                                      enable: nil, name: "exp_sum")
         let sum = FixedSignal(b.extract(sums[0], low: 0, width: sumWidth, name: "exp_sum"), width: sumWidth,
                               signed: expFormat.isSigned, fractionalBits: expFormat.fractionalBits)

@@ -33,12 +33,11 @@ extension LayerLowering {
                 guard let p = b.multiply(x[i], byConstant: coefficient, format: w, mapping: options.multipliers,
                                          name: "\(name)p_\(i)_\(j)") else { continue }
                 constantProducts += 1
-                let q = try b.convert(p, to: a, name: "\(name)q_\(i)_\(j)")
-                row.append(b.extend(q, to: sumWidth, signed: a.isSigned))
+                row.append(try b.convert(p, to: a, name: "\(name)q_\(i)_\(j)"))
             }
             let biasRaw = bias?[j] ?? 0
             if biasRaw != 0 || row.isEmpty {
-                row.append(b.constant(biasRaw, width: sumWidth, name: "\(name)bias_\(j)"))
+                row.append(b.constant(biasRaw, width: a.width, name: "\(name)bias_\(j)"))
             }
             rows.append(row)
         }
@@ -108,8 +107,7 @@ extension LayerLowering {
                 let wSelected = FixedSignal(select(ws), format: w)
                 let p = b.multiply(xSelected, wSelected, name: "\(name)m_\(j)_\(s)")
                 variableProducts += 1
-                let q = try b.convert(p, to: a, name: "\(name)q_\(j)_\(s)")
-                row.append(b.extend(q, to: sumWidth, signed: a.isSigned))
+                row.append(try b.convert(p, to: a, name: "\(name)q_\(j)_\(s)"))
             }
             if row.isEmpty { row.append(b.constant(0, width: sumWidth)) }
             let (sums, _) = b.adderTrees([row], width: sumWidth, signed: a.isSigned, levelsPerStage: nil, enable: nil,

@@ -152,7 +152,7 @@ private struct ModuleContext {
             switch node.op {
             case .port, .constant: continue
             case .register: w.line("reg  \(range(node.width))\(names[i]);")
-            default: w.line("wire \(range(node.width))\(names[i]);")
+            default: w.line("\(node.keep ? "(* keep *) " : "")wire \(range(node.width))\(names[i]);")
             }
         }
         for (i, node) in nodes.enumerated() {
