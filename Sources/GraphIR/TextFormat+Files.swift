@@ -25,12 +25,13 @@ extension Graph {
             if let sidecar = document.sidecarFileName {
                 let sidecarURL = url.deletingLastPathComponent().appendingPathComponent(sidecar)
                 do {
-                    try Data(document.sidecar).write(to: sidecarURL)
+                    try Data(document.sidecar).write(to: sidecarURL, options: .atomic)
                 } catch {
                     throw IRWriteError(path: sidecarURL.path, reason: error.localizedDescription)
                 }
             }
-            try Data(document.text.utf8).write(to: url)
+            // Under a temporary name, renamed into place: never a half-written model.
+            try Data(document.text.utf8).write(to: url, options: .atomic)
         } catch let error as IRWriteError {
             throw error
         } catch {

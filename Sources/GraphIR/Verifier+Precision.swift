@@ -6,9 +6,7 @@ extension VerificationCheck {
         VerificationCheck(
             "uniform-precision", "either every node has a precision (fixed point) or none has (float32)"
         ) { context, node in
-            guard node.precision == nil,
-                let fixed = context.graph.nodes.first(where: { $0.precision != nil })
-            else { return nil }
+            guard node.precision == nil, let fixed = context.firstFixedNode else { return nil }
             return "it has no precision but '\(fixed.name)' has one: a graph is all float32 or all fixed point"
         },
         VerificationCheck("table-references", "every table a precision names is in the graph's tables") { context, node in

@@ -79,10 +79,13 @@ struct VerifierContext: Sendable {
     let graph: Graph
     /// The position of the first node of each name.
     let index: [String: Int]
+    /// The first node with a precision, if any (found once: checks run per node).
+    let firstFixedNode: Node?
 
     init(graph: Graph) {
         self.graph = graph
         self.index = graph.indexByName
+        self.firstFixedNode = graph.nodes.first { $0.precision != nil }
     }
 
     func node(_ name: String) -> Node? {

@@ -103,6 +103,11 @@ public final class OpenCLDevice: Device {
         if let firstError { throw firstError }
     }
 
+    /// ``check()`` as the trainer sees it.
+    public func checkHealth() throws(TrainingError) {
+        do { try check() } catch { throw .deviceFailed(device: "opencl", reason: "\(error)") }
+    }
+
     /// Runs `body` unless a failure is already recorded; records its failure.
     @inline(__always)
     func run(_ body: () throws(CLError) -> Void) {

@@ -51,6 +51,7 @@ public struct ShapeInference: GraphPass {
                 throw .declaredShapeMismatch(node: node.name, declared: declared, op: shape)
             }
             guard shape.allSatisfy({ $0 >= 1 }) else { throw .invalidShape(node: node.name, shape: shape) }
+            guard Self.elementCount(shape) != nil else { throw .shapeTooLarge(node: node.name, shape: shape) }
         case let .dense(weights, bias, _):
             try check.rank(atLeast: 1, "a rank 1 or higher")
             try check.tensor(weights, "weights", rank: 2)
@@ -81,10 +82,26 @@ public struct ShapeInference: GraphPass {
             try check.rank(atLeast: 1, "a rank 1 or higher")
         }
         guard let shape = node.op.outputShape(inputShapes: inputs) else {
-            // Every case the shape rule rejects is caught above; keep a clear error anyway.
-            throw .wrongInputCount(node: node.name, op: node.op.keyword, expected: arity, actual: inputs.count)
+            // Every case the shape rule rejects is caught above but sizes that overflow.
+            throw .shapeTooLarge(node: node.name, shape: inputs.first ?? [])
         }
+        guard Self.elementCount(shape) != nil else { throw .shapeTooLarge(node: node.name, shape: shape) }
         return shape
+    }
+
+    /// The most values per event a node may have (2^31: far above any trigger model, far
+    /// below what overflows the interpreter's index arithmetic).
+    public static let maxElements = 1 << 31
+
+    /// The number of values of `shape`, or nil when it exceeds ``maxElements``.
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= maxElements else { return nil }
+            count = product
+        }
+        return count
     }
 }
 

@@ -11,6 +11,9 @@ public enum ShapeInferenceError: Error, Hashable, Sendable {
     case declaredShapeMismatch(node: String, declared: [Int], op: [Int])
     /// An input node whose shape has a dimension below 1.
     case invalidShape(node: String, shape: [Int])
+    /// A shape with more than ``ShapeInference/maxElements`` values per event (or whose
+    /// dimensions multiply past Int.max).
+    case shapeTooLarge(node: String, shape: [Int])
     /// The node's input has the wrong rank; `expected` describes the rank needed.
     case wrongRank(node: String, op: String, input: String, shape: [Int], expected: String)
     /// The input's last axis does not have the size the node's weights expect.
@@ -38,6 +41,9 @@ extension ShapeInferenceError: CustomStringConvertible {
             return "input node '\(node)' declares shape \(render(declared)) but its op says \(render(op))."
         case let .invalidShape(node, shape):
             return "input node '\(node)' has shape \(render(shape)), but every dimension must be at least 1."
+        case let .shapeTooLarge(node, shape):
+            return "node '\(node)' has shape \(render(shape)), more than the \(ShapeInference.maxElements) values per event "
+                + "trigc handles."
         case let .wrongRank(node, op, input, shape, expected):
             return "node '\(node)': \(op) needs \(expected) input, but its input '\(input)' has shape \(render(shape))."
         case let .featureMismatch(node, op, input, features, expected):

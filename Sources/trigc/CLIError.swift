@@ -8,6 +8,11 @@ enum CLIError: Error, CustomStringConvertible {
     case inputShape(file: String, input: String, expected: [Int], found: [Int])
     case inputCounts(file: String, counts: [String: Int])
     case noEvents(file: String)
+    case outOfRange(name: String, value: String, range: String)
+    case excludes(first: String, second: String)
+    case badList(name: String, value: String, expected: String)
+    case notWholeNumber(file: String, dataset: String, index: Int, value: Double)
+    case missingOption(name: String, reason: String)
 
     var description: String {
         switch self {
@@ -27,6 +32,16 @@ enum CLIError: Error, CustomStringConvertible {
             "\(file): the input datasets hold different numbers of events (\(counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")))."
         case let .noEvents(file):
             "\(file) holds no events."
+        case let .outOfRange(name, value, range):
+            "\(name) must be \(range), not \(value)."
+        case let .excludes(first, second):
+            "\(first) and \(second) exclude each other."
+        case let .badList(name, value, expected):
+            "\(name) takes \(expected), not '\(value)'."
+        case let .missingOption(name, reason):
+            "\(name) is needed \(reason)."
+        case let .notWholeNumber(file, dataset, index, value):
+            "\(file): dataset '\(dataset)' holds \(value) at entry \(index), where a whole number is needed."
         }
     }
 }

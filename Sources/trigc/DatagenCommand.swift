@@ -14,19 +14,19 @@ struct DatagenCommand: ParsableCommand {
             See Docs/Data.md.
             """)
 
-    @Option(help: "Number of events.")
+    @Option(parsing: .unconditional, help: "Number of events.")
     var events = 100_000
 
-    @Option(help: "Seed of the generator.")
+    @Option(parsing: .unconditional, help: "Seed of the generator.")
     var seed: UInt64 = 1
 
-    @Option(help: "Rows per event in 'particles' (T): the lepton and the T-1 hardest other particles.")
+    @Option(parsing: .unconditional, help: "Rows per event in 'particles' (T): the lepton and the T-1 hardest other particles.")
     var maxParticles = 100
 
     @Option(help: "Shares of QCD, ttbar and W+jets events, comma-separated.")
     var classFractions = "1,1,1"
 
-    @Option(help: "Worker threads (the data do not depend on it).")
+    @Option(parsing: .unconditional, help: "Worker threads (the data do not depend on it).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
     @OptionGroup var output: OutputOptions
@@ -34,14 +34,23 @@ struct DatagenCommand: ParsableCommand {
     func run() throws {
         guard events > 0 else { throw CLIError.badCount(name: "--events", value: events) }
         guard maxParticles > 0 else { throw CLIError.badCount(name: "--max-particles", value: maxParticles) }
-        guard threads > 0 else { throw CLIError.badCount(name: "--threads", value: threads) }
-        let fractions = classFractions.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard fractions.count == EventSchema.classCount, fractions.allSatisfy({ $0 >= 0 }), fractions.reduce(0, +) > 0 else {
-            throw ValidationError("--class-fractions takes three non-negative numbers such as 1,1,1, not '\(classFractions)'.")
+        guard (1...1024).contains(threads) else { throw CLIError.outOfRange(name: "--threads", value: "\(threads)", range: "1 to 1024") }
+        guard maxParticles <= 100_000 else {
+            throw CLIError.outOfRange(name: "--max-particles", value: "\(maxParticles)", range: "1 to 100000")
         }
-        if !output.overwrite, FileManager.default.fileExists(atPath: output.output) {
-            throw ModelIOError.fileExists(path: output.output)
+        let parts = classFractions.split(separator: ",", omittingEmptySubsequences: false)
+        let fractions = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard fractions.count == EventSchema.classCount, parts.count == EventSchema.classCount,
+              fractions.allSatisfy({ $0.isFinite && $0 >= 0 }), fractions.reduce(0, +) > 0
+        else {
+            throw CLIError.badList(name: "--class-fractions", value: classFractions,
+                                   expected: "three finite non-negative numbers, not all zero, such as 1,1,1")
         }
+        // The events in memory and their copy as written (particles dominate).
+        try MemoryBudget.check(
+            [2, events, maxParticles * ParticleFeature.allCases.count + HighLevelFeature.allCases.count + 2, 4],
+            what: "generating \(events) events of \(maxParticles) particles", advice: "write several smaller files")
+        try OutputFile.check(output.output, overwrite: output.overwrite)
         let generator = EventGenerator(maxParticles: maxParticles, classFractions: fractions, threads: threads)
         let start = Date()
         let data = generator.generate(events: events, seed: seed)
@@ -66,9 +75,15 @@ enum EventFile {
         func integers(_ name: String) throws -> StoredArray<Int64>? {
             guard file.hasDataset(name) else { return nil }
             let array = try file.readDoubles(name)
-            return StoredArray(shape: array.shape, values: array.values.map { value in
-                value.isFinite && value.rounded() == value && abs(value) < 1e15 ? Int64(value) : Int64.min
-            })
+            var values = [Int64]()
+            values.reserveCapacity(array.values.count)
+            for (i, value) in array.values.enumerated() {
+                guard value.isFinite, value.rounded() == value, abs(value) < 1e15 else {
+                    throw CLIError.notWholeNumber(file: path, dataset: name, index: i, value: value)
+                }
+                values.append(Int64(value))
+            }
+            return StoredArray(shape: array.shape, values: values)
         }
         var data = try EventDataset.fromStoredArrays(
             file: path, hlf: try floats(EventSchema.hlf), particles: try floats(EventSchema.particles),
@@ -80,7 +95,10 @@ enum EventFile {
 
     /// Writes an event file with its datasets and attributes.
     static func write(_ data: EventDataset, to path: String, overwrite: Bool) throws {
-        let file = try HDF5File(path: path, mode: .create(overwrite: overwrite))
+        try OutputFile.writeHDF5(path, overwrite: overwrite) { file in try write(data, into: file) }
+    }
+
+    private static func write(_ data: EventDataset, into file: HDF5File) throws {
         let arrays = data.storedArrays
         try file.write(EventSchema.hlf, HDF5Array(shape: arrays.hlf.shape, values: arrays.hlf.values))
         try file.write(EventSchema.particles, HDF5Array(shape: arrays.particles.shape, values: arrays.particles.values))

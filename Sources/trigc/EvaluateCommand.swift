@@ -27,7 +27,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Which events: test (the run's 80/20 split by its seed) or all.")
     var split: EvaluationSplit?
 
-    @Option(help: "Seed of the split when TARGET is a model file and --split test.")
+    @Option(parsing: .unconditional, help: "Seed of the split when TARGET is a model file and --split test.")
     var seed: UInt64 = 1
 
     @Option(help: "Directory for the ROC plot and the JSON of figures.")
@@ -49,10 +49,12 @@ struct EvaluateCommand: ParsableCommand {
         let isRun = FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) && isDirectory.boolValue
         let runURL = URL(fileURLWithPath: target, isDirectory: true)
         let config = isRun ? try RunConfig.read(from: runURL) : nil
-        let modelPath = isRun ? runURL.appendingPathComponent("model.ir").path : target
+        let modelPath = isRun ? runURL.appendingPathComponent(RunDirectory.modelFile).path : target
+        if isRun, !FileManager.default.fileExists(atPath: modelPath) { throw TrainCLIError.unfinishedRun(run: target) }
         guard let dataPath = data ?? config?.data else {
             throw ValidationError("--data is needed when TARGET is a model file.")
         }
+        if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite) }
         let loaded = try ModelFile.load(modelPath)
         let events = try EventFile.read(dataPath)
         let chosen: EventDataset
@@ -108,11 +110,12 @@ struct EvaluateCommand: ParsableCommand {
         if let writeInputs {
             let (core, scaling) = ModelInputs.splitScaling(loaded)
             let scaled = try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath)
-            let file = try HDF5File(path: writeInputs, mode: .create(overwrite: overwrite))
-            for (name, batch) in scaled {
-                try file.write(name, HDF5Array(shape: [batch.count] + batch.shape, values: batch.values))
+            try OutputFile.writeHDF5(writeInputs, overwrite: overwrite) { file in
+                for (name, batch) in scaled {
+                    try file.write(name, HDF5Array(shape: [batch.count] + batch.shape, values: batch.values))
+                }
+                try file.write("label", HDF5Array(shape: [chosen.count], values: chosen.labels.map { Int64($0) }))
             }
-            try file.write("label", HDF5Array(shape: [chosen.count], values: chosen.labels.map { Int64($0) }))
             print("scaled inputs of \(chosen.count) events: \(writeInputs)")
         }
         for report in written {
@@ -236,7 +239,13 @@ enum FigureOutput {
 
     /// One line: AUC per class and accuracy.
     static func summary(_ metrics: ClassificationMetrics, label: String) -> String {
-        let aucs = zip(EventClass.allCases, metrics.auc).map { "\($0.name) \(formatted($1, 4))" }.joined(separator: ", ")
+        let aucs = zip(EventClass.allCases, metrics.roc).map { "\($0.name) \($1.isDefined ? formatted($1.auc, 4) : "n/a")" }
+            .joined(separator: ", ")
+        let undefined = zip(EventClass.allCases, metrics.roc).filter { !$1.isDefined }.map(\.0.name)
+        if !undefined.isEmpty {
+            FileHandle.standardError.write(Data(("warning: \(label): no AUC for \(undefined.joined(separator: ", ")): "
+                + "those \(metrics.events) events do not hold both that class and another.\n").utf8))
+        }
         return "\(label): AUC \(aucs); accuracy \(formatted(metrics.accuracy, 4))"
     }
 }

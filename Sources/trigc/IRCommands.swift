@@ -26,19 +26,19 @@ struct IRExample: ParsableCommand {
     @Argument(help: "hlf, gru or inclusive.")
     var name: String
 
-    @Option(help: "Seed of the weights.")
+    @Option(parsing: .unconditional, help: "Seed of the weights.")
     var seed: UInt64 = 1
 
-    @Option(help: "Features per particle (gru, inclusive).")
+    @Option(parsing: .unconditional, help: "Features per particle (gru, inclusive).")
     var features = 19
 
-    @Option(help: "GRU units (gru, inclusive).")
+    @Option(parsing: .unconditional, help: "GRU units (gru, inclusive).")
     var units = 50
 
     @Flag(help: "Use the GRU's reset-before convention (Keras reset_after=False).")
     var resetBefore = false
 
-    @Option(help: "Particles per event (gru, inclusive).")
+    @Option(parsing: .unconditional, help: "Particles per event (gru, inclusive).")
     var timeSteps = 801
 
     @Flag(help: "Write the weights to a binary sidecar file next to the text.")
@@ -47,9 +47,11 @@ struct IRExample: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        for (flag, value) in [("--time-steps", timeSteps), ("--features", features), ("--units", units)] where value <= 0 {
-            throw CLIError.badCount(name: flag, value: value)
+        for (flag, value, most) in [("--time-steps", timeSteps, 100_000), ("--features", features, 4096), ("--units", units, 4096)]
+        where !(1...most).contains(value) {
+            throw CLIError.outOfRange(name: flag, value: "\(value)", range: "1 to \(most)")
         }
+        try OutputFile.check(output.output, overwrite: output.overwrite)
         let graph: Graph
         switch name {
         case "hlf": graph = .hlfDNN(seed: seed)

@@ -22,7 +22,7 @@ struct QuantizeOptions: ParsableArguments {
     @Flag(help: "Replace the final softmax by argmax (the class index only), as trigger hardware does.")
     var argmax = false
 
-    @Option(help: "Entries in each activation table (a power of two).")
+    @Option(parsing: .unconditional, help: "Entries in each activation table (a power of two, at most 65536).")
     var tableSize = 1024
 
     @Option(help: ArgumentHelp(
@@ -30,10 +30,10 @@ struct QuantizeOptions: ParsableArguments {
         valueName: "data.h5"))
     var profile: String?
 
-    @Option(help: "At most this many events of --profile.")
+    @Option(parsing: .unconditional, help: "At most this many events of --profile.")
     var profileEvents = 10_000
 
-    @Option(help: "Extra integer bits above each profiled range (headroom for unseen events).")
+    @Option(parsing: .unconditional, help: "Extra integer bits above each profiled range (headroom for unseen events).")
     var profileMargin = 1
 
     /// The parsed default format, or nil for a float run.
@@ -52,6 +52,9 @@ struct QuantizeOptions: ParsableArguments {
         }
         var options = PrecisionOptions(defaultFormat: format)
         options.exactAccumulators = exactAccumulators
+        guard tableSize >= 2, tableSize <= 65536, tableSize & (tableSize - 1) == 0 else {
+            throw CLIError.outOfRange(name: "--table-size", value: "\(tableSize)", range: "a power of two from 2 to 65536")
+        }
         options.tables.size = tableSize
         for spelling in layerOverrides {
             let parts = spelling.split(separator: "=", maxSplits: 1).map(String.init)
@@ -90,7 +93,9 @@ extension QuantizeOptions {
     /// most --profile-events of them, traced in float.
     func rangeProfile(_ graph: Graph, inputs: [String: Batch]?) throws -> RangeProfile {
         if profileEvents <= 0 { throw CLIError.badCount(name: "--profile-events", value: profileEvents) }
-        if profileMargin < 0 { throw ValidationError("--profile-margin must be 0 or more, not \(profileMargin).") }
+        guard (0...32).contains(profileMargin) else {
+            throw CLIError.outOfRange(name: "--profile-margin", value: "\(profileMargin)", range: "0 to 32")
+        }
         let floatGraph = try Profiling.floatGraph(graph, argmax: argmax)
         let source: String
         let batches: [String: Batch]

@@ -15,25 +15,32 @@ struct InputsCommand: ParsableCommand {
     @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
     var model: String
 
-    @Option(help: "Number of events.")
+    @Option(parsing: .unconditional, help: "Number of events.")
     var events = 10_000
 
-    @Option(help: "Seed of the generator.")
+    @Option(parsing: .unconditional, help: "Seed of the generator.")
     var seed: UInt64 = 1
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         guard events > 0 else { throw CLIError.badCount(name: "--events", value: events) }
+        try OutputFile.check(output.output, overwrite: output.overwrite)
         let graph = try ModelFile.load(model)
-        let file = try HDF5File(path: output.output, mode: .create(overwrite: output.overwrite))
-        for (name, data) in EventData.random(for: graph, events: events, seed: seed) {
-            try file.write(name, HDF5Array(shape: [data.batch.count] + data.batch.shape, values: data.batch.values))
-            if let lengths = data.lengths {
-                try file.write("\(name)_length", HDF5Array(shape: [lengths.count], values: lengths))
-            }
+        for name in graph.inputs {
+            guard let node = graph[name], case let .input(shape) = node.op else { continue }
+            try MemoryBudget.check([2, events] + shape + [4], what: "\(events) events of input '\(name)' \(shape)",
+                                   advice: "ask for fewer --events")
         }
-        try file.setStringAttribute("generator", "trigc inputs --seed \(seed)")
+        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite) { file in
+            for (name, data) in EventData.random(for: graph, events: events, seed: seed) {
+                try file.write(name, HDF5Array(shape: [data.batch.count] + data.batch.shape, values: data.batch.values))
+                if let lengths = data.lengths {
+                    try file.write("\(name)_length", HDF5Array(shape: [lengths.count], values: lengths))
+                }
+            }
+            try file.setStringAttribute("generator", "trigc inputs --seed \(seed)")
+        }
         print("wrote \(events) events for \(graph.inputs.joined(separator: ", ")) to \(output.output)")
     }
 }
@@ -50,7 +57,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The HDF5 file with one dataset per model input.")
     var input: String
 
-    @Option(help: "Only the first N events.")
+    @Option(parsing: .unconditional, help: "Only the first N events.")
     var events: Int?
 
     @Option(help: "Where to run: cpu (the interpreter, float or fixed point), opencl (the first OpenCL device) or opencl:P:D (float only; see 'trigc devices').")
@@ -61,6 +68,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
+        try OutputFile.check(output.output, overwrite: output.overwrite)
         let selection = try DeviceSelection(parsing: device)
         if selection != .cpu, let format = quantize.format {
             throw RunDeviceError.fixedOnOpenCL(device: selection.description, format: format)
@@ -76,19 +84,20 @@ struct RunCommand: ParsableCommand {
         let start = Date()
         let outputs = try interpreter.run(inputs)
         let seconds = Date().timeIntervalSince(start)
-        let file = try HDF5File(path: output.output, mode: .create(overwrite: output.overwrite))
-        // Passes keep the order of the outputs but may rename them (fusion keeps the dense's
-        // name): datasets are named after the model's own outputs.
-        for (name, node) in zip(loaded.outputs, graph.outputs) {
-            guard let result = outputs[node] else { continue }
-            let values = result.batch
-            try file.write(name, HDF5Array(shape: [values.count] + values.shape, values: values.values))
-            if let fixed = result.fixed {
-                try file.write("\(name)_raw", HDF5Array(shape: [fixed.count] + fixed.shape, values: fixed.raw))
-                try file.setStringAttribute("format", "\(fixed.format)", on: name)
+        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite) { file in
+            // Passes keep the order of the outputs but may rename them (fusion keeps the dense's
+            // name): datasets are named after the model's own outputs.
+            for (name, node) in zip(loaded.outputs, graph.outputs) {
+                guard let result = outputs[node] else { continue }
+                let values = result.batch
+                try file.write(name, HDF5Array(shape: [values.count] + values.shape, values: values.values))
+                if let fixed = result.fixed {
+                    try file.write("\(name)_raw", HDF5Array(shape: [fixed.count] + fixed.shape, values: fixed.raw))
+                    try file.setStringAttribute("format", "\(fixed.format)", on: name)
+                }
             }
+            try file.setStringAttribute("model", model)
         }
-        try file.setStringAttribute("model", model)
         let count = inputs.values.first?.count ?? 0
         let mode = quantize.format.map { "fixed \($0)" } ?? "float"
         print("ran \(count) events (\(mode)) in \(formatted(seconds, 3)) s "
@@ -108,13 +117,14 @@ struct RunCommand: ParsableCommand {
         let start = Date()
         let values = try network.predict(inputs.mapValues(\.values), count: count, batchSize: Self.deviceBatch)
         // An OpenCL device keeps its first failure until asked.
-        if let opencl = device as? OpenCLDevice { try opencl.check() }
+        try device.checkHealth()
         let seconds = Date().timeIntervalSince(start)
-        let file = try HDF5File(path: output.output, mode: .create(overwrite: output.overwrite))
         // Named after the model's own output (passes may rename it), as on the CPU.
         let name = loaded.outputs.first ?? graph.outputs.first ?? network.name
-        try file.write(name, HDF5Array(shape: [count] + network.outputShape, values: values))
-        try file.setStringAttribute("model", model)
+        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite) { file in
+            try file.write(name, HDF5Array(shape: [count] + network.outputShape, values: values))
+            try file.setStringAttribute("model", model)
+        }
         print("ran \(count) events (float, \(selection)) in \(formatted(seconds, 3)) s "
             + "(\(formatted(Double(count) / max(seconds, 1e-9), 0)) events/s); wrote \(output.output)")
     }
@@ -144,7 +154,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "The HDF5 file with one dataset per model input.")
     var input: String
 
-    @Option(help: "Only the first N events.")
+    @Option(parsing: .unconditional, help: "Only the first N events.")
     var events: Int?
 
     @OptionGroup var quantize: QuantizeOptions

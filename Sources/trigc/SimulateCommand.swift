@@ -22,7 +22,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "The HDF5 file with one dataset per model input.")
     var input: String
 
-    @Option(help: "Only the first N events.")
+    @Option(parsing: .unconditional, help: "Only the first N events.")
     var events: Int?
 
     @Option(help: "'verilator' (fast, the default) or 'icarus' (small runs).")

@@ -20,54 +20,69 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The model: hlf (DNN on the 14 features), gru (particle sequence), inclusive (both).")
     var model: StudyModelKind
 
-    @Option(help: "The event file (trigc datagen; see Docs/Data.md).")
-    var data: String
+    @Option(help: "The event file (trigc datagen; see Docs/Data.md); a resumed run defaults to its own.")
+    var data: String?
 
-    @Option(help: "Epochs to train (in total, counting those a resumed run already did).")
+    @Option(parsing: .unconditional, help: "Epochs to train (in total, counting those a resumed run already did).")
     var epochs = 5
 
-    @Option(help: "Events per batch.")
+    @Option(parsing: .unconditional, help: "Events per batch (at most the training events).")
     var batch = 128
 
     @Option(help: "The run directory.")
     var out: String
 
-    @Option(help: "Seed of the split, the initial weights and the shuffling.")
-    var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the split, the initial weights and the shuffling (default 1).")
+    var seed: UInt64?
 
-    @Option(help: "Adam's learning rate.")
-    var lr: Float = 1e-3
+    @Option(parsing: .unconditional, help: "Adam's learning rate (default 0.001).")
+    var lr: Float?
 
-    @Option(help: "GRU units (gru and inclusive models).")
-    var units = 50
+    @Option(parsing: .unconditional, help: "GRU units (gru and inclusive models; default 50).")
+    var units: Int?
 
     @Option(help: "Where to train: cpu (OpenBLAS), opencl (the first OpenCL device) or opencl:P:D (see 'trigc devices').")
     var device = "cpu"
 
-    @Flag(help: "Continue the run in RUN/ from its last checkpoint.")
+    @Flag(help: "Continue the run in RUN/ from its last checkpoint (with the settings it was started with).")
     var resume = false
 
-    @Flag(help: "Replace an existing RUN/ and start again.")
+    @Flag(help: "Start RUN/ again: replaces the files an earlier trigc train wrote there (never other files).")
     var overwrite = false
 
     func validate() throws {
-        guard epochs > 0 else { throw CLIError.badCount(name: "--epochs", value: epochs) }
-        guard batch > 0 else { throw CLIError.badCount(name: "--batch", value: batch) }
-        guard units > 0 else { throw CLIError.badCount(name: "--units", value: units) }
-        if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other.") }
+        guard (1...TrainLimits.maxEpochs).contains(epochs) else {
+            throw CLIError.outOfRange(name: "--epochs", value: "\(epochs)", range: "1 to \(TrainLimits.maxEpochs)")
+        }
+        guard (1...TrainLimits.maxBatch).contains(batch) else {
+            throw CLIError.outOfRange(name: "--batch", value: "\(batch)", range: "1 to \(TrainLimits.maxBatch)")
+        }
+        if let units, !(1...TrainLimits.maxUnits).contains(units) {
+            throw CLIError.outOfRange(name: "--units", value: "\(units)", range: "1 to \(TrainLimits.maxUnits)")
+        }
+        if let lr, !(lr.isFinite && lr > 0) {
+            throw CLIError.outOfRange(name: "--lr", value: "\(lr)", range: "a positive finite number")
+        }
+        if resume && overwrite { throw CLIError.excludes(first: "--resume", second: "--overwrite") }
+        if !resume && data == nil { throw CLIError.missingOption(name: "--data", reason: "to train a new run") }
+        _ = try DeviceSelection(parsing: device)
     }
 
     func run() throws {
         let run = URL(fileURLWithPath: out, isDirectory: true)
         let config = try checkDirectory(run)
-        let events = try EventFile.read(data)
-        let prepared = try DataPreparation.prepare(events, options: config.preparation, file: data)
+        let events = try EventFile.read(config.data)
+        let prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
         let selection = try DeviceSelection(parsing: device)
+        try Self.checkMemory(config, prepared: prepared, maxParticles: events.maxParticles, batch: batch)
         let trainingDevice = try selection.makeDevice()
         let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
+        // Everything is checked: only now is anything in RUN/ created or replaced.
         if !resume {
-            if overwrite, FileManager.default.fileExists(atPath: run.path) { try FileManager.default.removeItem(at: run) }
-            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            if RunDirectory.state(of: run) == .run { try RunDirectory.clear(run) }
+            do { try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true) } catch {
+                throw OutputError.cannotWrite(path: out, reason: "cannot make the folder")
+            }
         }
         let inputs = Set(trained.inputs.map(\.name))
         let train = prepared.arrays(prepared.train, inputs: inputs)
@@ -81,7 +96,7 @@ struct TrainCommand: ParsableCommand {
         fflush(nil)  // the header before the progress lines on stderr
 
         var options = TrainingOptions(epochs: epochs, batchSize: batch, seed: config.seed)
-        let checkpoint = run.appendingPathComponent("checkpoint.trgc")
+        let checkpoint = run.appendingPathComponent(RunDirectory.checkpointFile)
         options.checkpoint = checkpoint
         let trainer = Trainer(model: trained, optimizer: Adam(learningRate: config.learningRate), options: options)
         if resume, FileManager.default.fileExists(atPath: checkpoint.path) {
@@ -100,39 +115,63 @@ struct TrainCommand: ParsableCommand {
                        samplesPerSecond: e.samplesPerSecond, seconds: e.seconds)
         }
         let history = try trainer.fit(train, validation: test)
-        // An OpenCL device keeps its first failure until asked.
-        if let opencl = trainingDevice as? OpenCLDevice { try opencl.check() }
-
-        let scaling = prepared.inputScaling.filter { inputs.contains($0.key) }
-        try trained.export(scaling: scaling).write(irFile: run.appendingPathComponent("model.ir"))
-        try trained.export().write(irFile: run.appendingPathComponent("model-prescaled.ir"))
         let probabilities = try trained.predict(test.inputs, count: test.count)
+        try trainingDevice.checkHealth()
+
+        // model.ir last: its presence says the run finished.
+        let scaling = prepared.inputScaling.filter { inputs.contains($0.key) }
+        try trained.export().write(irFile: run.appendingPathComponent("model-prescaled.ir"))
         let metrics = ClassificationMetrics(probabilities: probabilities, labels: prepared.test.labels)
         let report = try FigureOutput.write(
-            metrics, model: model.rawValue, data: data, history: history, in: run, title: "\(model.rawValue), test split")
+            metrics, model: model.rawValue, data: config.data, history: history, in: run, title: "\(model.rawValue), test split")
+        try trained.export(scaling: scaling).write(irFile: run.appendingPathComponent(RunDirectory.modelFile))
         print(FigureOutput.summary(metrics, label: "test"))
-        print("model: \(run.appendingPathComponent("model.ir").path)")
+        print("model: \(run.appendingPathComponent(RunDirectory.modelFile).path)")
         print("plots: \(report.plots.values.sorted().joined(separator: " ")) (\(report.png))")
         print("metrics: \(run.appendingPathComponent("metrics.json").path)")
     }
 
     /// Checks RUN/ against --resume and --overwrite (changing nothing yet) and returns the
-    /// run's settings: the saved ones when resuming.
+    /// run's settings: the saved ones when resuming, which options may not contradict.
     private func checkDirectory(_ run: URL) throws -> RunConfig {
-        if FileManager.default.fileExists(atPath: run.path) {
-            if resume {
-                let saved = try RunConfig.read(from: run)
-                guard saved.model == model else {
-                    throw TrainCLIError.resumeMismatch(run: out, saved: saved.model.rawValue, asked: model.rawValue)
-                }
-                return saved
+        let dataPath = data.map(absolutePath)
+        switch RunDirectory.state(of: run) {
+        case .run where resume:
+            let saved = try RunConfig.read(from: run)
+            guard saved.model == model else {
+                throw TrainCLIError.resumeMismatch(run: out, saved: saved.model.rawValue, asked: model.rawValue)
             }
-            guard overwrite else { throw TrainCLIError.runExists(run: out) }
-        } else if resume {
-            throw TrainCLIError.nothingToResume(run: out)
+            let asked: [(String, String?, String)] = [
+                ("--data", dataPath, saved.data), ("--seed", seed.map { "\($0)" }, "\(saved.seed)"),
+                ("--lr", lr.map { "\($0)" }, "\(saved.learningRate)"), ("--units", units.map { "\($0)" }, "\(saved.units)"),
+            ]
+            for case let (option, value?, kept) in asked where value != kept {
+                throw TrainCLIError.resumeSetting(run: out, option: option, saved: kept, asked: value)
+            }
+            return saved
+        case .run, .empty, .absent:
+            if resume { throw TrainCLIError.nothingToResume(run: out) }
+            if RunDirectory.state(of: run) == .run, !overwrite { throw TrainCLIError.runExists(run: out) }
+        case .foreign:
+            throw resume ? TrainCLIError.notARun(run: out) : TrainCLIError.foreignFolder(run: out)
         }
-        return RunConfig(model: model, data: data, seed: seed, learningRate: lr, units: units,
+        let seed = seed ?? 1
+        return RunConfig(model: model, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
                          preparation: PreparationOptions(seed: seed))
+    }
+
+    /// The largest buffers training holds, checked against the memory budget: the events
+    /// (twice: as read and as training arrays) and, for the GRU, every step's gates kept
+    /// for backpropagation through time.
+    static func checkMemory(_ config: RunConfig, prepared: PreparedData, maxParticles: Int, batch: Int) throws {
+        let events = prepared.train.count + prepared.test.count
+        let perEvent = EventSchema.hlfFeatureCount + maxParticles * EventSchema.particleFeatureCount
+        try MemoryBudget.check([2, events, perEvent, 4], what: "holding \(events) events", advice: "use a smaller event file")
+        guard config.model != .hlf else { return }
+        let rows = min(batch, max(prepared.train.count, 1))
+        try MemoryBudget.check([rows, maxParticles, 8 * config.units + EventSchema.particleFeatureCount, 4],
+                               what: "a GRU of \(config.units) units over \(maxParticles) steps at batch \(rows)",
+                               advice: "lower --batch or --units")
     }
 }
 
@@ -141,78 +180,3 @@ enum StudyModelKind: String, ExpressibleByArgument, Codable, CaseIterable {
     case hlf, gru, inclusive
 }
 
-/// What `RUN/run.json` records: enough to rebuild the model, the split and the scaling.
-struct RunConfig: Codable {
-    var model: StudyModelKind
-    var data: String
-    var seed: UInt64
-    var learningRate: Float
-    var units: Int
-    var testFraction: Double = 0.2
-    var balance = true
-    var hlfScaler: MinMaxScaler?
-    var particleScaler: MinMaxScaler?
-
-    init(model: StudyModelKind, data: String, seed: UInt64, learningRate: Float, units: Int, preparation: PreparationOptions) {
-        self.model = model
-        self.data = data
-        self.seed = seed
-        self.learningRate = learningRate
-        self.units = units
-        testFraction = preparation.testFraction
-        balance = preparation.balance
-    }
-
-    var preparation: PreparationOptions {
-        PreparationOptions(seed: seed, testFraction: testFraction, balance: balance)
-    }
-
-    func makeModel(maxParticles: Int, device: any Device) throws -> Model {
-        switch model {
-        case .hlf:
-            Model.hlfDNN(features: EventSchema.hlfFeatureCount, classes: EventSchema.classCount, device: device, seed: seed)
-        case .gru:
-            Model.particleGRU(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
-                              classes: EventSchema.classCount, resetAfter: true, device: device, seed: seed)
-        case .inclusive:
-            Model.inclusive(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
-                            hlfFeatures: EventSchema.hlfFeatureCount, classes: EventSchema.classCount,
-                            resetAfter: true, device: device, seed: seed)
-        }
-    }
-
-    static func read(from run: URL) throws -> RunConfig {
-        let url = run.appendingPathComponent("run.json")
-        guard let bytes = try? Data(contentsOf: url) else { throw TrainCLIError.notARun(run: run.path) }
-        do { return try JSONDecoder().decode(RunConfig.self, from: bytes) } catch {
-            throw TrainCLIError.badRunFile(path: url.path)
-        }
-    }
-
-    func write(to run: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: run.appendingPathComponent("run.json"), options: .atomic)
-    }
-}
-
-/// Mistakes with run directories, as one sentence each.
-enum TrainCLIError: Error, CustomStringConvertible {
-    case runExists(run: String)
-    case nothingToResume(run: String)
-    case resumeMismatch(run: String, saved: String, asked: String)
-    case notARun(run: String)
-    case badRunFile(path: String)
-    case argmaxHasNoROC
-
-    var description: String {
-        switch self {
-        case let .runExists(run): "\(run) already exists; pass --resume to continue that run or --overwrite to start again."
-        case let .nothingToResume(run): "\(run) does not exist, so there is no run to resume."
-        case let .resumeMismatch(run, saved, asked): "\(run) trained the \(saved) model, not \(asked); resume it with --model \(saved)."
-        case let .notARun(run): "\(run) is not a training run directory (it has no run.json)."
-        case let .badRunFile(path): "\(path) is not a run file written by trigc train."
-        case .argmaxHasNoROC: "evaluate needs class probabilities for ROC curves, so --argmax does not apply."
-        }
-    }
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Trigc: ParsableCommand {
@@ -12,6 +13,17 @@ struct Trigc: ParsableCommand {
             """,
         subcommands: [IRCommand.self, ImportCommand.self, InputsCommand.self, RunCommand.self, CompareCommand.self, CompileCommand.self, SimulateCommand.self, ReportCommand.self, DevicesCommand.self,
                       DatagenCommand.self, TrainCommand.self, EvaluateCommand.self])
+
+    /// Parses and runs the command; every failure ends as one sentence and a non-zero exit,
+    /// Foundation's errors included (they are rendered here, not printed raw).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: FoundationFailure(error) ?? error)
+        }
+    }
 }
 
 struct IRCommand: ParsableCommand {
@@ -19,4 +31,36 @@ struct IRCommand: ParsableCommand {
         commandName: "ir",
         abstract: "Check, make and quantize graph IR files.",
         subcommands: [IRCheck.self, IRExample.self, IRQuantize.self])
+}
+
+/// A Foundation error (a file operation, an encoder) that reached the command line, as one
+/// sentence instead of Foundation's own text.
+struct FoundationFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init?(_ error: any Error) {
+        if let cocoa = error as? CocoaError {
+            let nsError = cocoa as NSError
+            let path = (nsError.userInfo[NSFilePathErrorKey] as? String) ?? cocoa.filePath ?? "a file"
+            let reason = (nsError.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+                ?? Self.reason(cocoa.code)
+            description = "a file operation on \(path) failed: \(reason)."
+        } else if let encoding = error as? EncodingError, case let .invalidValue(value, _) = encoding {
+            description = "cannot write \(value) into a JSON file (NaN and infinity have no JSON form)."
+        } else if error is DecodingError {
+            description = "a JSON file does not have the expected form."
+        } else {
+            return nil
+        }
+    }
+
+    private static func reason(_ code: CocoaError.Code) -> String {
+        switch code {
+        case .fileNoSuchFile, .fileReadNoSuchFile: "no such file or folder"
+        case .fileWriteNoPermission, .fileReadNoPermission: "permission denied"
+        case .fileWriteOutOfSpace: "the disk is full"
+        case .fileWriteFileExists: "it exists already"
+        default: "error \(code.rawValue)"
+        }
+    }
 }

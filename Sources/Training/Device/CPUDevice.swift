@@ -24,6 +24,9 @@ public final class CPUStorage {
 public final class CPUDevice: Device {
     public let name = "cpu"
 
+    /// OpenBLAS and plain loops have no failure state.
+    public func checkHealth() throws(TrainingError) {}
+
     /// A CPU device; `blasThreads` (when given) is passed to `openblas_set_num_threads`.
     public init(blasThreads: Int? = 1) {
         if let blasThreads { CPUBLAS.setThreads(blasThreads) }

@@ -11,6 +11,12 @@ public protocol Device: AnyObject {
     /// A short name for messages and benchmarks ("cpu").
     var name: String { get }
 
+    /// Throws the device's first failure since it was opened. Operations cannot throw, so a
+    /// failed device keeps going with undefined values (an OpenCL device reads zeros); the
+    /// trainer asks after every batch and before anything read back is kept, so no failed
+    /// device state reaches a metric, a checkpoint or an export. A CPU never fails.
+    func checkHealth() throws(TrainingError)
+
     // MARK: Memory
 
     /// A new zero-filled tensor.

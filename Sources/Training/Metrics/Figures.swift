@@ -7,7 +7,7 @@ public enum Figures {
     public static func rocPlot(_ metrics: ClassificationMetrics, classNames: [String], title: String) -> LinePlot {
         var series = metrics.roc.enumerated().map { c, curve in
             LinePlot.Series(
-                name: "\(c < classNames.count ? classNames[c] : "class \(c)") (AUC \(String(format: "%.4f", curve.auc)))",
+                name: "\(c < classNames.count ? classNames[c] : "class \(c)") (AUC \(curve.isDefined ? String(format: "%.4f", curve.auc) : "n/a"))",
                 points: curve.thinned(to: 400).map { (x: $0.fpr, y: $0.tpr) },
                 color: LinePlot.palette[c % LinePlot.palette.count])
         }
@@ -117,7 +117,8 @@ public struct FigureReport: Codable, Sendable {
     public var model: String
     public var data: String
     public var events: Int
-    /// AUC by class name.
+    /// AUC by class name; a class with no positives or no negatives among the events has
+    /// none (its AUC is undefined).
     public var auc: [String: Double]
     public var accuracy: Double
     /// `confusion[true][predicted]`, classes in label order.
@@ -140,7 +141,7 @@ public struct FigureReport: Codable, Sendable {
         self.data = data
         events = metrics.events
         self.classes = classes
-        auc = Dictionary(uniqueKeysWithValues: zip(classes, metrics.auc))
+        auc = Dictionary(uniqueKeysWithValues: zip(classes, metrics.roc).filter { $0.1.isDefined }.map { ($0.0, $0.1.auc) })
         accuracy = metrics.accuracy
         confusion = metrics.confusion
         self.epochs = epochs

@@ -6,15 +6,26 @@ public struct ROCCurve: Hashable, Sendable, Codable {
     public var truePositiveRate: [Double]
     /// Area under the curve: the probability that a random positive scores above a random
     /// negative, ties counting one half (exact; equals the trapezoid area of the points).
+    /// NaN when there are no positives or no negatives: the area is then undefined (see
+    /// ``isDefined``), and no number would be honest.
     public var auc: Double
     public var positives: Int
     public var negatives: Int
 
     /// The curve of `scores` against `isPositive`. Events with equal scores move the curve
-    /// together (one diagonal step), which is what makes ties count one half.
+    /// together (one diagonal step), which is what makes ties count one half. NaN scores
+    /// rank below every number and tie with each other (a diverged model still gets a curve,
+    /// and the loop always ends).
     public init(scores: [Float], isPositive: [Bool]) {
         precondition(scores.count == isPositive.count, "one label per score")
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        // A total order: NaN is not below, above or equal to anything under `<` and `==`.
+        func ranksAbove(_ a: Int, _ b: Int) -> Bool {
+            let (x, y) = (scores[a], scores[b])
+            if x.isNaN || y.isNaN { return !x.isNaN && y.isNaN }
+            return x > y
+        }
+        func tied(_ x: Float, _ y: Float) -> Bool { x == y || (x.isNaN && y.isNaN) }
+        let order = scores.indices.sorted(by: ranksAbove)
         let p = isPositive.reduce(0) { $0 + ($1 ? 1 : 0) }
         let n = scores.count - p
         positives = p
@@ -27,7 +38,7 @@ public struct ROCCurve: Hashable, Sendable, Codable {
         while k < order.count {
             let score = scores[order[k]]
             var (groupTP, groupFP) = (0, 0)
-            while k < order.count, scores[order[k]] == score {
+            while k < order.count, tied(scores[order[k]], score) {
                 if isPositive[order[k]] { groupTP += 1 } else { groupFP += 1 }
                 k += 1
             }
@@ -39,8 +50,11 @@ public struct ROCCurve: Hashable, Sendable, Codable {
         }
         falsePositiveRate = fpr
         truePositiveRate = tpr
-        auc = p > 0 && n > 0 ? area / (Double(p) * Double(n)) : 0.5
+        auc = p > 0 && n > 0 ? area / (Double(p) * Double(n)) : .nan
     }
+
+    /// Whether the events hold both positives and negatives, so that the AUC is defined.
+    public var isDefined: Bool { positives > 0 && negatives > 0 }
 
     /// Number of points.
     public var count: Int { falsePositiveRate.count }

@@ -21,6 +21,7 @@ extension Model {
             }
             let context = PassContext(device: device, batch: n, training: false, seed: 0, counter: 0)
             result += device.read(forward(tensors, context: context))
+            try device.checkHealth()
             start += n
         }
         return result

@@ -42,6 +42,7 @@ extension Trainer {
     /// Writes the weights, optimizer state, schedule state, step counter and history to
     /// `url`, atomically (a temporary file renamed over the target).
     public func saveCheckpoint(to url: URL) throws(TrainingError) {
+        try model.device.checkHealth()
         let tensors = checkpointTensors()
         var entries: [CheckpointHeader.Entry] = []
         var offset = 0
@@ -70,6 +71,8 @@ extension Trainer {
                 withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
             }
         }
+        // A read that failed gave zeros: they must not replace a good checkpoint.
+        try model.device.checkHealth()
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         do {
             try data.write(to: temporary)

@@ -95,7 +95,7 @@ public final class Trainer {
         while completedEpochs < options.epochs {
             let epoch = completedEpochs
             let clock = ContinuousClock.now
-            let (loss, accuracy) = runEpoch(epoch, arrays: arrays, labels: train.labels, count: train.count, start: clock)
+            let (loss, accuracy) = try runEpoch(epoch, arrays: arrays, labels: train.labels, count: train.count, start: clock)
             let validated = try validation.map { v throws(TrainingError) in
                 try evaluate(v, batchSize: options.validationBatchSize ?? options.batchSize)
             }
@@ -114,11 +114,13 @@ public final class Trainer {
         return history
     }
 
-    /// One epoch of batches; returns the mean loss and accuracy.
+    /// One epoch of batches; returns the mean loss and accuracy. Stops at the first batch
+    /// whose loss is not finite or after which the device reports a failure.
     private func runEpoch(_ epoch: Int, arrays: [[Float]], labels: [Float], count: Int,
-                          start: ContinuousClock.Instant) -> (Double, Double) {
+                          start: ContinuousClock.Instant) throws(TrainingError) -> (Double, Double) {
         let order = options.shuffle ? Self.permutation(count: count, seed: options.seed, epoch: epoch) : Array(0..<count)
-        let batchSize = options.batchSize
+        // A batch larger than the data is one batch of all of it (and no larger buffers).
+        let batchSize = min(options.batchSize, count)
         let batches = (count + batchSize - 1) / batchSize
         var lossSum = 0.0, correct = 0, seen = 0
         var staging = model.inputs.map { [Float](repeating: 0, count: batchSize * $0.size) }
@@ -136,6 +138,8 @@ public final class Trainer {
             }
             Self.gather(labels, rows: rows, width: classes, into: &labelStaging)
             let (loss, hits) = trainBatch(tensors, labels: labelStaging, batch: n)
+            try model.device.checkHealth()
+            guard loss.isFinite else { throw .diverged(epoch: epoch + 1, batch: b + 1, loss: loss) }
             lossSum += loss
             correct += hits
             seen += n
@@ -201,6 +205,7 @@ public final class Trainer {
             correct += hits
             start += n
         }
+        try model.device.checkHealth()
         return (lossSum / Double(max(1, data.count)), Double(correct) / Double(max(1, data.count)))
     }
 

@@ -18,6 +18,10 @@ public enum TrainingError: Error, Sendable, Equatable {
     case wrongWeights(name: String, reason: String)
     /// ``Model/init(graph:device:)`` cannot rebuild a graph node as a training layer.
     case unsupportedGraph(node: String, reason: String)
+    /// The loss became NaN or infinite: the weights are lost, nothing more is written.
+    case diverged(epoch: Int, batch: Int, loss: Double)
+    /// The training device failed; what it computed since is not trusted.
+    case deviceFailed(device: String, reason: String)
 }
 
 extension TrainingError: CustomStringConvertible {
@@ -41,6 +45,11 @@ extension TrainingError: CustomStringConvertible {
             "weight '\(name)': \(reason)."
         case let .unsupportedGraph(node, reason):
             "graph node '\(node)' cannot run as a model layer: \(reason)."
+        case let .diverged(epoch, batch, loss):
+            "training diverged at epoch \(epoch), batch \(batch) (the loss became \(loss)); nothing from it was "
+                + "written: try a lower learning rate."
+        case let .deviceFailed(device, reason):
+            "the training device \(device) failed (\(reason)); nothing it computed since was kept."
         }
     }
 }

@@ -1,0 +1,170 @@
+import Foundation
+import Training
+
+/// A training run directory: `run.json` marks it as trigc's and records what rebuilds the
+/// model, the split and the scaling; the other files trigc writes there have fixed names.
+/// `--overwrite` replaces only those files, never anything else in the folder.
+enum RunDirectory {
+    static let configFile = "run.json"
+    static let checkpointFile = "checkpoint.trgc"
+    static let modelFile = "model.ir"
+
+    /// The files `train` (and `evaluate`, by default into the run) write.
+    static func isOwned(_ name: String) -> Bool {
+        let fixed: Set<String> = [
+            configFile, checkpointFile, modelFile, "model-prescaled.ir", "metrics.json",
+            "roc.svg", "roc.png", "loss.svg", "loss.png",
+        ]
+        if fixed.contains(name) { return true }
+        // evaluate-float-roc.svg, evaluate-fixed.json ...; temporary files of interrupted writes.
+        let figure = name.hasPrefix("evaluate-") && [".svg", ".png", ".json"].contains { name.hasSuffix($0) }
+        let temporary = name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasSuffix(".trgc.tmp"))
+        return figure || temporary
+    }
+
+    /// What is at `url` as far as `train` is concerned.
+    enum State {
+        case absent
+        case empty
+        case run
+        /// A file, or a folder with other things in it and no run.json.
+        case foreign
+    }
+
+    static func state(of url: URL) -> State {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return .absent }
+        guard isDirectory.boolValue else { return .foreign }
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent(configFile).path) { return .run }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? ["?"]
+        return contents.isEmpty ? .empty : .foreign
+    }
+
+    /// Removes the files trigc wrote in a run directory (run.json last), leaving the rest.
+    static func clear(_ url: URL) throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        for name in names.sorted() where isOwned(name) && name != configFile {
+            guard unlink(url.appendingPathComponent(name).path) == 0 || errno == ENOENT else {
+                throw TrainCLIError.cannotClear(run: url.path, file: name, reason: String(cString: strerror(errno)))
+            }
+        }
+        unlink(url.appendingPathComponent(configFile).path)
+    }
+}
+
+/// What `RUN/run.json` records: enough to rebuild the model, the split and the scaling.
+struct RunConfig: Codable {
+    var model: StudyModelKind
+    /// The event file, as an absolute path (so that `evaluate RUN/` works from anywhere).
+    var data: String
+    var seed: UInt64
+    var learningRate: Float
+    var units: Int
+    var testFraction: Double = 0.2
+    var balance = true
+    var hlfScaler: MinMaxScaler?
+    var particleScaler: MinMaxScaler?
+
+    init(model: StudyModelKind, data: String, seed: UInt64, learningRate: Float, units: Int, preparation: PreparationOptions) {
+        self.model = model
+        self.data = data
+        self.seed = seed
+        self.learningRate = learningRate
+        self.units = units
+        testFraction = preparation.testFraction
+        balance = preparation.balance
+    }
+
+    var preparation: PreparationOptions {
+        PreparationOptions(seed: seed, testFraction: testFraction, balance: balance)
+    }
+
+    func makeModel(maxParticles: Int, device: any Device) throws -> Model {
+        switch model {
+        case .hlf:
+            Model.hlfDNN(features: EventSchema.hlfFeatureCount, classes: EventSchema.classCount, device: device, seed: seed)
+        case .gru:
+            Model.particleGRU(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
+                              classes: EventSchema.classCount, resetAfter: true, device: device, seed: seed)
+        case .inclusive:
+            Model.inclusive(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
+                            hlfFeatures: EventSchema.hlfFeatureCount, classes: EventSchema.classCount,
+                            resetAfter: true, device: device, seed: seed)
+        }
+    }
+
+    /// Reads and checks `RUN/run.json`; a data path saved relative (by older versions) is
+    /// taken relative to the current folder, as it was written.
+    static func read(from run: URL) throws -> RunConfig {
+        let url = run.appendingPathComponent(RunDirectory.configFile)
+        guard let bytes = try? Data(contentsOf: url) else { throw TrainCLIError.notARun(run: run.path) }
+        let config: RunConfig
+        do { config = try JSONDecoder().decode(RunConfig.self, from: bytes) } catch {
+            throw TrainCLIError.badRunFile(path: url.path, reason: "it does not parse as a run file written by trigc train")
+        }
+        guard (0..<1).contains(config.testFraction) else {
+            throw TrainCLIError.badRunFile(path: url.path, reason: "its testFraction \(config.testFraction) is not in [0, 1)")
+        }
+        guard config.learningRate.isFinite, config.learningRate > 0 else {
+            throw TrainCLIError.badRunFile(path: url.path, reason: "its learningRate \(config.learningRate) is not positive")
+        }
+        guard (1...TrainLimits.maxUnits).contains(config.units) else {
+            throw TrainCLIError.badRunFile(path: url.path, reason: "its units \(config.units) are not in 1...\(TrainLimits.maxUnits)")
+        }
+        return config
+    }
+
+    func write(to run: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let bytes: Data
+        do { bytes = try encoder.encode(self) } catch {
+            throw TrainCLIError.badRunFile(path: run.appendingPathComponent(RunDirectory.configFile).path,
+                                           reason: "the settings cannot be encoded")
+        }
+        try OutputFile.write(bytes, to: run.appendingPathComponent(RunDirectory.configFile).path)
+    }
+}
+
+/// The sane maxima of `train`'s options, checked before any work.
+enum TrainLimits {
+    static let maxUnits = 4096
+    static let maxEpochs = 1_000_000
+    static let maxBatch = 1 << 20
+}
+
+/// The absolute, symlink-free form of a path given on the command line.
+func absolutePath(_ path: String) -> String {
+    URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+}
+
+/// Mistakes with run directories, as one sentence each.
+enum TrainCLIError: Error, CustomStringConvertible {
+    case runExists(run: String)
+    case foreignFolder(run: String)
+    case nothingToResume(run: String)
+    case resumeMismatch(run: String, saved: String, asked: String)
+    case resumeSetting(run: String, option: String, saved: String, asked: String)
+    case notARun(run: String)
+    case badRunFile(path: String, reason: String)
+    case cannotClear(run: String, file: String, reason: String)
+    case unfinishedRun(run: String)
+    case argmaxHasNoROC
+
+    var description: String {
+        switch self {
+        case let .runExists(run): "\(run) already exists; pass --resume to continue that run or --overwrite to start again."
+        case let .foreignFolder(run):
+            "\(run) exists and is not a trigc run directory (it has no run.json), so trigc will not write into it; choose another --out."
+        case let .nothingToResume(run): "\(run) does not exist, so there is no run to resume."
+        case let .resumeMismatch(run, saved, asked): "\(run) trained the \(saved) model, not \(asked); resume it with --model \(saved)."
+        case let .resumeSetting(run, option, saved, asked):
+            "\(run) was started with \(option) \(saved), not \(asked); a resumed run keeps its settings (drop \(option), or start a new run)."
+        case let .notARun(run): "\(run) is not a training run directory (it has no run.json)."
+        case let .badRunFile(path, reason): "\(path) is not usable: \(reason)."
+        case let .cannotClear(run, file, reason): "cannot remove \(file) from \(run) to start again (\(reason))."
+        case let .unfinishedRun(run): "\(run) has no model.ir: its training did not finish (continue it with trigc train --resume)."
+        case .argmaxHasNoROC: "evaluate needs class probabilities for ROC curves, so --argmax does not apply."
+        }
+    }
+}
