@@ -150,3 +150,25 @@ struct MetricsTests {
         #expect((object?["epochs"] as? [Any])?.count == 1)
     }
 }
+
+/// Scores a diverged model gives, and splits too small for a curve.
+@Suite struct ROCEdgeCaseTests {
+    @Test func nanScoresRankLowestAndTheCurveEnds() {
+        let curve = ROCCurve(scores: [.nan, 0.9, .nan, 0.1], isPositive: [true, true, false, false])
+        // 0.9 (positive) > 0.1 (negative) > the tied NaNs (one of each).
+        #expect(curve.count == 4)
+        #expect(curve.falsePositiveRate.last == 1 && curve.truePositiveRate.last == 1)
+        #expect(abs(curve.auc - (1 + 0.5 + 0.5 + 0.5) / 4) < 1e-12)
+        let allNaN = ROCCurve(scores: [Float](repeating: .nan, count: 1000), isPositive: (0..<1000).map { $0 % 2 == 0 })
+        #expect(allNaN.auc == 0.5 && allNaN.count == 2)
+    }
+
+    @Test func anAUCWithoutBothClassesIsUndefinedNotOneHalf() {
+        let one = ROCCurve(scores: [0.7], isPositive: [true])
+        #expect(!one.isDefined && one.auc.isNaN)
+        let metrics = ClassificationMetrics(probabilities: [0.2, 0.7, 0.1], labels: [1])
+        let report = FigureReport(model: "m", data: "d", metrics: metrics, classes: ["a", "b", "c"])
+        #expect(report.auc.isEmpty)
+        #expect(throws: Never.self) { try report.json() }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import ModelIO
+import Testing
+
+/// Expects a refusal: a non-zero exit (not a signal: `trigc` exits 1 or 64) and one line of
+/// error text, which contains `phrase`.
+func expectRefusal(_ outcome: Outcome, _ phrase: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(outcome.status == 1 || outcome.status == 64, "status \(outcome.status): \(outcome.stderr)",
+            sourceLocation: sourceLocation)
+    let lines = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+    #expect(lines.count == 1, "\(outcome.stderr)", sourceLocation: sourceLocation)
+    #expect(outcome.stderr.contains(phrase), "\(outcome.stderr)", sourceLocation: sourceLocation)
+    #expect(!outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("crashed"), sourceLocation: sourceLocation)
+}
+
+/// The reproducers of the bad-input and fault issue (#9), one test each.
+@Suite(.serialized) struct RobustnessCLITests {
+    /// A small event file shared by the tests of one run.
+    static let events: String? = {
+        guard let dir = try? scratch() else { return nil }
+        let path = "\(dir)/ev.h5"
+        let made = try? trigc("datagen", "--events", "900", "--seed", "2", "--max-particles", "4", "-o", path)
+        return made?.status == 0 ? path : nil
+    }()
+
+    @Test func overwriteNeverDeletesAFolderTrigcDidNotWrite() throws {
+        let data = try #require(Self.events)
+        let dir = try scratch()
+        try FileManager.default.createDirectory(atPath: "\(dir)/x", withIntermediateDirectories: true)
+        try "p".write(toFile: "\(dir)/x/notes.txt", atomically: true, encoding: .utf8)
+        let outcome = try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/x", "--overwrite")
+        expectRefusal(outcome, "not a trigc run directory")
+        #expect(try String(contentsOfFile: "\(dir)/x/notes.txt", encoding: .utf8) == "p")
+    }
+
+    @Test func overwriteReplacesOnlyTrigcsFilesAndOnlyAfterValidation() throws {
+        let data = try #require(Self.events)
+        let dir = try scratch()
+        let first = try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/r")
+        #expect(first.status == 0, "\(first.stderr)")
+        try "mine".write(toFile: "\(dir)/r/notes.txt", atomically: true, encoding: .utf8)
+        let model = try String(contentsOfFile: "\(dir)/r/model.ir", encoding: .utf8)
+        // Invalid options: nothing of the old run is touched.
+        expectRefusal(try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/r",
+                                "--lr", "nan", "--overwrite"), "--lr")
+        #expect(try String(contentsOfFile: "\(dir)/r/model.ir", encoding: .utf8) == model)
+        let again = try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/r",
+                              "--seed", "5", "--overwrite")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try String(contentsOfFile: "\(dir)/r/notes.txt", encoding: .utf8) == "mine")
+        #expect(try String(contentsOfFile: "\(dir)/r/model.ir", encoding: .utf8) != model)
+    }
+
+    @Test func aDivergedRunStopsWithOneSentenceAndWritesNoModel() throws {
+        let data = try #require(Self.events)
+        let dir = try scratch()
+        let outcome = try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--lr", "1e10", "--out", "\(dir)/r")
+        expectRefusal(outcome, "diverged")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/r/model.ir"))
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/r/checkpoint.trgc"))
+        expectRefusal(try trigc("evaluate", "\(dir)/r"), "did not finish")
+    }
+
+    @Test func aResumedRunRefusesOtherSettingsAndEvaluatesFromAnyFolder() throws {
+        let data = try #require(Self.events)
+        let dir = try scratch()
+        #expect(try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/r").status == 0)
+        expectRefusal(try trigc("train", "--model", "hlf", "--epochs", "2", "--out", "\(dir)/r", "--resume", "--seed", "9"),
+                      "--seed 1, not 9")
+        try FileManager.default.copyItem(atPath: data, toPath: "\(dir)/other.h5")
+        expectRefusal(try trigc("train", "--model", "hlf", "--data", "\(dir)/other.h5", "--epochs", "2", "--out", "\(dir)/r",
+                                "--resume"), "other.h5")
+        let resumed = try trigc("train", "--model", "hlf", "--epochs", "2", "--out", "\(dir)/r", "--resume")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        // run.json holds the data file's absolute path: evaluate works from another folder.
+        let json = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: "\(dir)/r/run.json")))
+        #expect(((json as? [String: Any])?["data"] as? String)?.hasPrefix("/") == true)
+        let evaluated = try trigc("evaluate", "\(dir)/r")
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    }
+
+    @Test(arguments: [
+        (["datagen", "--class-fractions", "inf,1,1"], "--class-fractions"),
+        (["datagen", "--class-fractions", "1,,1"], "--class-fractions"),
+        (["datagen", "--events", "1000000000"], "GiB of memory"),
+        (["datagen", "--events", "-5"], "--events must be positive, not -5"),
+        (["ir", "example", "gru", "--units", "100000"], "--units must be 1 to 4096"),
+        (["ir", "example", "gru", "--time-steps", "1000000000"], "--time-steps must be 1 to 100000"),
+        (["train", "--model", "gru", "--units", "100000", "--out", "x"], "--units must be 1 to 4096"),
+        (["train", "--model", "hlf", "--batch", "100000000", "--out", "x"], "--batch must be 1 to"),
+        (["train", "--model", "hlf", "--lr", "-1", "--out", "x"], "--lr must be a positive finite number"),
+        (["train", "--model", "hlf", "--out", "x"], "--data is needed"),
+    ])
+    func badOptionsAreRefusedBeforeAnyWork(arguments: [String], phrase: String) throws {
+        let dir = try scratch()
+        let outcome = try trigc(arguments: arguments + (arguments[0] == "train" ? [] : ["-o", "\(dir)/out"]))
+        expectRefusal(outcome, phrase)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/out"))
+    }
+
+    @Test func modelSizedOptionsAreRefused() throws {
+        let data = try #require(Self.events)
+        let dir = try scratch()
+        #expect(try trigc("ir", "example", "hlf", "-o", "\(dir)/h.ir").status == 0)
+        expectRefusal(try trigc("run", "\(dir)/h.ir", "--input", data, "--fixed", "ap_fixed<16,6>",
+                                "--table-size", "1073741824", "-o", "\(dir)/o.h5"), "--table-size")
+        #expect(try trigc("ir", "example", "gru", "--time-steps", "10", "--features", "19", "-o", "\(dir)/g.ir").status == 0)
+        expectRefusal(try trigc("inputs", "\(dir)/g.ir", "--events", "1000000000", "-o", "\(dir)/i.h5"), "GiB of memory")
+        expectRefusal(try trigc("run", "\(dir)/h.ir", "--input", data, "-o", "\(dir)/nowhere/o.h5"), "does not exist")
+    }
+
+    @Test func aLabelThatIsNotAWholeNumberIsQuotedAsItIs() throws {
+        let dir = try scratch()
+        let path = "\(dir)/half.h5"
+        #expect(try trigc("datagen", "--events", "30", "--max-particles", "3", "-o", path).status == 0)
+        try {
+            let file = try HDF5File(path: path, mode: .update)
+            try file.write("label", HDF5Array<Double>(shape: [30], values: [0.5] + [Double](repeating: 1, count: 29)))
+        }()
+        expectRefusal(try trigc("train", "--model", "hlf", "--data", path, "--out", "\(dir)/r"), "holds 0.5 at entry 0")
+    }
+
+    @Test func shapesThatOverflowAreNamedNotMiscounted() throws {
+        let dir = try scratch()
+        let text = """
+            graph "t"
+            input x: [3037000500, 3037000500] float32
+            f = flatten(x) : [1] float32
+            output f
+
+            """
+        try text.write(toFile: "\(dir)/f.ir", atomically: true, encoding: .utf8)
+        expectRefusal(try trigc("ir", "check", "\(dir)/f.ir"), "values per event")
+    }
+
+    @Test func outputsAreRenamedIntoPlaceAndNoTemporaryIsLeft() throws {
+        let dir = try scratch()
+        #expect(try trigc("ir", "example", "hlf", "-o", "\(dir)/h.ir").status == 0)
+        #expect(try trigc("inputs", "\(dir)/h.ir", "--events", "50", "-o", "\(dir)/in.h5").status == 0)
+        #expect(try trigc("run", "\(dir)/h.ir", "--input", "\(dir)/in.h5", "-o", "\(dir)/o.h5").status == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(Set(names) == ["h.ir", "in.h5", "o.h5"])
+    }
+}
