@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "trigc", targets: ["trigc"]),
         .executable(name: "trigc-bench", targets: ["TrigcBench"]),
+        .executable(name: "trigc-fuzz", targets: ["TrigcFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,8 @@ let package = Package(
             name: "ModelIO",
             dependencies: ["GraphIR", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Training", dependencies: ["GraphIR", "CBLAS"]),
+        // Event files (Docs/Data.md): the HDF5 schema of Training's datasets.
+        .target(name: "EventIO", dependencies: ["ModelIO", "Training"]),
         .target(name: "VerilogBackend", dependencies: ["GraphIR", "Passes", "FixedPoint"]),
         .target(name: "OpenCLRuntime", dependencies: ["COpenCL"]),
         // Kernels/*.cl are embedded (KernelSources.swift, checked against the files by a test).
@@ -34,9 +37,14 @@ let package = Package(
         .executableTarget(
             name: "trigc",
             dependencies: [
-                "FixedPoint", "GraphIR", "Passes", "Interpreter", "ModelIO", "VerilogBackend", "Training", "OpenCLBackend",
+                "FixedPoint", "GraphIR", "Passes", "Interpreter", "ModelIO", "EventIO", "VerilogBackend", "Training", "OpenCLBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Deterministic mutation fuzzing of every reader of untrusted files (make fuzz).
+        .executableTarget(
+            name: "TrigcFuzz",
+            dependencies: ["GraphIR", "Passes", "Interpreter", "ModelIO", "EventIO", "Training"],
+            path: "Fuzz/TrigcFuzz"),
         .executableTarget(
             name: "TrigcBench",
             dependencies: ["FixedPoint", "GraphIR", "Passes", "Interpreter", "OpenCLBackend", "OpenCLRuntime", "Training", "VerilogBackend"],

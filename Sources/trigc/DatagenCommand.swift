@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import EventIO
 import ModelIO
 import Training
 
@@ -55,59 +56,9 @@ struct DatagenCommand: ParsableCommand {
         let start = Date()
         let data = generator.generate(events: events, seed: seed)
         let seconds = Date().timeIntervalSince(start)
-        try EventFile.write(data, to: output.output, overwrite: output.overwrite)
+        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite) { file in try EventFile.write(data, into: file) }
         let counts = zip(EventClass.allCases, data.classCounts).map { "\($0.name) \($1)" }.joined(separator: ", ")
         print("generated \(events) events (\(counts)), T \(maxParticles), in \(formatted(seconds, 2)) s "
             + "(\(formatted(Double(events) / max(seconds, 1e-9), 0)) events/s); wrote \(output.output)")
-    }
-}
-
-/// Reads and writes event files (the schema in Docs/Data.md) through `HDF5File`.
-enum EventFile {
-    /// Reads and validates an event file; every problem is one sentence naming the file.
-    static func read(_ path: String) throws -> EventDataset {
-        let file = try HDF5File(path: path)
-        func floats(_ name: String) throws -> StoredArray<Float>? {
-            guard file.hasDataset(name) else { return nil }
-            let array = try file.readFloats(name)
-            return StoredArray(shape: array.shape, values: array.values)
-        }
-        func integers(_ name: String) throws -> StoredArray<Int64>? {
-            guard file.hasDataset(name) else { return nil }
-            let array = try file.readDoubles(name)
-            var values = [Int64]()
-            values.reserveCapacity(array.values.count)
-            for (i, value) in array.values.enumerated() {
-                guard value.isFinite, value.rounded() == value, abs(value) < 1e15 else {
-                    throw CLIError.notWholeNumber(file: path, dataset: name, index: i, value: value)
-                }
-                values.append(Int64(value))
-            }
-            return StoredArray(shape: array.shape, values: values)
-        }
-        var data = try EventDataset.fromStoredArrays(
-            file: path, hlf: try floats(EventSchema.hlf), particles: try floats(EventSchema.particles),
-            labels: try integers(EventSchema.label), lengths: try integers(EventSchema.length))
-        data.generator = try file.stringAttribute(EventSchema.generatorAttribute)
-        data.seed = try file.stringAttribute(EventSchema.seedAttribute).flatMap { UInt64($0) }
-        return data
-    }
-
-    /// Writes an event file with its datasets and attributes.
-    static func write(_ data: EventDataset, to path: String, overwrite: Bool) throws {
-        try OutputFile.writeHDF5(path, overwrite: overwrite) { file in try write(data, into: file) }
-    }
-
-    private static func write(_ data: EventDataset, into file: HDF5File) throws {
-        let arrays = data.storedArrays
-        try file.write(EventSchema.hlf, HDF5Array(shape: arrays.hlf.shape, values: arrays.hlf.values))
-        try file.write(EventSchema.particles, HDF5Array(shape: arrays.particles.shape, values: arrays.particles.values))
-        try file.write(EventSchema.label, HDF5Array(shape: [data.count], values: data.labels))
-        try file.write(EventSchema.length, HDF5Array(shape: [data.count], values: data.lengths))
-        try file.setStringAttribute(EventSchema.hlfNamesAttribute, HighLevelFeature.allCases.map(\.name).joined(separator: ","))
-        try file.setStringAttribute(EventSchema.particleNamesAttribute, ParticleFeature.allCases.map(\.name).joined(separator: ","))
-        try file.setStringAttribute(EventSchema.classNamesAttribute, EventClass.allCases.map(\.name).joined(separator: ","))
-        if let generator = data.generator { try file.setStringAttribute(EventSchema.generatorAttribute, generator) }
-        if let seed = data.seed { try file.setStringAttribute(EventSchema.seedAttribute, String(seed)) }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import EventIO
 import GraphIR
 import Interpreter
 import ModelIO

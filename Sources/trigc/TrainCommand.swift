@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventIO
 import Foundation
 import GraphIR
 import OpenCLBackend
