@@ -30,6 +30,18 @@ public enum KerasImportError: Error, Hashable, Sendable {
     case extraWeights(path: String, layer: String, expected: Int, found: Int)
     /// The imported graph did not verify (`reason` names the node).
     case invalidGraph(path: String, reason: String)
+    /// A configuration number (`key`, or an entry of the list `key` when `inList`) that is
+    /// not whole, not positive, or too large to be a size or axis.
+    case badNumber(path: String, layer: String, key: String, inList: Bool, value: String, problem: KerasNumberProblem)
+    /// An input shape with more values per event than `limit`.
+    case shapeTooLarge(path: String, layer: String, key: String, shape: String, limit: Int)
+}
+
+/// Why a configuration number was refused.
+public enum KerasNumberProblem: Hashable, Sendable {
+    case notWhole
+    case notPositive
+    case tooLarge(limit: Int)
 }
 
 extension KerasImportError: CustomStringConvertible {
@@ -64,6 +76,20 @@ extension KerasImportError: CustomStringConvertible {
             "\(path): layer '\(layer)' has \(found) weights in the file but its configuration uses \(expected)."
         case let .invalidGraph(path, reason):
             "\(path): the imported graph is invalid: \(ModelIOError.sentence(reason))"
+        case let .badNumber(path, layer, key, inList, value, problem):
+            "\(path): layer '\(layer)' has \(inList ? "\(key) entry \(value)" : "\(key)=\(value)"), \(problem.text)."
+        case let .shapeTooLarge(path, layer, key, shape, limit):
+            "\(path): layer '\(layer)' has \(key) \(shape), more than the \(limit) values per event trigc accepts."
+        }
+    }
+}
+
+extension KerasNumberProblem {
+    var text: String {
+        switch self {
+        case .notWhole: "which is not a whole number"
+        case .notPositive: "which is not positive"
+        case let .tooLarge(limit): "which is larger than the \(limit) trigc accepts"
         }
     }
 }
