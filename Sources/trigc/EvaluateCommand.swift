@@ -53,7 +53,7 @@ struct EvaluateCommand: ParsableCommand {
         guard let dataPath = data ?? config?.data else {
             throw ValidationError("--data is needed when TARGET is a model file.")
         }
-        let loaded = try ModelFile.load(modelPath)
+        let loaded = try ModelFile.load(modelPath, keras: .isolated())
         let events = try EventFile.read(dataPath)
         let chosen: EventDataset
         switch split ?? (isRun ? .test : .all) {

@@ -25,7 +25,7 @@ struct InputsCommand: ParsableCommand {
 
     func run() throws {
         guard events > 0 else { throw CLIError.badCount(name: "--events", value: events) }
-        let graph = try ModelFile.load(model)
+        let graph = try ModelFile.load(model, keras: .isolated())
         let file = try HDF5File(path: output.output, mode: .create(overwrite: output.overwrite))
         for (name, data) in EventData.random(for: graph, events: events, seed: seed) {
             try file.write(name, HDF5Array(shape: [data.batch.count] + data.batch.shape, values: data.batch.values))
@@ -65,7 +65,7 @@ struct RunCommand: ParsableCommand {
         if selection != .cpu, let format = quantize.format {
             throw RunDeviceError.fixedOnOpenCL(device: selection.description, format: format)
         }
-        let loaded = try ModelFile.load(model)
+        let loaded = try ModelFile.load(model, keras: .isolated())
         let graph = try quantize.prepare(loaded)
         let inputs = try EventData.read(input, for: graph, limit: events)
         if selection != .cpu {
@@ -151,7 +151,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         guard quantize.format != nil else { throw CLIError.needsFixed(flag: "compare") }
-        let loaded = try ModelFile.load(model)
+        let loaded = try ModelFile.load(model, keras: .isolated())
         var floatOptions = quantize
         floatOptions.format = nil
         floatOptions.exactAccumulators = false

@@ -11,7 +11,7 @@ struct Trigc: ParsableCommand {
             event files of the built-in dataset (see 'trigc datagen').
             """,
         subcommands: [IRCommand.self, ImportCommand.self, InputsCommand.self, RunCommand.self, CompareCommand.self, CompileCommand.self, SimulateCommand.self, ReportCommand.self, DevicesCommand.self,
-                      DatagenCommand.self, TrainCommand.self, EvaluateCommand.self])
+                      DatagenCommand.self, TrainCommand.self, EvaluateCommand.self, ImportWorkerCommand.self])
 }
 
 struct IRCommand: ParsableCommand {
