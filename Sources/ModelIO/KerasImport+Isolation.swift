@@ -128,7 +128,7 @@ extension KerasImporter {
     /// Waits for `process` to exit (`exited` is signalled by its termination handler); after `timeout` seconds, kills it (SIGKILL, which a hang
     /// inside a C library cannot ignore) and returns false.
     private static func waitForExit(_ process: Process, _ exited: DispatchSemaphore, timeout: Double) -> Bool {
-        if exited.wait(timeout: .now() + max(timeout, 0)) == .success { return true }
+        if exited.wait(timeout: .now() + min(max(timeout, 0), 1e6)) == .success { return true }
         #if canImport(Glibc)
         kill(process.processIdentifier, SIGKILL)
         #else
