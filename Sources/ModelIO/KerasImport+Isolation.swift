@@ -41,8 +41,16 @@ public enum KerasImportWorker {
     /// and turns core files off (a crash on a damaged file is expected, not debugged).
     public static func limitResources(memoryBytes: Int, cpuSeconds: Int) {
         #if canImport(Glibc)
-        for (resource, value) in [(RLIMIT_AS, memoryBytes), (RLIMIT_CPU, cpuSeconds), (RLIMIT_CORE, 0)] {
-            var limit = rlimit(rlim_cur: rlim_t(max(value, 0)), rlim_max: rlim_t(max(value, 0)))
+        // The CPU limit's soft value sends SIGXCPU (read as a timeout; its default action is
+        // restored and it is unblocked, as both are inherited across exec); the hard one, SIGKILL.
+        signal(SIGXCPU, SIG_DFL)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGXCPU)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        let limits = [(RLIMIT_AS, memoryBytes, memoryBytes), (RLIMIT_CPU, cpuSeconds, cpuSeconds + 5), (RLIMIT_CORE, 0, 0)]
+        for (resource, soft, hard) in limits {
+            var limit = rlimit(rlim_cur: rlim_t(max(soft, 0)), rlim_max: rlim_t(max(hard, 0)))
             _ = setrlimit(__rlimit_resource_t(resource.rawValue), &limit)
         }
         #endif

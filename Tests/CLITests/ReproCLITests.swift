@@ -89,6 +89,17 @@ import ModelIO
         #expect(messages.count == 2 && messages.first == messages.last, "\(messages)")
     }
 
+    /// A worker stopped by its own CPU limit (SIGXCPU) counts as timed out too.
+    @Test(.enabled(if: reproAvailable, "needs ../shared/repro/ beside the repository"))
+    func workerCPULimitIsATimeout() {
+        let path = Self.repro.appendingPathComponent("crash_214_hang.h5").path
+        let options = KerasImportOptions(isolation: .subprocess(
+            executable: Self.binary, arguments: ["_import-worker", "--cpu-seconds", "2"], timeout: 60))
+        #expect(throws: KerasImportError.worker(path: path, failure: .timedOut(seconds: 60))) {
+            try KerasImporter.load(path, options: options)
+        }
+    }
+
     @Test func aMissingWorkerIsOneSentence() {
         let options = KerasImportOptions(isolation: .subprocess(executable: "/nonexistent/trigc", arguments: [], timeout: 5))
         let path = Self.fixtures.appendingPathComponent("dense_activations.h5").path
