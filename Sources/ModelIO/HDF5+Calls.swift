@@ -9,6 +9,16 @@ import Glibc
 /// HDF5 identifiers (`hid_t`) never leave this module.
 typealias HID = hid_t
 
+/// A dataset's declared shape and element type, checked to fit in an Int.
+struct DatasetHeader {
+    var dims: [UInt64]
+    var shape: [Int]
+    var count: Int
+    var typeClass: H5T_class_t
+    /// Bytes of one element in the file.
+    var elementSize: Int
+}
+
 private let hDefault = hid_t(H5P_DEFAULT)
 private let hAll = hid_t(H5S_ALL)
 
@@ -63,10 +73,11 @@ enum H5 {
         return info.type == H5O_TYPE_DATASET
     }
 
-    /// Runs `body` with an open dataset, its dataspace dims and its type class.
+    /// Runs `body` with an open dataset, its shape (rank and size checked against `limits`)
+    /// and its type.
     static func withDataset<R>(
-        _ file: HID, _ path: String, _ name: String,
-        _ body: (HID, [Int], H5T_class_t) throws(ModelIOError) -> R
+        _ file: HID, _ path: String, _ name: String, _ limits: ReadLimits,
+        _ body: (HID, DatasetHeader) throws(ModelIOError) -> R
     ) throws(ModelIOError) -> R {
         _ = silenced
         let ds = try check(H5Dopen2(file, name, hDefault), path, name, "open dataset")
@@ -74,12 +85,40 @@ enum H5 {
         let space = try check(H5Dget_space(ds), path, name, "read the shape of")
         defer { H5Sclose(space) }
         let rank = Int(try check(H5Sget_simple_extent_ndims(space), path, name, "read the rank of"))
+        let object = "dataset '\(name)'"
+        if rank > limits.maxRank { throw .tooLarge(path: path, object: object, problem: .rank(rank, limit: limits.maxRank)) }
         var dims = [hsize_t](repeating: 0, count: max(rank, 1))
         try check(H5Sget_simple_extent_dims(space, &dims, nil), path, name, "read the shape of")
+        let declared = Array(dims.prefix(rank))
+        let (shape, count): ([Int], Int)
+        switch limits.shape(declared) {
+        case let .success(result): (shape, count) = result
+        case let .failure(problem): throw .tooLarge(path: path, object: object, problem: problem)
+        }
         let type = try check(H5Dget_type(ds), path, name, "read the type of")
         defer { H5Tclose(type) }
-        let typeClass = H5Tget_class(type)
-        return try body(ds, dims.prefix(rank).map { Int($0) }, typeClass)
+        let header = DatasetHeader(
+            dims: declared, shape: shape, count: count, typeClass: H5Tget_class(type), elementSize: H5Tget_size(type))
+        return try body(ds, header)
+    }
+
+    /// What the file stores for an open dataset, for checking its declared size.
+    static func storage(_ file: HID, _ ds: HID, _ header: DatasetHeader, _ path: String, _ name: String) throws(ModelIOError) -> DatasetStorage {
+        let what = "read the storage of"
+        let properties = try check(H5Dget_create_plist(ds), path, name, what)
+        defer { H5Pclose(properties) }
+        let filters = try check(H5Pget_nfilters(properties), path, name, what)
+        let layout = H5Pget_layout(properties)
+        if layout.rawValue < 0 { throw .hdf5(path: path, object: name, operation: what) }
+        return DatasetStorage(
+            storedBytes: Int(clamping: H5Dget_storage_size(ds)), filters: Int(filters), chunked: layout == H5D_CHUNKED,
+            elementSize: header.elementSize, fileSize: try fileSize(file, path))
+    }
+
+    static func fileSize(_ file: HID, _ path: String) throws(ModelIOError) -> Int {
+        var size: hsize_t = 0
+        try check(H5Fget_filesize(file, &size), path, "/", "read the size of")
+        return Int(clamping: size)
     }
 
     static func read(_ ds: HID, memType: HID, into buffer: UnsafeMutableRawPointer, _ path: String, _ name: String) throws(ModelIOError) {
@@ -138,7 +177,9 @@ enum H5 {
         return names
     }
 
-    static func readStringAttribute(_ file: HID, _ path: String, _ object: String, _ name: String) throws(ModelIOError) -> String? {
+    static func readStringAttribute(
+        _ file: HID, _ path: String, _ object: String, _ name: String, _ limits: ReadLimits
+    ) throws(ModelIOError) -> String? {
         _ = silenced
         guard H5Aexists_by_name(file, object, name, hDefault) > 0 else { return nil }
         let attr = try check(H5Aopen_by_name(file, object, name, hDefault, hDefault), path, object, "open attribute '\(name)' of")
@@ -164,6 +205,7 @@ enum H5 {
             return String(cString: pointer)
         }
         let size = H5Tget_size(type)
+        try checkStrings(file, path, object, name, count: 1, size: size, limits)
         var buffer = [CChar](repeating: 0, count: size + 1)
         try check(H5Aread(attr, type, &buffer), path, object, "read attribute '\(name)' of")
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -221,7 +263,7 @@ extension H5 {
     /// or variable-length strings. A numeric attribute with no elements reads as `[]` (h5py
     /// stores an empty list of names that way); any other non-string attribute is `nil`.
     static func readStringArrayAttribute(
-        _ file: HID, _ path: String, _ object: String, _ name: String
+        _ file: HID, _ path: String, _ object: String, _ name: String, _ limits: ReadLimits
     ) throws(ModelIOError) -> [String]? {
         _ = silenced
         guard attributeExists(file, object, name) else { return nil }
@@ -235,7 +277,9 @@ extension H5 {
         defer { H5Tclose(type) }
         guard H5Tget_class(type) == H5T_STRING else { return count == 0 ? [] : nil }
         if count == 0 { return [] }
-        if H5Tis_variable_str(type) > 0 {
+        let variable = H5Tis_variable_str(type) > 0
+        try checkStrings(file, path, object, name, count: count, size: variable ? nil : H5Tget_size(type), limits)
+        if variable {
             let mem = try check(H5Tcopy(trigc_H5T_C_S1()), path, object, what)
             defer { H5Tclose(mem) }
             try check(H5Tset_size(mem, trigc_H5T_VARIABLE()), path, object, what)
@@ -251,6 +295,18 @@ extension H5 {
         try check(H5Aread(attr, type, &buffer), path, object, what)
         return (0..<count).map { i in
             String(decoding: buffer[i * size ..< (i + 1) * size].prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    /// Refuses a string attribute of `count` strings of `size` bytes (nil: variable length,
+    /// whose lengths HDF5 alone knows) that is too large or larger than the file.
+    private static func checkStrings(
+        _ file: HID, _ path: String, _ object: String, _ name: String, count: Int, size: Int?, _ limits: ReadLimits
+    ) throws(ModelIOError) {
+        let fileSize = size == nil ? Int.max : try fileSize(file, path)
+        let bytes = size ?? MemoryLayout<UnsafeMutablePointer<CChar>?>.size
+        if let problem = limits.problem(strings: count, size: bytes, fileSize: fileSize) {
+            throw .tooLarge(path: path, object: "attribute '\(name)' of '\(object)'", problem: problem)
         }
     }
 }

@@ -26,10 +26,13 @@ public final class HDF5File {
     }
 
     public let path: String
+    /// What reads may allocate; checked before every dataset and string attribute is read.
+    public var limits: ReadLimits
     private let id: HID
 
-    public init(path: String, mode: Mode = .read) throws(ModelIOError) {
+    public init(path: String, mode: Mode = .read, limits: ReadLimits = ReadLimits()) throws(ModelIOError) {
         self.path = path
+        self.limits = limits
         switch mode {
         case .read, .update:
             guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
@@ -50,8 +53,9 @@ public final class HDF5File {
 
     /// Opens, read only, an HDF5 file held in memory (such as the weights inside a `.keras`
     /// zip); `path` names it in messages.
-    public init(image bytes: [UInt8], path: String) throws(ModelIOError) {
+    public init(image bytes: [UInt8], path: String, limits: ReadLimits = ReadLimits()) throws(ModelIOError) {
         self.path = path
+        self.limits = limits
         id = try H5.openImage(bytes, path)
     }
 
@@ -68,7 +72,7 @@ public final class HDF5File {
     /// A string attribute holding one string or a list of them (fixed or variable length),
     /// or nil when absent or not strings. An empty numeric attribute reads as `[]`.
     public func stringArrayAttribute(_ name: String, of object: String = "/") throws(ModelIOError) -> [String]? {
-        try H5.readStringArrayAttribute(id, path, object, name)
+        try H5.readStringArrayAttribute(id, path, object, name, limits)
     }
 
     /// Whether a dataset of that name exists.
@@ -79,10 +83,11 @@ public final class HDF5File {
         try H5.children(id, path, group)
     }
 
-    /// The shape of a dataset.
+    /// The shape of a dataset (its rank and size checked against ``limits``, its data not
+    /// read).
     public func shape(of name: String) throws(ModelIOError) -> [Int] {
         guard hasDataset(name) else { throw .missingDataset(path: path, name: name) }
-        return try H5.withDataset(id, path, name) { _, dims, _ throws(ModelIOError) in dims }
+        return try H5.withDataset(id, path, name, limits) { _, header throws(ModelIOError) in header.shape }
     }
 
     /// Reads any integer or floating-point dataset as Float (HDF5 converts).
@@ -104,11 +109,16 @@ public final class HDF5File {
         _ name: String, memType: HID, zero: T, integersOnly: Bool = false
     ) throws(ModelIOError) -> HDF5Array<T> {
         guard hasDataset(name) else { throw .missingDataset(path: path, name: name) }
-        let path = self.path
-        return try H5.withDataset(id, path, name) { ds, dims, typeClass throws(ModelIOError) in
-            let numeric = typeClass == H5T_INTEGER || (!integersOnly && typeClass == H5T_FLOAT)
+        let (id, path, limits) = (self.id, self.path, self.limits)
+        return try H5.withDataset(id, path, name, limits) { ds, header throws(ModelIOError) in
+            let numeric = header.typeClass == H5T_INTEGER || (!integersOnly && header.typeClass == H5T_FLOAT)
             guard numeric else { throw .unsupportedType(path: path, name: name) }
-            var values = [T](repeating: zero, count: dims.reduce(1, *))
+            let storage = try H5.storage(id, ds, header, path, name)
+            if let problem = limits.problem(
+                reading: header.count, dims: header.dims, memorySize: MemoryLayout<T>.stride, storage: storage) {
+                throw .tooLarge(path: path, object: "dataset '\(name)'", problem: problem)
+            }
+            var values = [T](repeating: zero, count: header.count)
             if !values.isEmpty {
                 let failure = values.withUnsafeMutableBytes { raw -> ModelIOError? in
                     guard let base = raw.baseAddress else { return nil }
@@ -119,7 +129,7 @@ public final class HDF5File {
                 }
                 if let failure { throw failure }
             }
-            return HDF5Array(shape: dims, values: values)
+            return HDF5Array(shape: header.shape, values: values)
         }
     }
 
@@ -162,7 +172,7 @@ public final class HDF5File {
 
     /// A string attribute of an object (`"/"` for the file), or nil when absent.
     public func stringAttribute(_ name: String, of object: String = "/") throws(ModelIOError) -> String? {
-        try H5.readStringAttribute(id, path, object, name)
+        try H5.readStringAttribute(id, path, object, name, limits)
     }
 
     /// Sets a string attribute on an object (`"/"` for the file).

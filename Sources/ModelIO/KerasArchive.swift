@@ -17,7 +17,8 @@ struct KerasArchive {
         return head == Data([0x50, 0x4B, 0x03, 0x04])
     }
 
-    static func read(_ path: String) throws(KerasImportError) -> KerasArchive {
+    /// Reads the members, refusing any that extracts to more than `limit` bytes.
+    static func read(_ path: String, limit: Int) throws(KerasImportError) -> KerasArchive {
         guard FileManager.default.fileExists(atPath: path) else { throw .file(.fileNotFound(path: path)) }
         let archive: Archive
         do {
@@ -25,23 +26,33 @@ struct KerasArchive {
         } catch {
             throw .badArchive(path: path, reason: "the zip directory cannot be read; the file may be truncated")
         }
-        let config = try member("config.json", of: archive, path)
+        let config = try member("config.json", of: archive, path, limit)
         var version: String?
         if archive["metadata.json"] != nil {
-            let metadata = try member("metadata.json", of: archive, path)
+            let metadata = try member("metadata.json", of: archive, path, limit)
             let json = try? JSONDecoder().decode(KerasJSON.self, from: Data(metadata))
             version = json?["keras_version"]?.string
         }
         return KerasArchive(
             config: String(decoding: config, as: UTF8.self), kerasVersion: version,
-            weights: try member("model.weights.h5", of: archive, path))
+            weights: try member("model.weights.h5", of: archive, path, limit))
     }
 
-    private static func member(_ name: String, of archive: Archive, _ path: String) throws(KerasImportError) -> [UInt8] {
+    private static func member(
+        _ name: String, of archive: Archive, _ path: String, _ limit: Int
+    ) throws(KerasImportError) -> [UInt8] {
         guard let entry = archive[name] else { throw .missingArchiveMember(path: path, member: name) }
+        let tooLarge = KerasImportError.badArchive(path: path, reason: "member '\(name)' extracts to more than \(limit) bytes")
+        // The declared size may lie, so the bytes are counted as they come too.
+        if entry.uncompressedSize > UInt64(max(limit, 0)) { throw tooLarge }
         var bytes: [UInt8] = []
         do {
-            _ = try archive.extract(entry) { chunk in bytes.append(contentsOf: chunk) }
+            _ = try archive.extract(entry) { chunk in
+                if chunk.count > limit - bytes.count { throw tooLarge }
+                bytes.append(contentsOf: chunk)
+            }
+        } catch let error as KerasImportError {
+            throw error
         } catch {
             throw .badArchive(path: path, reason: "member '\(name)' cannot be extracted: \(error)")
         }

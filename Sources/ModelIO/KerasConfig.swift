@@ -189,7 +189,8 @@ struct KerasConfigReader {
             if indices.contains(where: { $0 != 0 }) {
                 throw .unsupportedOption(
                     path: path, layer: layer.name, className: layer.className, option: "an input from '\(name)'",
-                    value: "[node \(Int(indices[0])), tensor \(Int(indices.last ?? 0))] (a later call or a second output)")
+                    value: "[node \(KerasJSON.number(indices[0]).text), tensor \(KerasJSON.number(indices.last ?? 0).text)] "
+                        + "(a later call or a second output)")
             }
             names.append(name)
         }

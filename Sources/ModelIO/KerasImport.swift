@@ -35,13 +35,28 @@ public enum KerasImporter {
 
     /// Reads a `.h5` or `.keras` model (told apart by content, not by extension), maps every
     /// layer to an op, and verifies the graph. Fails on the first unsupported layer or option,
-    /// missing or misshapen weight: there is no partial import.
-    public static func load(_ path: String) throws(KerasImportError) -> KerasModel {
+    /// missing or misshapen weight: there is no partial import. Sizes the file declares are
+    /// checked against `options.limits` before anything is allocated; with
+    /// ``KerasImportOptions/Isolation/subprocess(executable:arguments:timeout:)`` the file is
+    /// read by a child process, so that even a crash or hang of the HDF5 library on a damaged
+    /// file becomes an error.
+    public static func load(
+        _ path: String, options: KerasImportOptions = KerasImportOptions()
+    ) throws(KerasImportError) -> KerasModel {
+        switch options.isolation {
+        case .inProcess:
+            return try loadInProcess(path, limits: options.limits)
+        case let .subprocess(executable, arguments, timeout):
+            return try loadInWorker(path, executable: executable, arguments: arguments, timeout: timeout)
+        }
+    }
+
+    private static func loadInProcess(_ path: String, limits: ReadLimits) throws(KerasImportError) -> KerasModel {
         if KerasArchive.looksLikeZip(path) {
-            let archive = try KerasArchive.read(path)
+            let archive = try KerasArchive.read(path, limit: limits.maxBytes)
             let weightsPath = "\(path) (model.weights.h5)"
             let file = try KerasWeightStore.wrap { () throws(ModelIOError) in
-                try HDF5File(image: archive.weights, path: weightsPath)
+                try HDF5File(image: archive.weights, path: weightsPath, limits: limits)
             }
             let store = try KerasWeightStore.archive(file, path: weightsPath)
             let era = archive.kerasVersion.map { KerasEra(version: $0) } ?? .keras3
@@ -49,7 +64,7 @@ public enum KerasImporter {
             let graph = try build(spec, store: store, era: era, path: path)
             return KerasModel(graph: graph, format: .kerasZip, kerasVersion: archive.kerasVersion, era: era, backend: nil)
         }
-        let file = try KerasWeightStore.wrap { () throws(ModelIOError) in try HDF5File(path: path) }
+        let file = try KerasWeightStore.wrap { () throws(ModelIOError) in try HDF5File(path: path, limits: limits) }
         let attribute = { (name: String) throws(KerasImportError) -> String? in
             try KerasWeightStore.wrap { () throws(ModelIOError) in try file.stringAttribute(name) }
         }

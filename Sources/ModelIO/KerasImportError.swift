@@ -30,6 +30,35 @@ public enum KerasImportError: Error, Hashable, Sendable {
     case extraWeights(path: String, layer: String, expected: Int, found: Int)
     /// The imported graph did not verify (`reason` names the node).
     case invalidGraph(path: String, reason: String)
+    /// A configuration number (`key`, or an entry of the list `key` when `inList`) that is
+    /// not whole, not positive, or too large to be a size or axis.
+    case badNumber(path: String, layer: String, key: String, inList: Bool, value: String, problem: KerasNumberProblem)
+    /// An input shape with more values per event than `limit`.
+    case shapeTooLarge(path: String, layer: String, key: String, shape: String, limit: Int)
+    /// The import ran in a worker process (``KerasImportOptions/Isolation/subprocess(executable:arguments:timeout:)``)
+    /// that failed.
+    case worker(path: String, failure: KerasWorkerFailure)
+}
+
+/// Why a configuration number was refused.
+public enum KerasNumberProblem: Hashable, Sendable {
+    case notWhole
+    case notPositive
+    case tooLarge(limit: Int)
+}
+
+/// How an import worker process failed.
+public enum KerasWorkerFailure: Hashable, Sendable {
+    /// It refused the file with this sentence (which names the file).
+    case refused(message: String)
+    /// It was killed by a signal: the C library crashed on a damaged file.
+    case crashed(signal: Int32)
+    /// It did not finish in time and was killed.
+    case timedOut(seconds: Double)
+    /// It could not be started.
+    case notStarted(executable: String, reason: String)
+    /// It exited with an unexpected status or printed output that did not parse.
+    case badOutput(reason: String)
 }
 
 extension KerasImportError: CustomStringConvertible {
@@ -64,6 +93,39 @@ extension KerasImportError: CustomStringConvertible {
             "\(path): layer '\(layer)' has \(found) weights in the file but its configuration uses \(expected)."
         case let .invalidGraph(path, reason):
             "\(path): the imported graph is invalid: \(ModelIOError.sentence(reason))"
+        case let .badNumber(path, layer, key, inList, value, problem):
+            "\(path): layer '\(layer)' has \(inList ? "\(key) entry \(value)" : "\(key)=\(value)"), \(problem.text)."
+        case let .shapeTooLarge(path, layer, key, shape, limit):
+            "\(path): layer '\(layer)' has \(key) \(shape), more than the \(limit) values per event trigc accepts."
+        case let .worker(path, failure):
+            failure.text(path)
+        }
+    }
+}
+
+extension KerasNumberProblem {
+    var text: String {
+        switch self {
+        case .notWhole: "which is not a whole number"
+        case .notPositive: "which is not positive"
+        case let .tooLarge(limit): "which is larger than the \(limit) trigc accepts"
+        }
+    }
+}
+
+extension KerasWorkerFailure {
+    func text(_ path: String) -> String {
+        switch self {
+        case let .refused(message):
+            ModelIOError.sentence(message)
+        case let .crashed(signal):
+            "\(path) is damaged: reading it crashed the HDF5 library (signal \(signal))."
+        case let .timedOut(seconds):
+            "\(path) is damaged: reading it did not finish within \(KerasJSON.number(seconds).text) s."
+        case let .notStarted(executable, reason):
+            "\(path): the import worker \(executable) could not be started (\(reason))."
+        case let .badOutput(reason):
+            "\(path): the import worker failed (\(reason))."
         }
     }
 }

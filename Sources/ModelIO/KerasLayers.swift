@@ -61,7 +61,7 @@ struct KerasLayerBuilder {
         case "GRU":
             return try gru(options, shape)
         case "Concatenate":
-            let axis = Int(try options.number("axis") ?? -1)
+            let axis = try options.integer("axis", magnitude: 32) ?? -1
             if axis == 0 { throw options.unsupported("axis", "0 (the batch axis)") }
             return .concatenate(axis: axis < 0 ? axis : axis - 1)
         case "BatchNormalization":
@@ -83,14 +83,7 @@ struct KerasLayerBuilder {
         } else {
             throw .badConfig(path: path, reason: "gives no shape for input layer '\(options.layer.name)'")
         }
-        var shape: [Int] = []
-        for dim in dims {
-            guard let size = dim.number, size >= 1 else {
-                throw options.unsupported("shape", KerasJSON.array(dims).text + " (every axis but the batch must have a fixed size)")
-            }
-            shape.append(Int(size))
-        }
-        return shape
+        return try options.shape(dims, key: key ?? "shape")
     }
 
     private func dense(_ options: KerasOptions, _ shape: [Int]) throws(KerasImportError) -> Op {
@@ -178,7 +171,7 @@ struct KerasLayerBuilder {
     private func lastAxis(_ options: KerasOptions, _ key: String, rank: Int) throws(KerasImportError) {
         guard let value = options.config[key] else { return }
         let list = value.array ?? [value]
-        guard list.count == 1, let axis = list[0].number, axis == -1 || Int(axis) == rank else {
+        guard list.count == 1, let axis = list[0].number, axis == -1 || axis == Double(rank) else {
             throw options.unsupported(key, value.text + " (only the last axis is supported)")
         }
     }
@@ -193,40 +186,5 @@ struct KerasLayerBuilder {
 
     private func badShape(_ options: KerasOptions, _ shape: [Int], _ expected: String) -> KerasImportError {
         .badInputShape(path: path, layer: options.layer.name, className: options.layer.className, shape: shape, expected: expected)
-    }
-}
-
-/// Typed reads of a layer's configuration values.
-struct KerasOptions {
-    let path: String
-    let layer: KerasLayerSpec
-    var config: [String: KerasJSON] { layer.config }
-
-    func number(_ key: String) throws(KerasImportError) -> Double? {
-        guard let value = config[key], !value.isNull else { return nil }
-        guard let number = value.number else { throw wrongType(key, value, "a number") }
-        return number
-    }
-
-    func bool(_ key: String) throws(KerasImportError) -> Bool? {
-        guard let value = config[key], !value.isNull else { return nil }
-        guard let flag = value.bool else { throw wrongType(key, value, "true or false") }
-        return flag
-    }
-
-    /// A positive whole number the layer must have (`units`).
-    func count(_ key: String) throws(KerasImportError) -> Int {
-        guard let value = try number(key), value >= 1, value == value.rounded() else {
-            throw .badConfig(path: path, reason: "of layer '\(layer.name)' has no positive whole '\(key)'")
-        }
-        return Int(value)
-    }
-
-    func unsupported(_ option: String, _ value: String) -> KerasImportError {
-        .unsupportedOption(path: path, layer: layer.name, className: layer.className, option: option, value: value)
-    }
-
-    private func wrongType(_ key: String, _ value: KerasJSON, _ expected: String) -> KerasImportError {
-        .badConfig(path: path, reason: "of layer '\(layer.name)' has \(key)=\(value.text) where \(expected) was expected")
     }
 }

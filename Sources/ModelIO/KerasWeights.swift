@@ -1,9 +1,10 @@
 import GraphIR
 
-/// One weight array of a layer, with the dataset it came from (for messages).
+/// One weight of a layer: its dataset and declared shape (its values are read only once
+/// the shape has been checked against the layer's configuration).
 struct KerasWeight {
     var dataset: String
-    var array: HDF5Array<Float>
+    var shape: [Int]
 }
 
 /// Finds each layer's weights, in the order Keras lists them, in either weights layout:
@@ -42,7 +43,7 @@ struct KerasWeightStore {
         return KerasWeightStore(file: file, layout: .archive(groups: groups), path: path)
     }
 
-    /// The layer's weights in Keras order (empty when the file has none for it).
+    /// The layer's weights in Keras order (empty when the file has none for it), not yet read.
     func weights(of layer: String) throws(KerasImportError) -> [KerasWeight] {
         var datasets: [String] = []
         switch layout {
@@ -62,10 +63,15 @@ struct KerasWeightStore {
         }
         var weights: [KerasWeight] = []
         for dataset in datasets {
-            let array = try Self.wrap { () throws(ModelIOError) in try file.readFloats(dataset) }
-            weights.append(KerasWeight(dataset: dataset, array: array))
+            let shape = try Self.wrap { () throws(ModelIOError) in try file.shape(of: dataset) }
+            weights.append(KerasWeight(dataset: dataset, shape: shape))
         }
         return weights
+    }
+
+    /// The values of a weight whose shape has been checked.
+    func values(of weight: KerasWeight) throws(KerasImportError) -> [Float] {
+        try Self.wrap { () throws(ModelIOError) in try file.readFloats(weight.dataset) }.values
     }
 
     /// Where the `index`-th weight of a layer (Keras calls it `label`) would be, for a
@@ -123,19 +129,25 @@ struct KerasWeightBinder {
         weights = try store.weights(of: layer)
     }
 
-    /// The next weight, which must have `shape`; `label` is Keras's name for it.
+    /// The next weight, which must have `shape` (checked before its values are read); `label`
+    /// is Keras's name for it.
     mutating func take(_ label: String, _ shape: [Int]) throws(KerasImportError) -> Tensor {
         guard next < weights.count else {
             throw .missingWeight(path: store.path, layer: layer, weight: label, dataset: store.location(of: layer, index: next, label: label))
         }
         let weight = weights[next]
         next += 1
-        guard weight.array.shape == shape else {
+        guard weight.shape == shape else {
             throw .weightShape(
                 path: store.path, layer: layer, weight: label, dataset: weight.dataset,
-                expected: shape, found: weight.array.shape)
+                expected: shape, found: weight.shape)
         }
-        return Tensor(shape: shape, values: weight.array.values)
+        let values = try store.values(of: weight)
+        // The file cannot change between the two reads, but a damaged one could disagree.
+        guard values.count == shape.reduce(1, *) else {
+            throw .weightShape(path: store.path, layer: layer, weight: label, dataset: weight.dataset, expected: shape, found: [values.count])
+        }
+        return Tensor(shape: shape, values: values)
     }
 
     /// Checks that every weight in the file was used.

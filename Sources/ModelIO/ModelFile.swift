@@ -10,13 +10,14 @@ public enum ModelFile {
     /// Extensions of the Keras files ``load(_:)`` imports.
     public static let kerasExtensions: Set<String> = ["h5", "hdf5", "keras"]
 
-    /// Reads and verifies a model.
-    public static func load(_ path: String) throws(ModelIOError) -> Graph {
+    /// Reads and verifies a model; Keras files are imported with `keras` (in this process
+    /// unless it says otherwise).
+    public static func load(_ path: String, keras: KerasImportOptions = KerasImportOptions()) throws(ModelIOError) -> Graph {
         guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
         let url = URL(fileURLWithPath: path)
         if kerasExtensions.contains(url.pathExtension.lowercased()) {
             do {
-                return try KerasImporter.load(path).graph
+                return try KerasImporter.load(path, options: keras).graph
             } catch let .file(error) {
                 throw error
             } catch {

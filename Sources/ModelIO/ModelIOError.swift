@@ -21,6 +21,44 @@ public enum ModelIOError: Error, Hashable, Sendable {
     /// A model file that did not parse or verify; `located` when `reason` already names the
     /// file (and line).
     case invalidModel(path: String, reason: String, located: Bool)
+    /// A dataset or attribute (`object`, e.g. `dataset 'x'`) whose declared size trigc
+    /// refuses before allocating anything (see ``ReadLimits``).
+    case tooLarge(path: String, object: String, problem: SizeProblem)
+}
+
+/// Why a declared size was refused; every case is checked before memory is allocated.
+public enum SizeProblem: Error, Hashable, Sendable {
+    /// More axes than `limit`.
+    case rank(Int, limit: Int)
+    /// Dimensions whose product (or byte count) does not fit in an Int.
+    case overflow(dims: [UInt64])
+    /// A string attribute with more strings than `limit`.
+    case tooManyStrings(Int, limit: Int)
+    /// More bytes than the reader allows.
+    case overLimit(values: Int, bytes: Int, limit: Int)
+    /// More bytes than the file stores for it (or could decompress them to).
+    case notStored(values: Int, bytes: Int, stored: Int)
+    /// More stored bytes than the whole file has.
+    case beyondFile(bytes: Int, fileSize: Int)
+}
+
+extension SizeProblem: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case let .rank(rank, limit):
+            "has \(rank) axes, more than the \(limit) trigc reads"
+        case let .overflow(dims):
+            "declares shape \(dims), whose size does not fit in 64 bits"
+        case let .tooManyStrings(count, limit):
+            "holds \(count) strings, more than the \(limit) trigc reads"
+        case let .overLimit(values, bytes, limit):
+            "declares \(values) values (\(bytes) bytes), more than the read limit of \(limit) bytes"
+        case let .notStored(values, bytes, stored):
+            "declares \(values) values (\(bytes) bytes) but holds only \(stored) bytes; the file is damaged"
+        case let .beyondFile(bytes, fileSize):
+            "claims \(bytes) bytes of storage but the whole file has \(fileSize); the file is damaged"
+        }
+    }
 }
 
 extension ModelIOError: CustomStringConvertible {
@@ -51,6 +89,8 @@ extension ModelIOError: CustomStringConvertible {
             "\(path): unsupported model file; trigc reads graph IR text (.ir) and Keras models (.h5, .keras)."
         case let .invalidModel(path, reason, located):
             located ? Self.sentence(reason) : "\(path): \(Self.sentence(reason))"
+        case let .tooLarge(path, object, problem):
+            "\(path): \(object) \(problem)."
         }
     }
 }

@@ -46,7 +46,7 @@ struct CompileCommand: ParsableCommand {
         if let adderLevels, adderLevels <= 0 { throw CLIError.badCount(name: "--adder-levels", value: adderLevels) }
         var options = quantize
         if options.format == nil { options.format = "ap_fixed<16,6>" }
-        let graph = try options.prepare(try ModelFile.load(model))
+        let graph = try options.prepare(try ModelFile.load(model, keras: .isolated()))
         let clock = ContinuousClock()
         let start = clock.now
         let design = try VerilogLowering.lower(

@@ -56,7 +56,7 @@ struct EvaluateCommand: ParsableCommand {
             throw ValidationError("--data is needed when TARGET is a model file.")
         }
         if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite) }
-        let loaded = try ModelFile.load(modelPath)
+        let loaded = try ModelFile.load(modelPath, keras: .isolated())
         let events = try EventFile.read(dataPath)
         let chosen: EventDataset
         switch split ?? (isRun ? .test : .all) {

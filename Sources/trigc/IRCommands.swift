@@ -12,7 +12,7 @@ struct IRCheck: ParsableCommand {
     var model: String
 
     func run() throws {
-        let graph = try PassPipeline([ShapeInference()]).run(try ModelFile.load(model))
+        let graph = try PassPipeline([ShapeInference()]).run(try ModelFile.load(model, keras: .isolated()))
         print(GraphSummary(graph).text)
     }
 }
@@ -80,7 +80,7 @@ struct IRQuantize: ParsableCommand {
 
     func run() throws {
         guard quantize.format != nil else { throw CLIError.needsFixed(flag: "ir quantize") }
-        let graph = try quantize.prepare(try ModelFile.load(model))
+        let graph = try quantize.prepare(try ModelFile.load(model, keras: .isolated()))
         try ModelFile.save(graph, to: output.output, overwrite: output.overwrite, sidecar: false)
         print("wrote \(output.output) (\(graph.nodes.count) nodes, \(graph.tables.count) activation tables)")
     }

@@ -17,10 +17,13 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Write the weights to a binary sidecar file next to the text.")
     var sidecar = false
 
+    @Option(help: .hidden)
+    var workerTimeout = KerasImportOptions.workerTimeout
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let imported = try KerasImporter.load(model)
+        let imported = try KerasImporter.load(model, options: .isolated(timeout: workerTimeout))
         let version = imported.kerasVersion.map { "Keras \($0)" } ?? "Keras version not recorded"
         let backend = imported.backend.map { ", backend \($0)" } ?? ""
         print("imported \(model): \(imported.format.rawValue), \(version)\(backend)")

@@ -26,7 +26,7 @@ struct InputsCommand: ParsableCommand {
     func run() throws {
         guard events > 0 else { throw CLIError.badCount(name: "--events", value: events) }
         try OutputFile.check(output.output, overwrite: output.overwrite)
-        let graph = try ModelFile.load(model)
+        let graph = try ModelFile.load(model, keras: .isolated())
         for name in graph.inputs {
             guard let node = graph[name], case let .input(shape) = node.op else { continue }
             try MemoryBudget.check([2, events] + shape + [4], what: "\(events) events of input '\(name)' \(shape)",
@@ -73,7 +73,7 @@ struct RunCommand: ParsableCommand {
         if selection != .cpu, let format = quantize.format {
             throw RunDeviceError.fixedOnOpenCL(device: selection.description, format: format)
         }
-        let loaded = try ModelFile.load(model)
+        let loaded = try ModelFile.load(model, keras: .isolated())
         let graph = try quantize.prepare(loaded)
         let inputs = try EventData.read(input, for: graph, limit: events)
         if selection != .cpu {
@@ -161,7 +161,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         guard quantize.format != nil else { throw CLIError.needsFixed(flag: "compare") }
-        let loaded = try ModelFile.load(model)
+        let loaded = try ModelFile.load(model, keras: .isolated())
         var floatOptions = quantize
         floatOptions.format = nil
         floatOptions.exactAccumulators = false
