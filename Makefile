@@ -8,7 +8,7 @@ BIN_DEBUG := .build/debug
 BIN_RELEASE := .build/release
 DEMO_DIR ?= demo-out
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release test demo bench fuzz clean
 
 all: build
 
@@ -44,5 +44,12 @@ bench: release
 	  $(BIN_RELEASE)/trigc-bench --torch-python=$(TORCH_PYTHON) $(BENCH_ARGS); \
 	else $(BIN_RELEASE)/trigc-bench $(BENCH_ARGS); fi
 
+# Deterministic mutation fuzzing of every reader of untrusted files (Docs/Fuzzing.md):
+# FUZZ_SECONDS per harness; crashes go to fuzz-out/crashes, figures to fuzz-out/report.json.
+FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
+fuzz: build
+	$(BIN_DEBUG)/trigc-fuzz all --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --corpus Fuzz/corpus --out fuzz-out
+
 clean:
-	rm -rf .build $(DEMO_DIR)
+	rm -rf .build $(DEMO_DIR) fuzz-out

@@ -56,7 +56,7 @@ struct HarnessReport: Codable {
     var line: String {
         let rate = Double(executions) / max(seconds, 1e-9)
         return "\(harness): \(executions) executions in \(String(format: "%.1f", seconds)) s "
-            + "(\(Int(rate))/s), \(crashes) crashes, \(contained) libhdf5 faults contained by trigc's worker"
+            + "(\(Int(rate))/s), \(crashes) crashes, \(contained) libhdf5 faults contained by trigc's workers"
             + (crashFiles.isEmpty ? "" : "; see \(crashFiles.joined(separator: " "))")
     }
 
@@ -92,7 +92,7 @@ struct Driver {
                 report.executions += index - next + 1
                 next = index + 1
                 let saved = try save(harness, index: index)
-                if kind == .kerasFile, containedByTrigc(saved) {
+                if containedByTrigc(saved) {
                     report.contained += 1
                     try? FileManager.default.removeItem(atPath: saved)
                 } else {
@@ -167,14 +167,26 @@ struct Driver {
         return path
     }
 
-    /// Whether `trigc import` (its Keras import runs in a worker process) refuses the file
-    /// in one sentence instead of crashing or hanging.
+    /// Whether trigc itself, reading the file as a user's command would, refuses it in one
+    /// sentence (or accepts it) instead of crashing or hanging: Keras files and event files
+    /// are read first in worker processes. Only the file harnesses qualify.
     private func containedByTrigc(_ path: String) -> Bool {
+        let arguments: [String]
+        switch kind {
+        case .kerasFile:
+            arguments = ["import", path, "-o", "\(scratchFolder)/contained.ir", "--overwrite", "--worker-timeout", "10"]
+        case .events:
+            let run = "\(scratchFolder)/contained-run"
+            try? FileManager.default.removeItem(atPath: run)
+            arguments = ["train", "--model", "hlf", "--data", path, "--epochs", "1", "--out", run]
+        case .ir, .kerasConfig:
+            return false
+        }
         let trigc = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("trigc")
         let process = Process()
         process.executableURL = trigc
-        process.arguments = ["import", path, "-o", "\(scratchFolder)/contained.ir", "--overwrite", "--worker-timeout", "10"]
+        process.arguments = arguments
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
@@ -182,8 +194,9 @@ struct Driver {
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let lines = text.split(separator: "\n")
-        return process.terminationReason == .exit && process.terminationStatus == 1 && lines.count == 1
-            && lines[0].hasPrefix("Error:")
+        let errorLines = lines.filter { $0.hasPrefix("Error:") }
+        guard process.terminationReason == .exit else { return false }
+        return process.terminationStatus == 0 || (process.terminationStatus == 1 && errorLines.count == 1)
     }
 }
 

@@ -14,3 +14,19 @@ static inline hid_t trigc_H5T_C_S1(void) { return H5T_C_S1; }
 static inline hid_t trigc_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
 static inline hid_t trigc_H5P_LINK_CREATE(void) { return H5P_LINK_CREATE; }
 static inline size_t trigc_H5T_VARIABLE(void) { return H5T_VARIABLE; }
+
+/* The standard number encodings (IEEE floats, two's-complement integers, either byte order):
+   the only ones trigc reads. A damaged type message can describe an encoding whose
+   conversion makes libhdf5 read out of bounds. */
+static inline int trigc_H5T_is_standard_number(hid_t type) {
+    hid_t standard[] = {
+        H5T_IEEE_F32LE, H5T_IEEE_F32BE, H5T_IEEE_F64LE, H5T_IEEE_F64BE,
+        H5T_STD_I8LE, H5T_STD_I8BE, H5T_STD_I16LE, H5T_STD_I16BE, H5T_STD_I32LE, H5T_STD_I32BE,
+        H5T_STD_I64LE, H5T_STD_I64BE, H5T_STD_U8LE, H5T_STD_U8BE, H5T_STD_U16LE, H5T_STD_U16BE,
+        H5T_STD_U32LE, H5T_STD_U32BE, H5T_STD_U64LE, H5T_STD_U64BE,
+    };
+    for (unsigned i = 0; i < sizeof standard / sizeof standard[0]; i++) {
+        if (H5Tequal(type, standard[i]) > 0) return 1;
+    }
+    return 0;
+}

@@ -17,6 +17,9 @@ struct DatasetHeader {
     var typeClass: H5T_class_t
     /// Bytes of one element in the file.
     var elementSize: Int
+    /// Whether the type is one of the standard IEEE float or two's-complement integer
+    /// encodings (the only ones trigc converts: a damaged encoding can crash libhdf5).
+    var isStandardNumber: Bool
 }
 
 private let hDefault = hid_t(H5P_DEFAULT)
@@ -98,7 +101,8 @@ enum H5 {
         let type = try check(H5Dget_type(ds), path, name, "read the type of")
         defer { H5Tclose(type) }
         let header = DatasetHeader(
-            dims: declared, shape: shape, count: count, typeClass: H5Tget_class(type), elementSize: H5Tget_size(type))
+            dims: declared, shape: shape, count: count, typeClass: H5Tget_class(type), elementSize: H5Tget_size(type),
+            isStandardNumber: trigc_H5T_is_standard_number(type) == 1)
         return try body(ds, header)
     }
 

@@ -111,7 +111,8 @@ public final class HDF5File {
         guard hasDataset(name) else { throw .missingDataset(path: path, name: name) }
         let (id, path, limits) = (self.id, self.path, self.limits)
         return try H5.withDataset(id, path, name, limits) { ds, header throws(ModelIOError) in
-            let numeric = header.typeClass == H5T_INTEGER || (!integersOnly && header.typeClass == H5T_FLOAT)
+            let numeric = header.isStandardNumber
+                && (header.typeClass == H5T_INTEGER || (!integersOnly && header.typeClass == H5T_FLOAT))
             guard numeric else { throw .unsupportedType(path: path, name: name) }
             let storage = try H5.storage(id, ds, header, path, name)
             if let problem = limits.problem(

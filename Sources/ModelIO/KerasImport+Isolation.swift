@@ -80,70 +80,10 @@ extension KerasImporter {
     static func loadInWorker(
         _ path: String, executable: String, arguments: [String], timeout: Double
     ) throws(KerasImportError) -> KerasModel {
-        let fail = { (failure: KerasWorkerFailure) in KerasImportError.worker(path: path, failure: failure) }
-        let files = FileManager.default
-        let directory = files.temporaryDirectory.appendingPathComponent("trigc-import-\(UUID().uuidString)")
-        let outURL = directory.appendingPathComponent("stdout")
-        let errURL = directory.appendingPathComponent("stderr")
-        defer { try? files.removeItem(at: directory) }
-        let process = Process()
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do {
-            // Output goes to files, not pipes: nothing to drain while waiting with a timeout.
-            try files.createDirectory(at: directory, withIntermediateDirectories: true)
-            files.createFile(atPath: outURL.path, contents: nil)
-            files.createFile(atPath: errURL.path, contents: nil)
-            let out = try FileHandle(forWritingTo: outURL)
-            let err = try FileHandle(forWritingTo: errURL)
-            defer { try? out.close(); try? err.close() }
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments + [path]
-            var environment = ProcessInfo.processInfo.environment
-            // A crash is the expected outcome for some files: no slow symbolicated backtrace.
-            environment["SWIFT_BACKTRACE"] = "enable=no"
-            process.environment = environment
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-        } catch {
-            throw fail(.notStarted(executable: executable, reason: error.localizedDescription))
+        switch WorkerProcess.run(executable: executable, arguments: arguments + [path], timeout: timeout) {
+        case let .success(outcome): return try decode(outcome.stdout, path: path)
+        case let .failure(failure): throw .worker(path: path, failure: failure)
         }
-        if !waitForExit(process, exited, timeout: timeout) {
-            throw fail(.timedOut(seconds: timeout))
-        }
-        let status = process.terminationStatus
-        let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        switch process.terminationReason {
-        case .uncaughtSignal:
-            if status == SIGXCPU { throw fail(.timedOut(seconds: timeout)) }
-            throw fail(.crashed(signal: status))
-        case .exit:
-            if status == 1, !stderr.isEmpty, !stderr.contains("\n") { throw fail(.refused(message: stderr)) }
-            if status != 0 {
-                let detail = stderr.split(separator: "\n").first.map { ": \($0)" } ?? ""
-                throw fail(.badOutput(reason: "exit status \(status)\(detail)"))
-            }
-        @unknown default:
-            throw fail(.badOutput(reason: "unknown termination"))
-        }
-        let output = (try? Data(contentsOf: outURL)) ?? Data()
-        return try decode(output, path: path)
-    }
-
-    /// Waits for `process` to exit (`exited` is signalled by its termination handler); after `timeout` seconds, kills it (SIGKILL, which a hang
-    /// inside a C library cannot ignore) and returns false.
-    private static func waitForExit(_ process: Process, _ exited: DispatchSemaphore, timeout: Double) -> Bool {
-        if exited.wait(timeout: .now() + min(max(timeout, 0), 1e6)) == .success { return true }
-        #if canImport(Glibc)
-        kill(process.processIdentifier, SIGKILL)
-        #else
-        process.terminate()
-        #endif
-        process.waitUntilExit()
-        return false
     }
 
     /// A worker's output: the header line, then the graph text.

@@ -48,7 +48,7 @@ public enum KerasNumberProblem: Hashable, Sendable {
 }
 
 /// How an import worker process failed.
-public enum KerasWorkerFailure: Hashable, Sendable {
+public enum KerasWorkerFailure: Error, Hashable, Sendable {
     /// It refused the file with this sentence (which names the file).
     case refused(message: String)
     /// It was killed by a signal: the C library crashed on a damaged file.
@@ -123,7 +123,7 @@ extension KerasWorkerFailure {
         case let .timedOut(seconds):
             "\(path) is damaged: reading it did not finish within \(KerasJSON.number(seconds).text) s."
         case let .notStarted(executable, reason):
-            "\(path): the import worker \(executable) could not be started (\(reason))."
+            "\(path): the worker process \(executable) could not be started (\(reason))."
         case let .badOutput(reason):
             "\(path): the import worker failed (\(reason))."
         }

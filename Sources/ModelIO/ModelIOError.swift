@@ -82,7 +82,7 @@ extension ModelIOError: CustomStringConvertible {
         case let .wrongShape(path, name, expected, found):
             "\(path): dataset '\(name)' has shape \(found) but \(expected) was expected."
         case let .unsupportedType(path, name):
-            "\(path): dataset '\(name)' does not hold integers or floating-point numbers."
+            "\(path): dataset '\(name)' does not hold integers or IEEE floating-point numbers in a standard encoding."
         case let .nonFinite(path, name, index):
             "\(path): dataset '\(name)' holds NaN or infinity at flat index \(index)."
         case let .unsupportedModelFile(path):

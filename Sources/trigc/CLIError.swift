@@ -11,7 +11,6 @@ enum CLIError: Error, CustomStringConvertible {
     case outOfRange(name: String, value: String, range: String)
     case excludes(first: String, second: String)
     case badList(name: String, value: String, expected: String)
-    case notWholeNumber(file: String, dataset: String, index: Int, value: Double)
     case missingOption(name: String, reason: String)
 
     var description: String {
@@ -40,8 +39,6 @@ enum CLIError: Error, CustomStringConvertible {
             "\(name) takes \(expected), not '\(value)'."
         case let .missingOption(name, reason):
             "\(name) is needed \(reason)."
-        case let .notWholeNumber(file, dataset, index, value):
-            "\(file): dataset '\(dataset)' holds \(value) at entry \(index), where a whole number is needed."
         }
     }
 }

@@ -57,6 +57,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite) }
         let loaded = try ModelFile.load(modelPath, keras: .isolated())
+        try DataFileGuard.checkEvents(dataPath)
         let events = try EventFile.read(dataPath)
         let chosen: EventDataset
         switch split ?? (isRun ? .test : .all) {

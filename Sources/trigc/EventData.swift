@@ -10,6 +10,7 @@ import ModelIO
 enum EventData {
     /// The batches for every graph input, the first `limit` events (all when nil).
     static func read(_ path: String, for graph: Graph, limit: Int? = nil) throws -> [String: Batch] {
+        try DataFileGuard.checkDatasets(path, names: graph.inputs)
         let file = try HDF5File(path: path)
         var batches: [String: Batch] = [:]
         for name in graph.inputs {

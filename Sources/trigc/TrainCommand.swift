@@ -72,6 +72,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let run = URL(fileURLWithPath: out, isDirectory: true)
         let config = try checkDirectory(run)
+        try DataFileGuard.checkEvents(config.data)
         let events = try EventFile.read(config.data)
         let prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
         let selection = try DeviceSelection(parsing: device)

@@ -12,7 +12,7 @@ struct Trigc: ParsableCommand {
             event files of the built-in dataset (see 'trigc datagen').
             """,
         subcommands: [IRCommand.self, ImportCommand.self, InputsCommand.self, RunCommand.self, CompareCommand.self, CompileCommand.self, SimulateCommand.self, ReportCommand.self, DevicesCommand.self,
-                      DatagenCommand.self, TrainCommand.self, EvaluateCommand.self, ImportWorkerCommand.self])
+                      DatagenCommand.self, TrainCommand.self, EvaluateCommand.self, ImportWorkerCommand.self, DataCheckCommand.self])
 
     /// Parses and runs the command; every failure ends as one sentence and a non-zero exit,
     /// Foundation's errors included (they are rendered here, not printed raw).

@@ -10,7 +10,7 @@ func expectRefusal(_ outcome: Outcome, _ phrase: String, sourceLocation: SourceL
     let lines = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
     #expect(lines.count == 1, "\(outcome.stderr)", sourceLocation: sourceLocation)
     #expect(outcome.stderr.contains(phrase), "\(outcome.stderr)", sourceLocation: sourceLocation)
-    #expect(!outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("crashed"), sourceLocation: sourceLocation)
+    #expect(!outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("Program crashed"), sourceLocation: sourceLocation)
 }
 
 /// The reproducers of the bad-input and fault issue (#9), one test each.
