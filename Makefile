@@ -48,8 +48,8 @@ bench: release
 # FUZZ_SECONDS per harness; crashes go to fuzz-out/crashes, figures to fuzz-out/report.json.
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 1
-fuzz: build
-	$(BIN_DEBUG)/trigc-fuzz all --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --corpus Fuzz/corpus --out fuzz-out
+fuzz: release
+	$(BIN_RELEASE)/trigc-fuzz all --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --corpus Fuzz/corpus --out fuzz-out
 
 clean:
 	rm -rf .build $(DEMO_DIR) fuzz-out
