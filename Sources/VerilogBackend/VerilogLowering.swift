@@ -34,6 +34,33 @@ struct LayerPlan {
 /// input), a debug top exposing every node's value, and a report with the latency and
 /// initiation interval.
 public enum VerilogLowering {
+    /// The most constant products (weights) and values per node a design may have: far
+    /// beyond any FPGA (the largest hold about 12,000 DSP slices), far below what would
+    /// exhaust memory while lowering and printing.
+    public static let maxWeights = 1_000_000
+    public static let maxNodeValues = 65_536
+
+    /// Refuses, before any lowering, a graph too large to become a design.
+    static func checkSize(_ graph: Graph) throws(VerilogError) {
+        var weights = 0
+        for node in graph.nodes {
+            let values = (node.shape ?? []).reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            if values > maxNodeValues {
+                throw .unsupportedGraph(graph: graph.name, reason: "node '\(node.name)' has \(values) values per event, "
+                    + "more than the \(maxNodeValues) trigc lowers to hardware")
+            }
+            switch node.op {
+            case let .dense(kernel, _, _): weights += kernel.values.count
+            case let .gru(gru): weights += gru.kernel.values.count + gru.recurrentKernel.values.count
+            case .input, .activation, .masking, .concatenate, .dropout, .batchNormalization, .flatten, .argmax: break
+            }
+            if weights > maxWeights {
+                throw .unsupportedGraph(graph: graph.name, reason: "it has more than \(maxWeights) weights (constant products) "
+                    + "by node '\(node.name)', far more than any FPGA holds")
+            }
+        }
+    }
+
     /// Lowers `graph`; it must be fixed point with one output; inputs are feature vectors and
     /// at most one sequence (read by a GRU).
     public static func lower(_ graph: Graph, options: VerilogOptions = VerilogOptions()) throws(VerilogError) -> VerilogDesign {
@@ -44,6 +71,7 @@ public enum VerilogLowering {
         guard graph.outputs.count == 1, let outputName = graph.outputs.first else {
             throw .unsupportedGraph(graph: graph.name, reason: "it has \(graph.outputs.count) outputs, only one is supported")
         }
+        try checkSize(graph)
         var values: [String: NodeValue] = [:]
         var ports: [DesignReport.StreamPort] = []
         var sequence: DesignReport.SequenceInput?
