@@ -27,7 +27,7 @@ extension Graph {
                 do {
                     try Data(document.sidecar).write(to: sidecarURL, options: .atomic)
                 } catch {
-                    throw IRWriteError(path: sidecarURL.path, reason: error.localizedDescription)
+                    throw IRWriteError(path: sidecarURL.path, reason: Self.reason(error))
                 }
             }
             // Under a temporary name, renamed into place: never a half-written model.
@@ -35,7 +35,26 @@ extension Graph {
         } catch let error as IRWriteError {
             throw error
         } catch {
-            throw IRWriteError(path: url.path, reason: error.localizedDescription)
+            throw IRWriteError(path: url.path, reason: Self.reason(error))
         }
+    }
+
+    /// The operating system's words for a failed write ("No such file or directory"), not
+    /// Foundation's generic sentence.
+    static func reason(_ error: any Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if let cocoa = error as? CocoaError {
+            switch cocoa.code {
+            case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or folder"
+            case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
+            case .fileWriteOutOfSpace: return "the disk is full"
+            case .fileWriteVolumeReadOnly: return "the file system is read-only"
+            default: return "error \(cocoa.code.rawValue)"
+            }
+        }
+        return error.localizedDescription
     }
 }

@@ -56,6 +56,13 @@ struct EvaluateCommand: ParsableCommand {
             throw ValidationError("--data is needed when TARGET is a model file.")
         }
         if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite) }
+        if let out {
+            // The folder itself may be new; its parent must exist.
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory)
+            if exists && !isDirectory.boolValue { throw OutputError.cannotWrite(path: out, reason: "it is a file, not a folder") }
+            if !exists { try OutputFile.check(out, overwrite: false) }
+        }
         let loaded = try ModelFile.load(modelPath, keras: .isolated())
         try DataFileGuard.checkEvents(dataPath)
         let events = try EventFile.read(dataPath)

@@ -23,6 +23,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try OutputFile.check(output.output, overwrite: output.overwrite)
         let imported = try KerasImporter.load(model, options: .isolated(timeout: workerTimeout))
         let version = imported.kerasVersion.map { "Keras \($0)" } ?? "Keras version not recorded"
         let backend = imported.backend.map { ", backend \($0)" } ?? ""
