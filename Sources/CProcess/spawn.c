@@ -87,6 +87,8 @@ static void become_tool(const char *path, char *const argv[], char *const envp[]
 static void supervise(pid_t parent, const char *path, char *const argv[], char *const envp[], const char *directory,
                       int output_fd, int max_fd) {
     setpgid(0, 0);
+    // Not "trigc", so that `killall -9 trigc` / `pkill -x trigc` leave it to do its work.
+    prctl(PR_SET_NAME, "trigc-supervise", 0, 0, 0);
     // Signals stay blocked (as the caller blocked them) until the tool's group exists.
     set_signals(kill_tool_group);
     prctl(PR_SET_PDEATHSIG, SIGTERM);

@@ -15,6 +15,10 @@
 /// when the tool exits (leftovers such as make's children); it then exits with the tool's
 /// status, 128 + the signal number when the tool was signalled.
 ///
+/// The supervisor is named `trigc-supervise` (comm), so that killing trigc by name leaves it
+/// alone. If the supervisor itself is SIGKILLed, the tool dies (its own death signal) but the
+/// tool's children may not: nothing is left to kill their group.
+///
 /// PR_SET_PDEATHSIG fires when the *thread* that called this function exits, not the whole
 /// process: call it from a thread that lives until the tool is waited for.
 ///
