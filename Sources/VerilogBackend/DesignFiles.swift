@@ -13,11 +13,11 @@ enum DesignFiles {
 
     static func temporaryName(_ name: String) -> String { temporaryPrefix + name }
 
+    /// Whether NAME is in the directory (a file, a folder, or a link, dangling or not).
     static func exists(_ name: String, in directory: URL) -> Bool {
-        var isDirectory: ObjCBool = false
-        // A dangling symbolic link is there too.
-        return FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
-            || (try? FileManager.default.destinationOfSymbolicLink(atPath: directory.appendingPathComponent(name).path)) != nil
+        let path = directory.appendingPathComponent(name).path
+        return FileManager.default.fileExists(atPath: path)
+            || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
     }
 
     /// Writes `data` to `.trigc-partial-NAME`, then renames it to NAME (atomic on POSIX).
