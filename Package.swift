@@ -20,6 +20,10 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "COpenCL", pkgConfig: "OpenCL", providers: [.apt(["ocl-icd-opencl-dev"])]),
 
+        // Child tools under a supervisor that kills their process group when trigc dies.
+        .target(name: "CProcess"),
+        .target(name: "ToolProcess", dependencies: ["CProcess"]),
+
         .target(name: "FixedPoint"),
         .target(name: "GraphIR", dependencies: ["FixedPoint"]),
         .target(name: "Passes", dependencies: ["GraphIR", "FixedPoint"]),
@@ -27,10 +31,10 @@ let package = Package(
         .target(
             name: "ModelIO",
             dependencies: ["GraphIR", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Training", dependencies: ["GraphIR", "CBLAS"]),
+        .target(name: "Training", dependencies: ["GraphIR", "CBLAS", "ToolProcess"]),
         // Event files (Docs/Data.md): the HDF5 schema of Training's datasets.
         .target(name: "EventIO", dependencies: ["ModelIO", "Training"]),
-        .target(name: "VerilogBackend", dependencies: ["GraphIR", "Passes", "FixedPoint"]),
+        .target(name: "VerilogBackend", dependencies: ["GraphIR", "Passes", "FixedPoint", "ToolProcess"]),
         .target(name: "OpenCLRuntime", dependencies: ["COpenCL"]),
         // Kernels/*.cl are embedded (KernelSources.swift, checked against the files by a test).
         .target(name: "OpenCLBackend", dependencies: ["OpenCLRuntime", "GraphIR", "Training"]),

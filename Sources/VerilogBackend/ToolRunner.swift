@@ -1,4 +1,5 @@
 import Foundation
+import ToolProcess
 
 /// Finding and running the external tools (Verilator, Icarus, Yosys, the built simulator).
 public enum ToolRunner {
@@ -19,47 +20,20 @@ public enum ToolRunner {
     }
 
     /// Runs a tool with its output in `folder/log`; a non-zero status is an error naming the
-    /// log. `line` sees each line of output as it comes (for progress).
+    /// log. `line` sees each line of output as it comes (for progress). The tool runs in its
+    /// own process group under a supervisor and dies with trigc (``SupervisedProcess``).
     static func execute(
         _ tool: String, _ arguments: [String], in folder: URL, log: String, line: (@Sendable (String) -> Void)? = nil
     ) throws(VerilogError) {
         let logURL = folder.appendingPathComponent(log)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
+        let status: Int32
         do {
-            FileManager.default.createFile(atPath: logURL.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: logURL)
-            defer { try? handle.close() }
-            if let line {
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                try process.run()
-                var pending = Data()
-                while true {
-                    let chunk = pipe.fileHandleForReading.availableData
-                    if chunk.isEmpty { break }
-                    handle.write(chunk)
-                    pending.append(chunk)
-                    while let newline = pending.firstIndex(of: 10) {
-                        line(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-                        pending.removeSubrange(pending.startIndex...newline)
-                    }
-                }
-            } else {
-                process.standardOutput = handle
-                process.standardError = handle
-                try process.run()
-            }
-            process.waitUntilExit()
+            status = try SupervisedProcess.run(tool, arguments, in: folder.path, log: logURL.path, line: line)
         } catch {
-            throw .file(path: tool, reason: "cannot run (\(error.localizedDescription))")
+            throw .file(path: tool, reason: "\(error)")
         }
-        guard process.terminationStatus == 0 else {
-            throw .toolFailed(tool: URL(fileURLWithPath: tool).lastPathComponent, status: process.terminationStatus,
-                              log: logURL.path)
+        guard status == 0 else {
+            throw .toolFailed(tool: URL(fileURLWithPath: tool).lastPathComponent, status: status, log: logURL.path)
         }
     }
 

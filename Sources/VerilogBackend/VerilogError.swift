@@ -24,6 +24,10 @@ public enum VerilogError: Error, Hashable, Sendable, CustomStringConvertible {
     case file(path: String, reason: String)
     /// A design directory lacks what `simulate` needs, or holds something else.
     case badDesign(path: String, reason: String)
+    /// A design directory whose manifest says a compile started and did not finish.
+    case incompleteDesign(path: String)
+    /// A compile would replace or delete this file, which trigc did not write.
+    case notWrittenByTrigc(path: String)
 
     public var description: String {
         switch self {
@@ -49,6 +53,10 @@ public enum VerilogError: Error, Hashable, Sendable, CustomStringConvertible {
             "\(path): \(reason)."
         case let .badDesign(path, reason):
             "\(path) is not a trigc Verilog design: \(reason)."
+        case let .incompleteDesign(path):
+            "\(path) is not a complete design: compile was interrupted; run 'trigc compile' again."
+        case let .notWrittenByTrigc(path):
+            "\(path) exists and was not written by trigc, which never replaces such files; move it away or compile into a new or empty directory."
         }
     }
 }

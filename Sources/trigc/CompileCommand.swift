@@ -8,8 +8,10 @@ struct CompileCommand: ParsableCommand {
         commandName: "compile",
         abstract: "Compile a model to synthesizable Verilog (one module per layer, valid/ready stream top).",
         discussion: """
-            Writes one .v file per module, report.json (latency, II, per-layer figures) and the \
-            quantized graph model.ir that 'trigc simulate' compares against. See Docs/Verilog.md.
+            Writes one .v file per module, report.json (latency, II, per-layer figures), the \
+            quantized graph model.ir that 'trigc simulate' compares against, and the manifest \
+            trigc-design.json. Never replaces a file that trigc did not write; an interrupted \
+            compile leaves a directory that simulate refuses. See Docs/Verilog.md.
             """)
 
     @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
@@ -32,7 +34,7 @@ struct CompileCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The design directory to write.")
     var output: String
 
-    @Flag(help: "Replace a design already in the directory.")
+    @Flag(help: "Replace a design already in the directory (only the files its manifest lists).")
     var overwrite = false
 
     func run() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ToolProcess
 
 /// The figures of a training run or an evaluation: ROC curves and loss curves as plots,
 /// and what goes next to them in JSON.
@@ -59,19 +60,13 @@ public enum Figures {
         }
         guard let converter else { return (svgURL.path, nil) }
         let pngURL = directory.appendingPathComponent(name + ".png")
-        let process = Process()
-        process.executableURL = converter
-        process.arguments = converter.lastPathComponent == "rsvg-convert"
+        let arguments = converter.lastPathComponent == "rsvg-convert"
             ? ["-o", pngURL.path, svgURL.path] : [svgURL.path, pngURL.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-            process.waitUntilExit()
-        } catch {
+        // Supervised: the converter dies with trigc (see ToolProcess).
+        guard let status = try? SupervisedProcess.run(converter.path, arguments, in: directory.path, log: nil) else {
             return (svgURL.path, nil)
         }
-        let ok = process.terminationStatus == 0 && FileManager.default.fileExists(atPath: pngURL.path)
+        let ok = status == 0 && FileManager.default.fileExists(atPath: pngURL.path)
         return (svgURL.path, ok ? pngURL.path : nil)
     }
 }
