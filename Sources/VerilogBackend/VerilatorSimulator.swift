@@ -91,6 +91,11 @@ public struct VerilatorSimulator: RTLSimulator, Sendable {
             return false
         }
         do {
+            // A build killed half-way leaves object files make would take as up to date: a
+            // build whose stamp does not match starts from an empty object folder (trigc's own).
+            let objects = simulationDirectory.appendingPathComponent("obj")
+            if FileManager.default.fileExists(atPath: objects.path) { try FileManager.default.removeItem(at: objects) }
+            try? FileManager.default.removeItem(at: stampURL)
             try FileManager.default.createDirectory(at: simulationDirectory, withIntermediateDirectories: true)
         } catch {
             throw .file(path: simulationDirectory.path, reason: "cannot create (\(error.localizedDescription))")

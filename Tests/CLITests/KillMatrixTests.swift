@@ -69,6 +69,25 @@ func visibleNames(_ folder: String) -> Set<String> {
         }
     }
 
+    /// simulate killed while Verilator builds (the supervisor takes make and g++ down too):
+    /// the next simulate does not trust the half-built objects and gives 0 mismatching bits.
+    @Test(.enabled(if: ToolPaths.has("verilator"), "needs verilator (apt-get install verilator)"))
+    func simulateKilledDuringItsBuildSimulatesExactlyNextTime() throws {
+        let dir = try scratch()
+        let keras = repositoryRoot.appendingPathComponent("Tests/ModelIOTests/Fixtures/keras2_sequential.h5").path
+        #expect(try trigc("import", keras, "-o", "\(dir)/m.ir").status == 0)
+        #expect(try trigc("compile", "\(dir)/m.ir", "--fixed", "ap_fixed<16,6>", "-o", "\(dir)/hw").status == 0)
+        #expect(try trigc("inputs", "\(dir)/m.ir", "--events", "300", "-o", "\(dir)/in.h5").status == 0)
+        let simulate = ["simulate", "\(dir)/hw", "--input", "\(dir)/in.h5"]
+        for moment in [0.5, 1.5, 3.0] {
+            try? FileManager.default.removeItem(atPath: "\(dir)/hw/sim")
+            _ = try killTrigc(simulate, after: moment)
+            let again = try trigc(arguments: simulate)
+            #expect(again.status == 0, "after a kill at \(moment) s: \(again.stderr)")
+            #expect(again.stdout.contains("0 mismatching"), "\(again.stdout)")
+        }
+    }
+
     @Test func trainKilledAnywhereIsRefusedUntilResumedAndThenEqualsAStraightRun() throws {
         let dir = try scratch()
         #expect(try trigc("datagen", "--events", "12000", "--seed", "6", "--max-particles", "4", "-o", "\(dir)/ev.h5").status == 0)
@@ -92,5 +111,13 @@ func visibleNames(_ folder: String) -> Set<String> {
             #expect(next.status == 0, "after a kill at \(moment) s: \(next.stderr)")
             #expect(try String(contentsOfFile: "\(run)/model.ir", encoding: .utf8) == model, "after a kill at \(moment) s")
         }
+    }
+}
+
+/// Whether external tools are on PATH (tests that need them are skipped, with the reason).
+enum ToolPaths {
+    static func has(_ tool: String) -> Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
     }
 }
