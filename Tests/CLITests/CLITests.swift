@@ -12,15 +12,18 @@ struct Outcome {
 /// Runs the `trigc` binary built next to the test bundle.
 func trigc(_ arguments: String...) throws -> Outcome { try trigc(arguments: arguments) }
 
+/// A product (`trigc`, `trigc-fuzz`) built next to the test bundle (or one folder up).
+func builtBinary(_ name: String) -> URL {
+    let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let beside = buildDirectory.appendingPathComponent(name)
+    if FileManager.default.fileExists(atPath: beside.path) { return beside }
+    return buildDirectory.deletingLastPathComponent().appendingPathComponent(name)
+}
+
 /// Runs the `trigc` binary built next to the test bundle.
 func trigc(arguments: [String]) throws -> Outcome {
-    let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var binary = buildDirectory.appendingPathComponent("trigc")
-    if !FileManager.default.fileExists(atPath: binary.path) {
-        binary = buildDirectory.deletingLastPathComponent().appendingPathComponent("trigc")
-    }
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = builtBinary("trigc")
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

@@ -5,12 +5,7 @@ import Glibc
 #endif
 
 /// The `trigc` binary built next to the test bundle.
-func trigcBinaryPath() -> String {
-    let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let binary = buildDirectory.appendingPathComponent("trigc")
-    if FileManager.default.fileExists(atPath: binary.path) { return binary.path }
-    return buildDirectory.deletingLastPathComponent().appendingPathComponent("trigc").path
-}
+func trigcBinaryPath() -> String { builtBinary("trigc").path }
 
 /// Starts `trigc` as a shell would, with no signal blocked (a Foundation `Process` inherits
 /// the test thread's blocked signals, SIGTERM among them) and its output discarded.

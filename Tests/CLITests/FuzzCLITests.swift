@@ -9,11 +9,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 @Suite(.serialized) struct FuzzCLITests {
     /// The first mutants of every harness (seed 1): none may crash or hang trigc.
     @Test func aShortDeterministicFuzzRunFindsNoCrash() throws {
-        let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var binary = buildDirectory.appendingPathComponent("trigc-fuzz")
-        if !FileManager.default.fileExists(atPath: binary.path) {
-            binary = buildDirectory.deletingLastPathComponent().appendingPathComponent("trigc-fuzz")
-        }
+        let binary = builtBinary("trigc-fuzz")
         let out = try scratch()
         let process = Process()
         process.executableURL = binary

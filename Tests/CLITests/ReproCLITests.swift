@@ -5,19 +5,13 @@ import ModelIO
 /// Files that once crashed or hung trigc (see ../shared/repro/README.md): each now gives one
 /// sentence and a non-zero exit, whatever the HDF5 library does with it.
 @Suite struct ReproCLITests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = repositoryRoot
     static let repro = packageRoot.appendingPathComponent("../shared/repro").standardized
     static let fixtures = packageRoot.appendingPathComponent("Tests/ModelIOTests/Fixtures")
     static var reproAvailable: Bool { FileManager.default.fileExists(atPath: repro.appendingPathComponent("README.md").path) }
 
     /// The `trigc` binary the tests run.
-    static var binary: String {
-        let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let beside = buildDirectory.appendingPathComponent("trigc").path
-        return FileManager.default.fileExists(atPath: beside)
-            ? beside : buildDirectory.deletingLastPathComponent().appendingPathComponent("trigc").path
-    }
+    static var binary: String { builtBinary("trigc").path }
 
     /// Checks that a failed run printed one sentence naming `path`.
     func expectOneSentence(_ outcome: Outcome, naming path: String, _ words: [String] = []) {

@@ -4,13 +4,8 @@ import ModelIO
 
 /// Starts `trigc` without waiting for it.
 func launchTrigc(_ arguments: [String]) throws -> Process {
-    let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var binary = buildDirectory.appendingPathComponent("trigc")
-    if !FileManager.default.fileExists(atPath: binary.path) {
-        binary = buildDirectory.deletingLastPathComponent().appendingPathComponent("trigc")
-    }
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = builtBinary("trigc")
     process.arguments = arguments
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
