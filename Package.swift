@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "FixedPoint"),
         .target(name: "GraphIR", dependencies: ["FixedPoint"]),
         .target(name: "Passes", dependencies: ["GraphIR", "FixedPoint"]),
-        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CBLAS"]),
+        // The fixed-point GRU's 32-bit lane kernel (C, vectorized: AVX2 where the CPU has it).
+        .target(name: "CFixedKernels"),
+        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CBLAS", "CFixedKernels"]),
         .target(
             name: "ModelIO",
             dependencies: ["GraphIR", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

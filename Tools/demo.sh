@@ -46,6 +46,8 @@ step "8b. The same 16 bits with rounding, saturation and integer bits sized from
 
 step "9. To hardware: the scaler-free model as fixed-point Verilog, simulated bit for bit against the interpreter"
 "$T" evaluate "$OUT/run-hlf" --write-inputs "$OUT/run-hlf/test-inputs-scaled.h5" --overwrite > /dev/null
+# A design folder left by a trigc older than design manifests is the demo's own: start it afresh.
+if [ -d "$OUT/hlf-verilog" ] && [ ! -e "$OUT/hlf-verilog/trigc-design.json" ]; then rm -rf "$OUT/hlf-verilog"; fi
 "$T" compile "$OUT/run-hlf/model-prescaled.ir" --target verilog --fixed 'ap_fixed<16,6,AP_RND,AP_SAT>' \
   --profile "$OUT/run-hlf/test-inputs-scaled.h5" -o "$OUT/hlf-verilog" --overwrite \
   | tee "$OUT/hlf-compile.txt"

@@ -27,6 +27,9 @@ struct FixedGRU: Sendable {
     /// bits of a sum depend only on the low bits of its terms), so `linear` skips `convert`
     /// per product. Off when fast paths are off.
     let shiftOnly: Bool
+    /// The 32-bit lane plan for whole blocks of events, when the formats allow it (and fast
+    /// paths are on); see `FixedGRU+Block.swift`.
+    let block: GRUBlockPlan?
 
     init(node: Node, _ a: GRUAttributes, input: FixedFormat, inputShape: [Int],
          tables: [String: ActivationTable], fastPaths: Bool) throws(InterpreterError) {
@@ -76,6 +79,10 @@ struct FixedGRU: Sendable {
                          node: name, what: "update gate × state")
         try checkProduct(z.maxMagnitude + one, c.maxMagnitude, shift: max(r.fractionalBits - c.fractionalBits, 0) + 1,
                          node: name, what: "(1 - update gate) × candidate")
+        block = fastPaths ? GRUBlockPlan.make(
+            kernel: kernel, recurrentKernel: recurrentKernel, inputBias: inputBias, recurrentBias: recurrentBias,
+            resetAfter: resetAfter, weight: w, input: input, state: r, accumulator: acc,
+            inputProductBits: inputProductBits, stateProductBits: stateProductBits, features: features, units: units) : nil
     }
 
     /// Int64 scratch values per event: projections of the input and the state, and r ⊙ h.

@@ -40,6 +40,10 @@ extension FixedProgram {
                 }
             case let .gru(gru):
                 let mask = layouts[layout.inputs[0]].maskSource.flatMap { ws.masks[$0] }
+                if let plan = gru.block {
+                    gru.evaluateBlock(x, stride: stride, count: n, mask: mask.map { UnsafePointer($0) }, plan: plan, into: y)
+                    continue
+                }
                 for e in 0..<n {
                     gru.evaluate(x + e, stride: stride, mask: mask.map { UnsafePointer($0 + e * gru.timeSteps) },
                                  scratch: ws.scratch, into: y + e)

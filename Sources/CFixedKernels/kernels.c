@@ -1,0 +1,48 @@
+#include "CFixedKernels.h"
+
+/* Compiled twice (AVX2 and the baseline) and picked at load time: the lane loops are
+   written for the compiler to vectorize. Unsigned arithmetic where a sum may wrap. */
+#if defined(__x86_64__) && defined(__clang__)
+#define TRIGC_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TRIGC_CLONES
+#endif
+
+TRIGC_CLONES
+void trigc_fixed_linear_block(const trigc_fixed_linear *plan, const int32_t *x, ptrdiff_t xStride, int32_t count,
+                              int32_t *out, ptrdiff_t outStride, int32_t lanes) {
+    const int32_t shift = plan->shift, half = plan->half, lo = plan->lo, hi = plan->hi;
+    const int32_t unused = 32 - plan->accumulatorWidth;
+    for (int32_t c = plan->columnStart; c < plan->columnEnd; c++) {
+        int32_t *restrict acc = out + (ptrdiff_t)c * outStride;
+        const int32_t b = plan->bias ? plan->bias[c] : 0;
+        for (int32_t e = 0; e < lanes; e++) acc[e] = b;
+        if (plan->saturate) {
+            for (int32_t i = 0; i < count; i++) {
+                const int32_t k = plan->matrix[(ptrdiff_t)i * plan->width + c];
+                const int32_t *restrict xs = x + (ptrdiff_t)i * xStride;
+                for (int32_t e = 0; e < lanes; e++) {
+                    int32_t q = (k * xs[e] + half) >> shift;
+                    q = q < lo ? lo : q;
+                    q = q > hi ? hi : q;
+                    acc[e] += q;
+                }
+            }
+            for (int32_t e = 0; e < lanes; e++) {
+                int32_t s = acc[e];
+                s = s < lo ? lo : s;
+                acc[e] = s > hi ? hi : s;
+            }
+        } else {
+            uint32_t *restrict sum = (uint32_t *)acc;
+            for (int32_t i = 0; i < count; i++) {
+                const int32_t k = plan->matrix[(ptrdiff_t)i * plan->width + c];
+                const int32_t *restrict xs = x + (ptrdiff_t)i * xStride;
+                for (int32_t e = 0; e < lanes; e++) sum[e] += (uint32_t)((k * xs[e] + half) >> shift);
+            }
+            if (unused > 0) {
+                for (int32_t e = 0; e < lanes; e++) acc[e] = (int32_t)(sum[e] << unused) >> unused;
+            }
+        }
+    }
+}
