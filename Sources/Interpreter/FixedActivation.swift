@@ -155,10 +155,23 @@ struct FixedActivation: Sendable {
             }
             return
         }
-        for k in 0..<size {
-            let xs = x + k * stride
-            let ys = y + k * stride
-            for e in 0..<n { ys[e] = apply(xs[e]) }
+        for k in 0..<size { applyLanes(x + k * stride, into: y + k * stride, count: n) }
+    }
+
+    /// ``apply(_:)`` on `n` values `x[0..<n]` into `y` (may be `x`), choosing the kind once:
+    /// a table's entries are borrowed for the whole row instead of per value.
+    func applyLanes(_ x: UnsafePointer<Int64>, into y: UnsafeMutablePointer<Int64>, count n: Int) {
+        guard case let .table(table) = kind else {
+            for e in 0..<n { y[e] = apply(x[e]) }
+            return
+        }
+        let input = table.inputFormat
+        let bits = table.outputFormat.fractionalBits
+        table.entries.withUnsafeBufferPointer { entries in
+            for e in 0..<n {
+                let o = entries[table.index(raw: input.convert(raw: x[e], fractionalBits: inputBits))]
+                y[e] = converts ? output.convert(raw: o, fractionalBits: bits) : o
+            }
         }
     }
 }

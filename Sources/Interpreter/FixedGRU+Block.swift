@@ -107,6 +107,9 @@ extension FixedGRU {
         state32.initialize(repeating: 0, count: u * n)
         let active = UnsafeMutablePointer<Bool>.allocate(capacity: n)
         defer { active.deallocate() }
+        // Pre-activations of one unit across the lanes (two rows: z and the candidate).
+        let rows = UnsafeMutablePointer<Int64>.allocate(capacity: 2 * n)
+        defer { rows.deallocate() }
         let aBits = accumulator.fractionalBits
         let zBits = gate.output.fractionalBits
         let hBits = result.fractionalBits
@@ -129,9 +132,13 @@ extension FixedGRU {
             plan.linear(plan.recurrentKernel, bias: plan.recurrentBias, shift: plan.stateShift, half: plan.stateHalf,
                         columns: 0..<(resetAfter ? width : 2 * u), x: state32, count: u, out: hw, lanes: n)
             for j in 0..<u {
+                let pre = rows
                 for e in 0..<n {
-                    let r = gate.apply(accumulator.convert(raw: Int64(xw[(u + j) * n + e]) + Int64(hw[(u + j) * n + e]),
-                                                           fractionalBits: aBits))
+                    pre[e] = accumulator.convert(raw: Int64(xw[(u + j) * n + e]) + Int64(hw[(u + j) * n + e]), fractionalBits: aBits)
+                }
+                gate.applyLanes(pre, into: pre, count: n)  // r
+                for e in 0..<n {
+                    let r = pre[e]
                     let at = (2 * u + j) * n + e
                     if resetAfter {
                         let rh = accumulator.convert(raw: r * Int64(hw[at]), fractionalBits: zBits + aBits)
@@ -154,12 +161,18 @@ extension FixedGRU {
                 }
             }
             for j in 0..<u {
+                let z = rows, c = rows + n
+                for e in 0..<n {
+                    z[e] = accumulator.convert(raw: Int64(xw[j * n + e]) + Int64(hw[j * n + e]), fractionalBits: aBits)
+                    c[e] = Int64(hw[(2 * u + j) * n + e])
+                }
+                gate.applyLanes(z, into: z, count: n)
+                candidate.applyLanes(c, into: c, count: n)
                 for e in 0..<n where active[e] {
-                    let zj = gate.apply(accumulator.convert(raw: Int64(xw[j * n + e]) + Int64(hw[j * n + e]), fractionalBits: aBits))
-                    let c = candidate.apply(Int64(hw[(2 * u + j) * n + e]))
+                    let zj = z[e]
                     let old = state[j * n + e]
                     let kept = (zj * old) << Int64(sumBits - zBits - hBits)
-                    let fresh = ((one - zj) * c) << Int64(sumBits - zBits - cBits)
+                    let fresh = ((one - zj) * c[e]) << Int64(sumBits - zBits - cBits)
                     let new = result.convert(raw: kept + fresh, fractionalBits: sumBits)
                     state[j * n + e] = new
                     state32[j * n + e] = Int32(truncatingIfNeeded: new)
