@@ -38,10 +38,10 @@ step "7. Train the HLF DNN (balanced 80/20 split, MinMax scaling, Adam) and expo
 "$T" train --model hlf --data "$OUT/events.h5" --epochs 5 --batch 128 --seed 1 --out "$OUT/run-hlf" --overwrite
 
 step "8. Test-split ROC/AUC of the exported model: float, and bit-exact ap_fixed<16,6> through the interpreter"
-"$T" evaluate "$OUT/run-hlf" --fixed 'ap_fixed<16,6>' | tee "$OUT/run-hlf/evaluate.txt"
+"$T" evaluate "$OUT/run-hlf" --fixed 'ap_fixed<16,6>' --overwrite | tee "$OUT/run-hlf/evaluate.txt"
 
 step "8b. The same 16 bits with rounding, saturation and integer bits sized from profiled ranges"
-"$T" evaluate "$OUT/run-hlf" --fixed 'ap_fixed<16,6,AP_RND,AP_SAT>' --profile events --out "$OUT/run-hlf/profiled" \
+"$T" evaluate "$OUT/run-hlf" --fixed 'ap_fixed<16,6,AP_RND,AP_SAT>' --profile events --overwrite --out "$OUT/run-hlf/profiled" \
   | tee "$OUT/run-hlf/evaluate-profiled.txt"
 
 step "9. To hardware: the scaler-free model as fixed-point Verilog, simulated bit for bit against the interpreter"

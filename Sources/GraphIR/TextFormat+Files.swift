@@ -7,9 +7,15 @@ extension Graph {
         let fileName = url.lastPathComponent
         let text: String
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            let bytes = try Data(contentsOf: url)
+            guard let decoded = String(data: bytes, encoding: .utf8) else {
+                throw IRParseError(fileName: fileName, line: 0, column: 0, message: "the file is not UTF-8 text")
+            }
+            text = decoded
+        } catch let error as IRParseError {
+            throw error
         } catch {
-            throw IRParseError(fileName: fileName, line: 0, column: 0, message: "cannot read the file (\(error.localizedDescription))")
+            throw IRParseError(fileName: fileName, line: 0, column: 0, message: "cannot read the file (\(reason(error)))")
         }
         let directory = url.deletingLastPathComponent()
         return try parse(text, fileName: fileName) { name in

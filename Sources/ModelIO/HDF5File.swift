@@ -36,6 +36,7 @@ public final class HDF5File {
         switch mode {
         case .read, .update:
             guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
+            guard ModelFile.isRegularFile(path) else { throw .notRegularFile(path: path) }
             guard H5.isHDF5(path) else { throw .notHDF5(path: path) }
             let writable = if case .update = mode { true } else { false }
             do {

@@ -14,6 +14,7 @@ public enum ModelFile {
     /// unless it says otherwise).
     public static func load(_ path: String, keras: KerasImportOptions = KerasImportOptions()) throws(ModelIOError) -> Graph {
         guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
+        guard isRegularFile(path) else { throw .notRegularFile(path: path) }
         let url = URL(fileURLWithPath: path)
         if kerasExtensions.contains(url.pathExtension.lowercased()) {
             do {
@@ -38,6 +39,13 @@ public enum ModelFile {
             throw .invalidModel(path: path, reason: "\(error)", located: false)
         }
         return graph
+    }
+
+    /// Whether `path` (after links) is a regular file: devices, pipes and folders are refused
+    /// before anything reads them (a pipe with no writer blocks a reader forever).
+    public static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
     /// Writes a model as `.ir` text; with `sidecar`, weights go to `<name>.weights.bin` beside

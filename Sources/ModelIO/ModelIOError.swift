@@ -4,6 +4,8 @@ public enum ModelIOError: Error, Hashable, Sendable {
     case fileNotFound(path: String)
     /// The file exists but is not HDF5 (or is truncated beyond recognition).
     case notHDF5(path: String)
+    /// A device, a pipe or a folder where a file is needed (reading it could block forever).
+    case notRegularFile(path: String)
     /// Refusing to replace a file the user already has.
     case fileExists(path: String)
     /// An HDF5 call failed on `object` inside `path` while doing `operation`.
@@ -73,6 +75,8 @@ extension ModelIOError: CustomStringConvertible {
             "\(path): no such file."
         case let .notHDF5(path):
             "\(path): not an HDF5 file (or the file is truncated)."
+        case let .notRegularFile(path):
+            "\(path) is not a regular file (a device, a pipe or a folder), so trigc does not read it."
         case let .fileExists(path):
             "\(path) already exists; pass --overwrite to replace it."
         case let .hdf5(path, object, operation):

@@ -42,8 +42,12 @@ public enum DesignDirectory {
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw .file(path: directory.path, reason: "exists and is not a directory") }
         } else {
+            let parent = directory.deletingLastPathComponent()
+            guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw .file(path: directory.path, reason: "its folder \(parent.path) does not exist")
+            }
             do {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
             } catch {
                 throw .file(path: directory.path, reason: "cannot create (\(error.localizedDescription))")
             }
@@ -71,9 +75,9 @@ public enum DesignDirectory {
         for name in owned.union(names) {
             try DesignFiles.remove(DesignFiles.temporaryName(name), in: directory)
         }
-        if old != nil {
-            for folder in cacheFolders { try DesignFiles.remove(folder, in: directory) }
-        }
+        // The caches are left as they are: a Verilator build is stamped with the sources it
+        // was made from and rebuilt from scratch when they differ; Icarus and Yosys run
+        // afresh each time. (Deleting them could delete a user's files put there.)
         try DesignManifest(files: names, complete: true).write(to: directory)
     }
 

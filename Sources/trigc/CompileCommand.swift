@@ -22,13 +22,13 @@ struct CompileCommand: ParsableCommand {
 
     @OptionGroup var quantize: QuantizeOptions
 
-    @Option(help: "Multiplications per multiplier: 1 is fully parallel (II 1); R > 1 shares each multiplier over R cycles (II R).")
+    @Option(parsing: .unconditional, help: "Multiplications per multiplier: 1 is fully parallel (II 1); R > 1 shares each multiplier over R cycles (II R).")
     var reuse = 1
 
     @Option(help: "Constant multiplications as 'dsp' (x * C) or 'shift-add' (canonical signed digits).")
     var multipliers = "dsp"
 
-    @Option(help: "A pipeline register after every N adder-tree levels in dense layers (default: none).")
+    @Option(parsing: .unconditional, help: "A pipeline register after every N adder-tree levels in dense layers (default: none).")
     var adderLevels: Int?
 
     @Option(name: .shortAndLong, help: "The design directory to write.")

@@ -24,7 +24,7 @@ struct DatagenCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Rows per event in 'particles' (T): the lepton and the T-1 hardest other particles.")
     var maxParticles = 100
 
-    @Option(help: "Shares of QCD, ttbar and W+jets events, comma-separated.")
+    @Option(parsing: .unconditional, help: "Shares of QCD, ttbar and W+jets events, comma-separated.")
     var classFractions = "1,1,1"
 
     @Option(parsing: .unconditional, help: "Worker threads (the data do not depend on it).")
@@ -42,7 +42,7 @@ struct DatagenCommand: ParsableCommand {
         let parts = classFractions.split(separator: ",", omittingEmptySubsequences: false)
         let fractions = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard fractions.count == EventSchema.classCount, parts.count == EventSchema.classCount,
-              fractions.allSatisfy({ $0.isFinite && $0 >= 0 }), fractions.reduce(0, +) > 0
+              fractions.allSatisfy({ $0.isFinite && $0 >= 0 }), fractions.reduce(0, +) > 0, fractions.reduce(0, +).isFinite
         else {
             throw CLIError.badList(name: "--class-fractions", value: classFractions,
                                    expected: "three finite non-negative numbers, not all zero, such as 1,1,1")

@@ -39,7 +39,7 @@ struct EvaluateCommand: ParsableCommand {
         valueName: "file"))
     var writeInputs: String?
 
-    @Flag(help: "Replace the --write-inputs file if it exists.")
+    @Flag(help: "Replace the --write-inputs file and the figure files (evaluate-*.svg, .png, .json) if they exist.")
     var overwrite = false
 
     @OptionGroup var quantize: QuantizeOptions
@@ -55,7 +55,8 @@ struct EvaluateCommand: ParsableCommand {
         guard let dataPath = data ?? config?.data else {
             throw ValidationError("--data is needed when TARGET is a model file.")
         }
-        if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite) }
+        if let config, data == nil { try TrainCommand.checkData(config, run: target) }
+        if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite, inputs: [modelPath, dataPath]) }
         if let out {
             // The folder itself may be new; its parent must exist.
             var isDirectory: ObjCBool = false
@@ -64,6 +65,17 @@ struct EvaluateCommand: ParsableCommand {
             if !exists { try OutputFile.check(out, overwrite: false) }
         }
         let loaded = try ModelFile.load(modelPath, keras: .isolated())
+        try quantize.validate(for: loaded)
+        let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? (isRun ? runURL : nil)
+        if let directory, !overwrite {
+            let prefixes = ["evaluate-float"] + (quantize.format == nil ? [] : ["evaluate-fixed"])
+            for prefix in prefixes {
+                for name in ["\(prefix)-roc.svg", "\(prefix)-roc.png", "\(prefix).json"]
+                where FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) {
+                    throw ModelIOError.fileExists(path: directory.appendingPathComponent(name).path)
+                }
+            }
+        }
         try DataFileGuard.checkEvents(dataPath)
         let events = try EventFile.read(dataPath)
         let chosen: EventDataset
@@ -89,7 +101,6 @@ struct EvaluateCommand: ParsableCommand {
         let floatMetrics = ClassificationMetrics(probabilities: floatOut, labels: chosen.labels)
         print(FigureOutput.summary(floatMetrics, label: "float (\(chosen.count) events)"))
 
-        let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? (isRun ? runURL : nil)
         var written: [FigureReport] = []
         if let directory {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -119,7 +130,7 @@ struct EvaluateCommand: ParsableCommand {
         if let writeInputs {
             let (core, scaling) = ModelInputs.splitScaling(loaded)
             let scaled = try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath)
-            try OutputFile.writeHDF5(writeInputs, overwrite: overwrite) { file in
+            try OutputFile.writeHDF5(writeInputs, overwrite: overwrite, inputs: [modelPath, dataPath]) { file in
                 for (name, batch) in scaled {
                     try file.write(name, HDF5Array(shape: [batch.count] + batch.shape, values: batch.values))
                 }

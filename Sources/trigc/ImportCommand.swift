@@ -17,13 +17,19 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Write the weights to a binary sidecar file next to the text.")
     var sidecar = false
 
-    @Option(help: .hidden)
+    @Option(parsing: .unconditional, help: .hidden)
     var workerTimeout = KerasImportOptions.workerTimeout
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        guard workerTimeout.isFinite, (1...3600).contains(workerTimeout) else {
+            throw CLIError.outOfRange(name: "--worker-timeout", value: "\(workerTimeout)", range: "1 to 3600 seconds")
+        }
+    }
+
     func run() throws {
-        try OutputFile.check(output.output, overwrite: output.overwrite)
+        try OutputFile.check(output.output, overwrite: output.overwrite, inputs: [model])
         let imported = try KerasImporter.load(model, options: .isolated(timeout: workerTimeout))
         let version = imported.kerasVersion.map { "Keras \($0)" } ?? "Keras version not recorded"
         let backend = imported.backend.map { ", backend \($0)" } ?? ""

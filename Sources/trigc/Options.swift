@@ -3,6 +3,7 @@ import FixedPoint
 import Foundation
 import GraphIR
 import Interpreter
+import ModelIO
 import Passes
 
 /// How to turn a float graph into a fixed-point one.
@@ -64,6 +65,23 @@ struct QuantizeOptions: ParsableArguments {
                 result: layerFormat, weight: layerFormat, bias: layerFormat, accumulator: layerFormat)
         }
         return options
+    }
+
+    /// Checks every quantization option against `graph` before any work: formats, table
+    /// size, layer names, the --profile file and its counts.
+    func validate(for graph: Graph) throws {
+        guard let options = try precisionOptions() else {
+            if profile != nil { throw CLIError.needsFixed(flag: "--profile") }
+            return
+        }
+        for name in options.overrides.keys where graph[name] == nil { throw CLIError.unknownLayer(name) }
+        if profileEvents <= 0 { throw CLIError.badCount(name: "--profile-events", value: profileEvents) }
+        guard (0...32).contains(profileMargin) else {
+            throw CLIError.outOfRange(name: "--profile-margin", value: "\(profileMargin)", range: "0 to 32")
+        }
+        if let profile, profile != "events", !FileManager.default.fileExists(atPath: profile) {
+            throw ModelIOError.fileNotFound(path: profile)
+        }
     }
 
     /// The graph ready to interpret: shapes inferred, and quantized when a format is given

@@ -3,20 +3,31 @@ import ModelIO
 
 /// Output files are written under a temporary name in their own folder and renamed into
 /// place when complete, so a killed command never leaves a half-written file under the name
-/// a later command reads. The temporary name is `.<name>.trigc-<pid>.tmp`.
+/// a later command reads. The temporary name is `.<name>.trigc-<pid>.tmp`; one left by a
+/// command that was killed is removed the next time the same name is written.
 enum OutputFile {
-    /// Checks, before any work, that `path` can be written: its folder exists, it is not a
-    /// folder, and it does not exist unless `overwrite`.
-    static func check(_ path: String, overwrite: Bool) throws {
+    /// Checks, before any work, that `path` can be written: it names a file (not empty, not
+    /// ending in `/`), its folder exists, and it does not exist unless `overwrite`, in which
+    /// case it must be a regular file (never a device, a FIFO, a link or a folder) and none
+    /// of `inputs` (the command's own input files).
+    static func check(_ path: String, overwrite: Bool, inputs: [String] = []) throws {
+        guard !path.isEmpty, !path.hasSuffix("/") else { throw OutputError.notAFileName(path: path) }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw OutputError.noFolder(path: path, folder: folder)
         }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw OutputError.isFolder(path: path) }
-            if !overwrite { throw ModelIOError.fileExists(path: path) }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }  // absent: fine
+        if info.st_mode & S_IFMT == S_IFDIR { throw OutputError.isFolder(path: path) }
+        guard overwrite else { throw ModelIOError.fileExists(path: path) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw OutputError.notRegular(path: path) }
+        for input in inputs {
+            var other = stat()
+            if stat(input, &other) == 0, other.st_dev == info.st_dev, other.st_ino == info.st_ino {
+                throw OutputError.isInput(path: path, input: input)
+            }
         }
     }
 
@@ -25,6 +36,19 @@ enum OutputFile {
         let url = URL(fileURLWithPath: path)
         let name = ".\(url.lastPathComponent).trigc-\(getpid()).tmp"
         return url.deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    /// Removes the temporary files of `path` that commands which are no longer running left.
+    static func removeStaleTemporaries(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent).trigc-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            let pid = name.dropFirst(prefix.count).dropLast(4)
+            guard let id = Int32(pid), id != getpid(), kill(id, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder.appendingPathComponent(name).path)
+        }
     }
 
     /// Renames a finished temporary file into place (replacing `path` atomically).
@@ -37,9 +61,11 @@ enum OutputFile {
     }
 
     /// Writes an HDF5 file through `body` under a temporary name, closes it and renames it
-    /// to `path`; on failure the temporary file is removed and `path` is untouched.
-    static func writeHDF5(_ path: String, overwrite: Bool, _ body: (HDF5File) throws -> Void) throws {
-        try check(path, overwrite: overwrite)
+    /// to `path`; on failure the temporary file is removed and `path` is untouched. Errors
+    /// name `path`, not the temporary name.
+    static func writeHDF5(_ path: String, overwrite: Bool, inputs: [String] = [], _ body: (HDF5File) throws -> Void) throws {
+        try check(path, overwrite: overwrite, inputs: inputs)
+        removeStaleTemporaries(of: path)
         let temporary = temporaryPath(for: path)
         do {
             // The file is closed when `file` goes out of scope, before the rename.
@@ -49,35 +75,57 @@ enum OutputFile {
             }()
         } catch {
             unlink(temporary)
-            throw error
+            throw OutputError.cannotWrite(path: path, reason: reason(error, temporary: temporary, path: path))
         }
         try commit(temporary, to: path)
     }
 
     /// Writes bytes under a temporary name and renames them to `path`.
     static func write(_ data: Data, to path: String) throws {
+        removeStaleTemporaries(of: path)
         let temporary = temporaryPath(for: path)
         do {
             try data.write(to: URL(fileURLWithPath: temporary))
         } catch {
             unlink(temporary)
-            throw OutputError.cannotWrite(path: path, reason: (error as NSError).localizedFailureReason ?? "write failed")
+            throw OutputError.cannotWrite(path: path, reason: reason(error, temporary: temporary, path: path))
         }
         try commit(temporary, to: path)
+    }
+
+    /// Why writing failed, naming the real output, with the disk's state when it is full.
+    private static func reason(_ error: any Error, temporary: String, path: String) -> String {
+        var text = "\(error)".replacingOccurrences(of: temporary, with: path)
+        if text.hasSuffix(".") { text.removeLast() }
+        var disk = statvfs()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if statvfs(folder, &disk) == 0, UInt64(disk.f_bavail) * UInt64(disk.f_frsize) < 1 << 20 {
+            text += "; the disk is full"
+        } else if access(folder, W_OK) != 0 {
+            text += "; the folder is not writable"
+        }
+        return text
     }
 }
 
 /// Why an output could not be written, as one sentence.
 enum OutputError: Error, CustomStringConvertible {
+    case notAFileName(path: String)
     case noFolder(path: String, folder: String)
     case isFolder(path: String)
+    case notRegular(path: String)
+    case isInput(path: String, input: String)
     case cannotRename(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
 
     var description: String {
         switch self {
+        case let .notAFileName(path): "'\(path)' does not name a file to write."
         case let .noFolder(path, folder): "cannot write \(path): the folder \(folder) does not exist."
         case let .isFolder(path): "cannot write \(path): it is a folder."
+        case let .notRegular(path):
+            "\(path) is not a regular file (a device, a pipe or a link), so trigc will not replace it; choose another output."
+        case let .isInput(path, input): "the output \(path) is the input \(input); write to another file."
         case let .cannotRename(path, reason): "cannot put \(path) in place (\(reason))."
         case let .cannotWrite(path, reason): "cannot write \(path) (\(reason))."
         }

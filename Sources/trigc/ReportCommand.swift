@@ -24,6 +24,6 @@ struct ReportCommand: ParsableCommand {
         let synthesis = try YosysReport.synthesize(directory: directory) { step in print("  \(step)") }
         print(synthesis.text)
         print("latency \(report.latency) cycles, II \(report.initiationInterval); multipliers \(report.multipliers), "
-            + "reuse \(report.reuseFactor); synthesized in \(clock.now - start)")
+            + "reuse \(report.reuseFactor); synthesized in \(formatted(Double((clock.now - start).components.seconds), 0)) s")
     }
 }

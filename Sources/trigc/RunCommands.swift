@@ -25,14 +25,14 @@ struct InputsCommand: ParsableCommand {
 
     func run() throws {
         guard events > 0 else { throw CLIError.badCount(name: "--events", value: events) }
-        try OutputFile.check(output.output, overwrite: output.overwrite)
+        try OutputFile.check(output.output, overwrite: output.overwrite, inputs: [model])
         let graph = try ModelFile.load(model, keras: .isolated())
         for name in graph.inputs {
             guard let node = graph[name], case let .input(shape) = node.op else { continue }
             try MemoryBudget.check([2, events] + shape + [4], what: "\(events) events of input '\(name)' \(shape)",
                                    advice: "ask for fewer --events")
         }
-        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite) { file in
+        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite, inputs: [model]) { file in
             for (name, data) in EventData.random(for: graph, events: events, seed: seed) {
                 try file.write(name, HDF5Array(shape: [data.batch.count] + data.batch.shape, values: data.batch.values))
                 if let lengths = data.lengths {
@@ -68,12 +68,13 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
-        try OutputFile.check(output.output, overwrite: output.overwrite)
+        try OutputFile.check(output.output, overwrite: output.overwrite, inputs: runInputs)
         let selection = try DeviceSelection(parsing: device)
         if selection != .cpu, let format = quantize.format {
             throw RunDeviceError.fixedOnOpenCL(device: selection.description, format: format)
         }
         let loaded = try ModelFile.load(model, keras: .isolated())
+        try quantize.validate(for: loaded)
         let graph = try quantize.prepare(loaded)
         let inputs = try EventData.read(input, for: graph, limit: events)
         if selection != .cpu {
@@ -84,7 +85,7 @@ struct RunCommand: ParsableCommand {
         let start = Date()
         let outputs = try interpreter.run(inputs)
         let seconds = Date().timeIntervalSince(start)
-        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite) { file in
+        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite, inputs: runInputs) { file in
             // Passes keep the order of the outputs but may rename them (fusion keeps the dense's
             // name): datasets are named after the model's own outputs.
             for (name, node) in zip(loaded.outputs, graph.outputs) {
@@ -104,6 +105,9 @@ struct RunCommand: ParsableCommand {
             + "(\(formatted(Double(count) / max(seconds, 1e-9), 0)) events/s); wrote \(output.output)")
     }
 
+    /// The files `run` reads, which its output must not replace.
+    var runInputs: [String] { [model, input] + (quantize.profile.map { [$0] } ?? []) }
+
     /// Events per `predict` batch on a training device.
     static let deviceBatch = 4096
 
@@ -121,7 +125,7 @@ struct RunCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         // Named after the model's own output (passes may rename it), as on the CPU.
         let name = loaded.outputs.first ?? graph.outputs.first ?? network.name
-        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite) { file in
+        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite, inputs: runInputs) { file in
             try file.write(name, HDF5Array(shape: [count] + network.outputShape, values: values))
             try file.setStringAttribute("model", model)
         }
@@ -162,6 +166,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         guard quantize.format != nil else { throw CLIError.needsFixed(flag: "compare") }
         let loaded = try ModelFile.load(model, keras: .isolated())
+        try quantize.validate(for: loaded)
         var floatOptions = quantize
         floatOptions.format = nil
         floatOptions.exactAccumulators = false

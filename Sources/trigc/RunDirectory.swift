@@ -1,54 +1,83 @@
 import Foundation
 import Training
 
-/// A training run directory: `run.json` marks it as trigc's and records what rebuilds the
-/// model, the split and the scaling; the other files trigc writes there have fixed names.
+/// A training run directory: `run.json` marks it as trigc's, records what rebuilds the
+/// model, the split and the scaling, and lists the files the run wrote (`outputs`).
 /// `--overwrite` replaces only those files, never anything else in the folder.
 enum RunDirectory {
     static let configFile = "run.json"
     static let checkpointFile = "checkpoint.trgc"
     static let modelFile = "model.ir"
 
-    /// The files `train` (and `evaluate`, by default into the run) write.
-    static func isOwned(_ name: String) -> Bool {
-        let fixed: Set<String> = [
-            configFile, checkpointFile, modelFile, "model-prescaled.ir", "metrics.json",
-            "roc.svg", "roc.png", "loss.svg", "loss.png",
-        ]
-        if fixed.contains(name) { return true }
-        // evaluate-float-roc.svg, evaluate-fixed.json ...; temporary files of interrupted writes.
-        let figure = name.hasPrefix("evaluate-") && [".svg", ".png", ".json"].contains { name.hasSuffix($0) }
-        let temporary = name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasSuffix(".trgc.tmp"))
-        return figure || temporary
+    /// What a run writes before it finishes (listed in run.json from the start).
+    static let earlyOutputs = [configFile, checkpointFile]
+
+    /// Whether `name` is a temporary file of an interrupted trigc write (`.NAME.trigc-PID.tmp`,
+    /// `.checkpoint.trgc.tmp`): trigc's own, whatever the folder.
+    static func isTemporary(_ name: String) -> Bool {
+        name.hasPrefix(".") && (name.contains(".trigc-") || name == ".\(checkpointFile).tmp") && name.hasSuffix(".tmp")
     }
 
     /// What is at `url` as far as `train` is concerned.
-    enum State {
+    enum State: Equatable {
         case absent
+        /// A folder holding nothing, or only temporary files of interrupted trigc writes.
         case empty
         case run
-        /// A file, or a folder with other things in it and no run.json.
+        /// A file, not a folder.
+        case file
+        /// A folder with other things in it and no run.json.
         case foreign
     }
 
     static func state(of url: URL) -> State {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return .absent }
-        guard isDirectory.boolValue else { return .foreign }
+        guard isDirectory.boolValue else { return .file }
         if FileManager.default.fileExists(atPath: url.appendingPathComponent(configFile).path) { return .run }
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? ["?"]
-        return contents.isEmpty ? .empty : .foreign
+        return contents.allSatisfy(isTemporary) ? .empty : .foreign
     }
 
-    /// Removes the files trigc wrote in a run directory (run.json last), leaving the rest.
-    static func clear(_ url: URL) throws {
+    /// Removes what the run in `url` wrote (run.json last) and trigc's temporary files,
+    /// leaving everything else. A run.json without a list (older trigc) is taken to list the
+    /// files such a run always wrote.
+    static func clear(_ url: URL, config: RunConfig) throws {
+        let legacy = earlyOutputs + [modelFile, "model-prescaled.ir", "metrics.json", "roc.svg", "loss.svg"]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        for name in names.sorted() where isOwned(name) && name != configFile {
-            guard unlink(url.appendingPathComponent(name).path) == 0 || errno == ENOENT else {
+        let owned = Set(config.outputs ?? legacy).union(names.filter(isTemporary))
+        for name in owned.sorted() where name != configFile {
+            guard !name.contains("/"), unlink(url.appendingPathComponent(name).path) == 0 || errno == ENOENT else {
                 throw TrainCLIError.cannotClear(run: url.path, file: name, reason: String(cString: strerror(errno)))
             }
         }
         unlink(url.appendingPathComponent(configFile).path)
+    }
+
+    /// Removes trigc's temporary files from a folder that holds nothing else.
+    static func removeTemporaries(_ url: URL) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] where isTemporary(name) {
+            unlink(url.appendingPathComponent(name).path)
+        }
+    }
+}
+
+/// What identifies the contents of a data file cheaply: its size and modification time. A
+/// run refuses to resume on, or evaluate against, a file that changed since it started.
+struct FileFingerprint: Codable, Equatable, CustomStringConvertible {
+    var bytes: Int
+    var modified: Double
+
+    init?(_ path: String) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? Int, let date = attributes[.modificationDate] as? Date
+        else { return nil }
+        bytes = size
+        modified = date.timeIntervalSince1970
+    }
+
+    var description: String {
+        "\(bytes) bytes, modified \(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: modified)))"
     }
 }
 
@@ -64,6 +93,10 @@ struct RunConfig: Codable {
     var balance = true
     var hlfScaler: MinMaxScaler?
     var particleScaler: MinMaxScaler?
+    /// The data file as it was when the run started (nil in runs of older trigc).
+    var dataFingerprint: FileFingerprint?
+    /// The files this run wrote in its folder; what `--overwrite` may replace.
+    var outputs: [String]?
 
     init(model: StudyModelKind, data: String, seed: UInt64, learningRate: Float, units: Int, preparation: PreparationOptions) {
         self.model = model
@@ -142,6 +175,11 @@ func absolutePath(_ path: String) -> String {
 enum TrainCLIError: Error, CustomStringConvertible {
     case runExists(run: String)
     case foreignFolder(run: String)
+    case notAFolder(run: String)
+    case emptyRun(run: String)
+    case dataChanged(run: String, data: String, then: String, now: String)
+    case dataMissing(run: String, data: String)
+    case fewerEpochs(run: String, done: Int, asked: Int)
     case nothingToResume(run: String)
     case resumeMismatch(run: String, saved: String, asked: String)
     case resumeSetting(run: String, option: String, saved: String, asked: String)
@@ -157,6 +195,14 @@ enum TrainCLIError: Error, CustomStringConvertible {
         case let .foreignFolder(run):
             "\(run) exists and is not a trigc run directory (it has no run.json), so trigc will not write into it; choose another --out."
         case let .nothingToResume(run): "\(run) does not exist, so there is no run to resume."
+        case let .notAFolder(run): "\(run) is a file, not a run directory; choose another --out."
+        case let .emptyRun(run): "\(run) holds no run (no run.json), so there is nothing to resume; train without --resume."
+        case let .dataChanged(run, data, then, now):
+            "\(data) changed since \(run) started (then \(then), now \(now)); train a new run on it, or restore the file."
+        case let .dataMissing(run, data):
+            "\(run) was trained on \(data), which no longer exists; give its new place with --data."
+        case let .fewerEpochs(run, done, asked):
+            "\(run) has already trained \(done) epochs; --epochs counts them all, so it must be at least \(done), not \(asked)."
         case let .resumeMismatch(run, saved, asked): "\(run) trained the \(saved) model, not \(asked); resume it with --model \(saved)."
         case let .resumeSetting(run, option, saved, asked):
             "\(run) was started with \(option) \(saved), not \(asked); a resumed run keeps its settings (drop \(option), or start a new run)."

@@ -71,7 +71,8 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let run = URL(fileURLWithPath: out, isDirectory: true)
-        let config = try checkDirectory(run)
+        var config = try checkDirectory(run)
+        if resume { try Self.checkData(config, run: out) }
         try DataFileGuard.checkEvents(config.data)
         let events = try EventFile.read(config.data)
         let prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
@@ -81,10 +82,18 @@ struct TrainCommand: ParsableCommand {
         let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
         // Everything is checked: only now is anything in RUN/ created or replaced.
         if !resume {
-            if RunDirectory.state(of: run) == .run { try RunDirectory.clear(run) }
-            do { try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true) } catch {
-                throw OutputError.cannotWrite(path: out, reason: "cannot make the folder")
+            switch RunDirectory.state(of: run) {
+            case .run: try RunDirectory.clear(run, config: try RunConfig.read(from: run))
+            case .empty: RunDirectory.removeTemporaries(run)
+            case .absent, .file, .foreign: break
             }
+            if RunDirectory.state(of: run) == .absent {
+                do { try FileManager.default.createDirectory(at: run, withIntermediateDirectories: false) } catch {
+                    throw OutputError.cannotWrite(path: out, reason: "cannot make the folder; does its parent folder exist?")
+                }
+            }
+            config.dataFingerprint = FileFingerprint(config.data)
+            config.outputs = RunDirectory.earlyOutputs
         }
         let inputs = Set(trained.inputs.map(\.name))
         let train = prepared.arrays(prepared.train, inputs: inputs)
@@ -103,6 +112,9 @@ struct TrainCommand: ParsableCommand {
         let trainer = Trainer(model: trained, optimizer: Adam(learningRate: config.learningRate), options: options)
         if resume, FileManager.default.fileExists(atPath: checkpoint.path) {
             try trainer.resume(from: checkpoint)
+            guard trainer.completedEpochs <= epochs else {
+                throw TrainCLIError.fewerEpochs(run: out, done: trainer.completedEpochs, asked: epochs)
+            }
             print("resumed after epoch \(trainer.completedEpochs)")
             fflush(nil)
         }
@@ -127,6 +139,10 @@ struct TrainCommand: ParsableCommand {
         let report = try FigureOutput.write(
             metrics, model: model.rawValue, data: config.data, history: history, in: run, title: "\(model.rawValue), test split")
         try trained.export(scaling: scaling).write(irFile: run.appendingPathComponent(RunDirectory.modelFile))
+        // The list of what this run wrote, for a later --overwrite (figures by their names).
+        let figures = report.plots.values.map { URL(fileURLWithPath: $0).lastPathComponent }
+        runConfig.outputs = RunDirectory.earlyOutputs + [RunDirectory.modelFile, "model-prescaled.ir", "metrics.json"] + figures.sorted()
+        try runConfig.write(to: run)
         print(FigureOutput.summary(metrics, label: "test"))
         print("model: \(run.appendingPathComponent(RunDirectory.modelFile).path)")
         print("plots: \(report.plots.values.sorted().joined(separator: " ")) (\(report.png))")
@@ -151,15 +167,31 @@ struct TrainCommand: ParsableCommand {
                 throw TrainCLIError.resumeSetting(run: out, option: option, saved: kept, asked: value)
             }
             return saved
-        case .run, .empty, .absent:
+        case .run:
+            if !overwrite { throw TrainCLIError.runExists(run: out) }
+        case .empty:
+            if resume { throw TrainCLIError.emptyRun(run: out) }
+        case .absent:
             if resume { throw TrainCLIError.nothingToResume(run: out) }
-            if RunDirectory.state(of: run) == .run, !overwrite { throw TrainCLIError.runExists(run: out) }
+        case .file:
+            throw TrainCLIError.notAFolder(run: out)
         case .foreign:
             throw resume ? TrainCLIError.notARun(run: out) : TrainCLIError.foreignFolder(run: out)
         }
         let seed = seed ?? 1
         return RunConfig(model: model, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
                          preparation: PreparationOptions(seed: seed))
+    }
+
+    /// Refuses a data file that is missing or changed since the run started (a run resumed
+    /// or evaluated on other events than it was trained on).
+    static func checkData(_ config: RunConfig, run: String) throws {
+        guard FileManager.default.fileExists(atPath: config.data) else {
+            throw TrainCLIError.dataMissing(run: run, data: config.data)
+        }
+        if let then = config.dataFingerprint, let now = FileFingerprint(config.data), then != now {
+            throw TrainCLIError.dataChanged(run: run, data: config.data, then: "\(then)", now: "\(now)")
+        }
     }
 
     /// The largest buffers training holds, checked against the memory budget: the events

@@ -21,7 +21,18 @@ struct Trigc: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: FoundationFailure(error) ?? error)
+            let error = FoundationFailure(error) ?? error
+            let code = exitCode(for: error)
+            // Help and version requests print as ArgumentParser prints them.
+            guard code != .success else { exit(withError: error) }
+            // Every failure is one line: the message without ArgumentParser's usage block.
+            let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let kept = lines.filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }
+            var text = kept.first ?? "\(error)"
+            if text.hasPrefix("Error: ") { text.removeFirst(7) }
+            if let help = kept.dropFirst().first(where: { $0.hasPrefix("Help:") }) { text += " (\(help.dropFirst(6)))" }
+            FileHandle.standardError.write(Data("Error: \(text)\n".utf8))
+            Foundation.exit(code.rawValue)
         }
     }
 }

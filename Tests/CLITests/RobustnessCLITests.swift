@@ -142,3 +142,84 @@ func expectRefusal(_ outcome: Outcome, _ phrase: String, sourceLocation: SourceL
         #expect(Set(names) == ["h.ir", "in.h5", "o.h5"])
     }
 }
+
+/// Defects found by trying trigc as a newcomer (second round of issue #9).
+@Suite(.serialized) struct NewcomerDefectTests {
+    static var events: String? { RobustnessCLITests.events }
+
+    @Test func overwriteNeverReplacesADeviceAPipeOrTheInput() throws {
+        let dir = try scratch()
+        #expect(mkfifo("\(dir)/pipe", 0o600) == 0)
+        expectRefusal(try trigc("datagen", "--events", "10", "-o", "\(dir)/pipe", "--overwrite"), "not a regular file")
+        expectRefusal(try trigc("datagen", "--events", "10", "-o", "/dev/null", "--overwrite"), "not a regular file")
+        #expect(try trigc("ir", "example", "hlf", "-o", "\(dir)/h.ir").status == 0)
+        #expect(try trigc("inputs", "\(dir)/h.ir", "--events", "20", "-o", "\(dir)/in.h5").status == 0)
+        expectRefusal(try trigc("inputs", "\(dir)/h.ir", "-o", "\(dir)/h.ir", "--overwrite"), "is the input")
+        expectRefusal(try trigc("run", "\(dir)/h.ir", "--input", "\(dir)/in.h5", "-o", "\(dir)/in.h5", "--overwrite"), "is the input")
+        expectRefusal(try trigc("ir", "quantize", "\(dir)/h.ir", "--fixed", "ap_fixed<16,6>", "-o", "\(dir)/h.ir", "--overwrite"),
+                      "is the input")
+        // A pipe as an input is refused at once instead of blocking.
+        expectRefusal(try trigc("run", "\(dir)/h.ir", "--input", "\(dir)/pipe", "-o", "\(dir)/o.h5"), "not a regular file")
+        expectRefusal(try trigc("datagen", "--events", "10", "-o", "\(dir)/x.h5/"), "does not name a file")
+        expectRefusal(try trigc("compile", "\(dir)/h.ir", "-o", "\(dir)/missing/hw"), "does not exist")
+        expectRefusal(try trigc("datagen", "--class-fractions=1e308,1e308,1", "-o", "\(dir)/c.h5"), "--class-fractions")
+        expectRefusal(try trigc("import", "\(dir)/h.ir", "-o", "\(dir)/k.ir", "--worker-timeout", "nan"), "--worker-timeout")
+    }
+
+    @Test func overwriteOfARunKeepsTheUsersFilesWithTrigcsNames() throws {
+        let data = try #require(Self.events)
+        let dir = try scratch()
+        #expect(try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/r").status == 0)
+        let png = FileManager.default.fileExists(atPath: "\(dir)/r/roc.png")
+        if !png { try "mine".write(toFile: "\(dir)/r/roc.png", atomically: true, encoding: .utf8) }
+        let again = try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/r", "--overwrite")
+        #expect(again.status == 0, "\(again.stderr)")
+        if !png { #expect(try String(contentsOfFile: "\(dir)/r/roc.png", encoding: .utf8) == "mine") }
+    }
+
+    @Test func resumeRefusesChangedDataFewerEpochsAndADamagedCheckpoint() throws {
+        let dir = try scratch()
+        let data = "\(dir)/ev.h5"
+        #expect(try trigc("datagen", "--events", "900", "--seed", "2", "--max-particles", "4", "-o", data).status == 0)
+        #expect(try trigc("train", "--model", "hlf", "--data", data, "--epochs", "2", "--out", "\(dir)/r").status == 0)
+        expectRefusal(try trigc("train", "--model", "hlf", "--epochs", "1", "--out", "\(dir)/r", "--resume"), "already trained 2 epochs")
+        // A damaged checkpoint (bytes changed in its data) is refused.
+        let checkpoint = "\(dir)/r/checkpoint.trgc"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: checkpoint)))
+        bytes[bytes.count - 100] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: checkpoint))
+        expectRefusal(try trigc("train", "--model", "hlf", "--epochs", "3", "--out", "\(dir)/r", "--resume"), "checksum")
+        // Data regenerated in place: resume and evaluate refuse it.
+        #expect(try trigc("datagen", "--events", "500", "--seed", "9", "--max-particles", "4", "-o", data, "--overwrite").status == 0)
+        expectRefusal(try trigc("train", "--model", "hlf", "--epochs", "3", "--out", "\(dir)/r", "--resume"), "changed since")
+        expectRefusal(try trigc("evaluate", "\(dir)/r"), "changed since")
+    }
+
+    @Test func aRunKilledWhileStartingAgainCanBeStartedAgain() throws {
+        let data = try #require(Self.events)
+        let dir = try scratch()
+        // What a train --overwrite killed between clearing and writing run.json leaves.
+        try FileManager.default.createDirectory(atPath: "\(dir)/r", withIntermediateDirectories: true)
+        try "{".write(toFile: "\(dir)/r/.run.json.trigc-999999.tmp", atomically: true, encoding: .utf8)
+        expectRefusal(try trigc("train", "--model", "hlf", "--epochs", "1", "--out", "\(dir)/r", "--resume"), "holds no run")
+        let again = try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/r")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/r/.run.json.trigc-999999.tmp"))
+    }
+
+    @Test func evaluateChecksEverythingBeforeWritingAnything() throws {
+        let data = try #require(Self.events)
+        let dir = try scratch()
+        #expect(try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/r").status == 0)
+        for bad in [["--fixed", "ap_fixed<0,0>"], ["--fixed", "ap_fixed<16,6>", "--table-size", "3"],
+                    ["--fixed", "ap_fixed<16,6>", "--layer", "nosuch=ap_fixed<8,3>"],
+                    ["--fixed", "ap_fixed<16,6>", "--profile", "\(dir)/none.h5"]] {
+            let outcome = try trigc(arguments: ["evaluate", "\(dir)/r", "--out", "\(dir)/e"] + bad)
+            #expect(outcome.status != 0)
+            #expect(!FileManager.default.fileExists(atPath: "\(dir)/e"), "\(bad)")
+        }
+        #expect(try trigc("evaluate", "\(dir)/r", "--out", "\(dir)/e").status == 0)
+        expectRefusal(try trigc("evaluate", "\(dir)/r", "--out", "\(dir)/e"), "already exists")
+        #expect(try trigc("evaluate", "\(dir)/r", "--out", "\(dir)/e", "--overwrite").status == 0)
+    }
+}

@@ -24,6 +24,18 @@ struct CheckpointHeader: Codable {
     var history: [EpochSummary]
     /// Model parameters by name, then optimizer slots as `opt/<slot>/<parameter>`.
     var tensors: [Entry]
+    /// FNV-1a (64 bits, hex) of the data after the header: a damaged checkpoint is refused
+    /// instead of resumed with wrong weights (absent in checkpoints of older trigc).
+    var checksum: String?
+
+    static func checksum(_ bytes: some Sequence<UInt8>) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
 }
 
 extension Trainer {
@@ -50,10 +62,19 @@ extension Trainer {
             entries.append(.init(name: name, shape: tensor.shape, offset: offset))
             offset += tensor.count
         }
+        var values = Data()
+        values.reserveCapacity(offset * 4)
+        for (_, tensor) in tensors {
+            for value in model.device.read(tensor) {
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { values.append(contentsOf: $0) }
+            }
+        }
+        // A read that failed gave zeros: they must not replace a good checkpoint.
+        try model.device.checkHealth()
         let header = CheckpointHeader(
             model: model.name, epoch: completedEpochs, step: step, seed: options.seed,
             learningRateBits: optimizer.learningRate.bitPattern, iterations: optimizer.iterations,
-            schedule: scheduleState, history: history, tensors: entries)
+            schedule: scheduleState, history: history, tensors: entries, checksum: CheckpointHeader.checksum(values))
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -66,13 +87,7 @@ extension Trainer {
         } catch {
             throw .checkpointIO(path: url.path, reason: "cannot encode the header (\(error))")
         }
-        for (_, tensor) in tensors {
-            for value in model.device.read(tensor) {
-                withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-            }
-        }
-        // A read that failed gave zeros: they must not replace a good checkpoint.
-        try model.device.checkHealth()
+        data.append(values)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         do {
             try data.write(to: temporary)
@@ -112,6 +127,9 @@ extension Trainer {
             throw .checkpointMismatch(path: path, reason: "it was trained with seed \(header.seed), this run uses \(options.seed)")
         }
         let base = 16 + Int(length)
+        if let checksum = header.checksum, CheckpointHeader.checksum(bytes[base...]) != checksum {
+            throw .checkpointIO(path: path, reason: "its data does not match its checksum (the file is damaged)")
+        }
         let stored = Dictionary(header.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let tensors = checkpointTensors()
         for (name, tensor) in tensors {
