@@ -21,6 +21,8 @@ struct Trigc: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // A command that already printed its failure ends with an exit status only.
+            if let status = error as? ExitCode { Foundation.exit(status.rawValue) }
             let error = FoundationFailure(error) ?? error
             let code = exitCode(for: error)
             // Help and version requests print as ArgumentParser prints them.
