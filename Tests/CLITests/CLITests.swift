@@ -20,11 +20,13 @@ func builtBinary(_ name: String) -> URL {
     return buildDirectory.deletingLastPathComponent().appendingPathComponent(name)
 }
 
-/// Runs the `trigc` binary built next to the test bundle.
-func trigc(arguments: [String]) throws -> Outcome {
+/// Runs the `trigc` binary built next to the test bundle (in `directory`, when given, as a
+/// user in that folder would).
+func trigc(arguments: [String], in directory: String? = nil) throws -> Outcome {
     let process = Process()
     process.executableURL = builtBinary("trigc")
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -6,19 +6,7 @@ import Glibc
 
 /// Runs `trigc` in `directory` (as a user in that folder would).
 func trigc(in directory: String, _ arguments: String...) throws -> Outcome {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: trigcBinaryPath())
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+    try trigc(arguments: arguments, in: directory)
 }
 
 /// What `trigc-design.json` says, as the tests read it.
