@@ -15,7 +15,8 @@ enum RunDirectory {
     /// Whether `name` is a temporary file of an interrupted trigc write (`.NAME.trigc-PID.tmp`,
     /// `.checkpoint.trgc.tmp`): trigc's own, whatever the folder.
     static func isTemporary(_ name: String) -> Bool {
-        name.hasPrefix(".") && (name.contains(".trigc-") || name == ".\(checkpointFile).tmp") && name.hasSuffix(".tmp")
+        name.hasPrefix(".") && (name.contains(".trigc-") || name == ".\(checkpointFile).tmp")
+            && (name.hasSuffix(".tmp") || name.hasSuffix(".tmp.png"))
     }
 
     /// What is at `url` as far as `train` is concerned.

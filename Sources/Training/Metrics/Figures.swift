@@ -60,14 +60,17 @@ public enum Figures {
         }
         guard let converter else { return (svgURL.path, nil) }
         let pngURL = directory.appendingPathComponent(name + ".png")
+        // Converted under a temporary name and renamed: never a half-written PNG.
+        let temporary = directory.appendingPathComponent(".\(name).png.trigc-\(getpid()).tmp.png")
         let arguments = converter.lastPathComponent == "rsvg-convert"
-            ? ["-o", pngURL.path, svgURL.path] : [svgURL.path, pngURL.path]
+            ? ["-o", temporary.path, svgURL.path] : [svgURL.path, temporary.path]
         // Supervised: the converter dies with trigc (see ToolProcess).
-        guard let status = try? SupervisedProcess.run(converter.path, arguments, in: directory.path, log: nil) else {
+        let status = try? SupervisedProcess.run(converter.path, arguments, in: directory.path, log: nil)
+        guard status == 0, FileManager.default.fileExists(atPath: temporary.path), rename(temporary.path, pngURL.path) == 0 else {
+            unlink(temporary.path)
             return (svgURL.path, nil)
         }
-        let ok = status == 0 && FileManager.default.fileExists(atPath: pngURL.path)
-        return (svgURL.path, ok ? pngURL.path : nil)
+        return (svgURL.path, pngURL.path)
     }
 }
 
