@@ -44,6 +44,7 @@ let package = Package(
             name: "trigc",
             dependencies: [
                 "FixedPoint", "GraphIR", "Passes", "Interpreter", "ModelIO", "EventIO", "VerilogBackend", "Training", "OpenCLBackend",
+                "ToolProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Deterministic mutation fuzzing of every reader of untrusted files (make fuzz).

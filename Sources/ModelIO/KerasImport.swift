@@ -43,6 +43,10 @@ public enum KerasImporter {
     public static func load(
         _ path: String, options: KerasImportOptions = KerasImportOptions()
     ) throws(KerasImportError) -> KerasModel {
+        // A missing file, a pipe or a device is refused here, before any reader (or worker)
+        // could block on it.
+        guard FileManager.default.fileExists(atPath: path) else { throw .file(.fileNotFound(path: path)) }
+        guard ModelFile.isRegularFile(path) else { throw .file(.notRegularFile(path: path)) }
         switch options.isolation {
         case .inProcess:
             return try loadInProcess(path, limits: options.limits)

@@ -94,3 +94,7 @@ struct CStrings {
 
     func free() { for pointer in pointers { Glibc.free(pointer) } }
 }
+
+extension Syscalls {
+    static func dieWithParent() -> Bool { trigc_die_with_parent() == 0 }
+}

@@ -65,6 +65,10 @@ public enum DesignDirectory {
                 throw .notWrittenByTrigc(path: directory.appendingPathComponent(name).path)
             }
         }
+        for name in owned.union(names) where !DesignFiles.isRegularOrAbsent(name, in: directory) {
+            throw .file(path: directory.appendingPathComponent(name).path,
+                        reason: "is not a regular file (a link, a pipe or a device), so compile will not replace it")
+        }
         try DesignManifest(files: Array(owned.union(names)), complete: false).write(to: directory)
         for (name, data) in outputs {
             try DesignFiles.replace(name, in: directory, with: data)

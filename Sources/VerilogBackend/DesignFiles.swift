@@ -20,6 +20,14 @@ enum DesignFiles {
             || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
     }
 
+    /// Whether NAME is absent or a regular file (not a link, a pipe, a device or a folder):
+    /// only those does a compile replace or delete.
+    static func isRegularOrAbsent(_ name: String, in directory: URL) -> Bool {
+        var info = stat()
+        guard lstat(directory.appendingPathComponent(name).path, &info) == 0 else { return true }
+        return info.st_mode & S_IFMT == S_IFREG
+    }
+
     /// Writes `data` to `.trigc-partial-NAME`, then renames it to NAME (atomic on POSIX).
     static func replace(_ name: String, in directory: URL, with data: Data) throws(VerilogError) {
         let temporary = directory.appendingPathComponent(temporaryName(name))

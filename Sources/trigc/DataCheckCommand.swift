@@ -2,6 +2,7 @@ import ArgumentParser
 import EventIO
 import Foundation
 import ModelIO
+import ToolProcess
 
 /// `trigc _check-data FILE`: reads a data file in a process of its own, exactly as the
 /// command that asked will, so that a damaged file that crashes or hangs libhdf5 becomes one
@@ -22,6 +23,7 @@ struct DataCheckCommand: ParsableCommand {
     var file: String
 
     func run() throws {
+        guard SupervisedProcess.dieWithParent() else { throw ExitCode(3) }
         KerasImportWorker.limitResources(memoryBytes: KerasImportOptions.workerMemory, cpuSeconds: 600)
         do {
             if events { _ = try EventFile.read(file) }

@@ -47,7 +47,10 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         guard !quantize.argmax else { throw TrainCLIError.argmaxHasNoROC }
         var isDirectory: ObjCBool = false
-        let isRun = FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) && isDirectory.boolValue
+        guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
+            throw ModelIOError.fileNotFound(path: target)
+        }
+        let isRun = isDirectory.boolValue
         let runURL = URL(fileURLWithPath: target, isDirectory: true)
         let config = isRun ? try RunConfig.read(from: runURL) : nil
         let modelPath = isRun ? runURL.appendingPathComponent(RunDirectory.modelFile).path : target
@@ -56,7 +59,8 @@ struct EvaluateCommand: ParsableCommand {
             throw ValidationError("--data is needed when TARGET is a model file.")
         }
         if let config, data == nil { try TrainCommand.checkData(config, run: target) }
-        if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite, inputs: [modelPath, dataPath]) }
+        let readFiles = [modelPath, dataPath] + (quantize.profile.map { [$0] } ?? [])
+        if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite, inputs: readFiles) }
         if let out {
             // The folder itself may be new; its parent must exist.
             var isDirectory: ObjCBool = false
@@ -67,12 +71,11 @@ struct EvaluateCommand: ParsableCommand {
         let loaded = try ModelFile.load(modelPath, keras: .isolated())
         try quantize.validate(for: loaded)
         let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? (isRun ? runURL : nil)
-        if let directory, !overwrite {
+        if let directory, FileManager.default.fileExists(atPath: directory.path) {
             let prefixes = ["evaluate-float"] + (quantize.format == nil ? [] : ["evaluate-fixed"])
             for prefix in prefixes {
-                for name in ["\(prefix)-roc.svg", "\(prefix)-roc.png", "\(prefix).json"]
-                where FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) {
-                    throw ModelIOError.fileExists(path: directory.appendingPathComponent(name).path)
+                for name in ["\(prefix)-roc.svg", "\(prefix)-roc.png", "\(prefix).json"] {
+                    try OutputFile.check(directory.appendingPathComponent(name).path, overwrite: overwrite, inputs: readFiles)
                 }
             }
         }
@@ -101,13 +104,8 @@ struct EvaluateCommand: ParsableCommand {
         let floatMetrics = ClassificationMetrics(probabilities: floatOut, labels: chosen.labels)
         print(FigureOutput.summary(floatMetrics, label: "float (\(chosen.count) events)"))
 
-        var written: [FigureReport] = []
-        if let directory {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            written.append(try FigureOutput.write(
-                floatMetrics, model: "\(modelPath) float", data: dataPath, history: [], in: directory,
-                title: "float, \(chosen.count) events", prefix: "evaluate-float"))
-        }
+        // Everything is computed before any figure is written: a failure writes nothing.
+        var fixedResult: (metrics: ClassificationMetrics, agreement: Double, format: String)?
         if let format = quantize.format {
             let (core, scaling) = ModelInputs.splitScaling(loaded)
             // --profile events: the ranges of the chosen events themselves, scaled as the core reads them.
@@ -120,7 +118,15 @@ struct EvaluateCommand: ParsableCommand {
             let agreement = ClassificationMetrics.decisionAgreement(floatOut, fixedOut)
             print(FigureOutput.summary(fixedMetrics, label: "fixed \(format)"))
             print("decision agreement fixed vs float: \(formatted(100 * agreement, 3))% of \(chosen.count) events")
-            if let directory {
+            fixedResult = (fixedMetrics, agreement, format)
+        }
+        var written: [FigureReport] = []
+        if let directory {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            written.append(try FigureOutput.write(
+                floatMetrics, model: "\(modelPath) float", data: dataPath, history: [], in: directory,
+                title: "float, \(chosen.count) events", prefix: "evaluate-float"))
+            if let (fixedMetrics, agreement, format) = fixedResult {
                 written.append(try FigureOutput.write(
                     fixedMetrics, model: "\(modelPath) fixed \(format)", data: dataPath, history: [], in: directory,
                     title: "fixed \(format), \(chosen.count) events", prefix: "evaluate-fixed",
@@ -130,7 +136,7 @@ struct EvaluateCommand: ParsableCommand {
         if let writeInputs {
             let (core, scaling) = ModelInputs.splitScaling(loaded)
             let scaled = try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath)
-            try OutputFile.writeHDF5(writeInputs, overwrite: overwrite, inputs: [modelPath, dataPath]) { file in
+            try OutputFile.writeHDF5(writeInputs, overwrite: overwrite, inputs: readFiles) { file in
                 for (name, batch) in scaled {
                     try file.write(name, HDF5Array(shape: [batch.count] + batch.shape, values: batch.values))
                 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ModelIO
+import ToolProcess
 
 /// `trigc _import-worker FILE`: imports a Keras file in a process of its own, for
 /// ``KerasImportOptions/isolated(timeout:)``. Hidden: users never call it.
@@ -17,6 +18,7 @@ struct ImportWorkerCommand: ParsableCommand {
     var model: String
 
     func run() throws {
+        guard SupervisedProcess.dieWithParent() else { throw ExitCode(3) }
         let memory = KerasImportOptions.workerMemory
         KerasImportWorker.limitResources(memoryBytes: memory, cpuSeconds: cpuSeconds)
         // Room below the address-space limit for the runtime and HDF5's own buffers.

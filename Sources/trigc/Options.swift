@@ -70,15 +70,18 @@ struct QuantizeOptions: ParsableArguments {
     /// Checks every quantization option against `graph` before any work: formats, table
     /// size, layer names, the --profile file and its counts.
     func validate(for graph: Graph) throws {
+        guard tableSize >= 2, tableSize <= 65536, tableSize & (tableSize - 1) == 0 else {
+            throw CLIError.outOfRange(name: "--table-size", value: "\(tableSize)", range: "a power of two from 2 to 65536")
+        }
+        if profileEvents <= 0 { throw CLIError.badCount(name: "--profile-events", value: profileEvents) }
+        guard (0...32).contains(profileMargin) else {
+            throw CLIError.outOfRange(name: "--profile-margin", value: "\(profileMargin)", range: "0 to 32")
+        }
         guard let options = try precisionOptions() else {
             if profile != nil { throw CLIError.needsFixed(flag: "--profile") }
             return
         }
         for name in options.overrides.keys where graph[name] == nil { throw CLIError.unknownLayer(name) }
-        if profileEvents <= 0 { throw CLIError.badCount(name: "--profile-events", value: profileEvents) }
-        guard (0...32).contains(profileMargin) else {
-            throw CLIError.outOfRange(name: "--profile-margin", value: "\(profileMargin)", range: "0 to 32")
-        }
         if let profile, profile != "events", !FileManager.default.fileExists(atPath: profile) {
             throw ModelIOError.fileNotFound(path: profile)
         }

@@ -21,8 +21,8 @@ enum OutputFile {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }  // absent: fine
         if info.st_mode & S_IFMT == S_IFDIR { throw OutputError.isFolder(path: path) }
-        guard overwrite else { throw ModelIOError.fileExists(path: path) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw OutputError.notRegular(path: path) }
+        guard overwrite else { throw ModelIOError.fileExists(path: path) }
         for input in inputs {
             var other = stat()
             if stat(input, &other) == 0, other.st_dev == info.st_dev, other.st_ino == info.st_ino {

@@ -9,6 +9,12 @@ enum RunDirectory {
     static let checkpointFile = "checkpoint.trgc"
     static let modelFile = "model.ir"
 
+    /// Every name a run can write (what `outputs` may list).
+    static let possibleOutputs: Set<String> = [
+        configFile, checkpointFile, modelFile, "model-prescaled.ir", "metrics.json",
+        "roc.svg", "roc.png", "loss.svg", "loss.png",
+    ]
+
     /// What a run writes before it finishes (listed in run.json from the start).
     static let earlyOutputs = [configFile, checkpointFile]
 
@@ -46,9 +52,18 @@ enum RunDirectory {
     static func clear(_ url: URL, config: RunConfig) throws {
         let legacy = earlyOutputs + [modelFile, "model-prescaled.ir", "metrics.json", "roc.svg", "loss.svg"]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        let owned = Set(config.outputs ?? legacy).union(names.filter(isTemporary))
+        // Only names a run can write count, whatever a hand-edited run.json lists.
+        let listed = Set(config.outputs ?? legacy).intersection(possibleOutputs)
+        let owned = listed.union(names.filter(isTemporary))
+        for name in owned.sorted() {
+            var info = stat()
+            let path = url.appendingPathComponent(name).path
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                throw TrainCLIError.cannotClear(run: url.path, file: name, reason: "it is not a regular file")
+            }
+        }
         for name in owned.sorted() where name != configFile {
-            guard !name.contains("/"), unlink(url.appendingPathComponent(name).path) == 0 || errno == ENOENT else {
+            guard unlink(url.appendingPathComponent(name).path) == 0 || errno == ENOENT else {
                 throw TrainCLIError.cannotClear(run: url.path, file: name, reason: String(cString: strerror(errno)))
             }
         }

@@ -222,4 +222,38 @@ func expectRefusal(_ outcome: Outcome, _ phrase: String, sourceLocation: SourceL
         expectRefusal(try trigc("evaluate", "\(dir)/r", "--out", "\(dir)/e"), "already exists")
         #expect(try trigc("evaluate", "\(dir)/r", "--out", "\(dir)/e", "--overwrite").status == 0)
     }
+
+    @Test func thirdRoundPipesLinksHeadersAndOrder() throws {
+        let data = try #require(Self.events)
+        let dir = try scratch()
+        #expect(try trigc("train", "--model", "hlf", "--data", data, "--epochs", "2", "--out", "\(dir)/r").status == 0)
+        // evaluate --overwrite never replaces a pipe or a link among its figures.
+        try FileManager.default.createDirectory(atPath: "\(dir)/e", withIntermediateDirectories: true)
+        #expect(mkfifo("\(dir)/e/evaluate-float.json", 0o600) == 0)
+        expectRefusal(try trigc("evaluate", "\(dir)/r", "--out", "\(dir)/e", "--overwrite"), "not a regular file")
+        // A failure in the fixed-point half writes no float figures either.
+        let bad = try trigc("evaluate", "\(dir)/r", "--out", "\(dir)/e2", "--fixed", "ap_fixed<3,9>")
+        #expect(bad.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/e2/evaluate-float.json"))
+        // A Keras "file" that is a pipe is refused at once (no worker left blocked on it).
+        #expect(mkfifo("\(dir)/k.h5", 0o600) == 0)
+        expectRefusal(try trigc("import", "\(dir)/k.h5", "-o", "\(dir)/k.ir"), "not a regular file")
+        // A checkpoint whose header was edited (the epoch) is refused.
+        let checkpoint = "\(dir)/r/checkpoint.trgc"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: checkpoint)))
+        let needle = Array("\"epoch\":2".utf8)
+        let at = try #require((0..<(bytes.count - needle.count)).first { Array(bytes[$0..<($0 + needle.count)]) == needle })
+        bytes[at + needle.count - 1] = UInt8(ascii: "1")
+        try Data(bytes).write(to: URL(fileURLWithPath: checkpoint))
+        expectRefusal(try trigc("train", "--model", "hlf", "--epochs", "3", "--out", "\(dir)/r", "--resume"), "checksum")
+        // A hand-edited outputs list cannot make --overwrite delete a user's file.
+        try "mine".write(toFile: "\(dir)/r/notes.txt", atomically: true, encoding: .utf8)
+        let config = "\(dir)/r/run.json"
+        let json = try String(contentsOfFile: config, encoding: .utf8)
+        try json.replacingOccurrences(of: "\"outputs\" : [", with: "\"outputs\" : [\"notes.txt\", ")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try trigc("train", "--model", "hlf", "--data", data, "--epochs", "1", "--out", "\(dir)/r", "--overwrite").status == 0)
+        #expect(try String(contentsOfFile: "\(dir)/r/notes.txt", encoding: .utf8) == "mine")
+    }
 }
+

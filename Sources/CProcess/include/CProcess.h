@@ -35,4 +35,9 @@ int trigc_wait(pid_t pid, int *status);
 /// A pipe whose two ends are close-on-exec (pipe2 with O_CLOEXEC). Returns 0 or an errno value.
 int trigc_pipe(int fds[2]);
 
+/// Asks the kernel to SIGKILL this process when its parent dies (PR_SET_PDEATHSIG), for
+/// worker processes that must not outlive the trigc that started them; returns 0, or -1
+/// when the parent is already gone.
+int trigc_die_with_parent(void);
+
 #endif

@@ -24,9 +24,26 @@ struct CheckpointHeader: Codable {
     var history: [EpochSummary]
     /// Model parameters by name, then optimizer slots as `opt/<slot>/<parameter>`.
     var tensors: [Entry]
-    /// FNV-1a (64 bits, hex) of the data after the header: a damaged checkpoint is refused
-    /// instead of resumed with wrong weights (absent in checkpoints of older trigc).
+    /// FNV-1a (64 bits, hex) of the header's JSON without this field followed by the data:
+    /// a damaged checkpoint (weights, epoch, history …) is refused instead of resumed
+    /// (absent in checkpoints of older trigc).
     var checksum: String?
+
+    /// The header's JSON as written: sorted keys, non-finite numbers as strings.
+    func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// The checksum of this header (its `checksum` left out) and `data`.
+    func checksum(data: some Sequence<UInt8>) throws -> String {
+        var unsigned = self
+        unsigned.checksum = nil
+        return Self.checksum(try unsigned.encoded() + Data(data))
+    }
 
     static func checksum(_ bytes: some Sequence<UInt8>) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -71,17 +88,14 @@ extension Trainer {
         }
         // A read that failed gave zeros: they must not replace a good checkpoint.
         try model.device.checkHealth()
-        let header = CheckpointHeader(
+        var header = CheckpointHeader(
             model: model.name, epoch: completedEpochs, step: step, seed: options.seed,
             learningRateBits: optimizer.learningRate.bitPattern, iterations: optimizer.iterations,
-            schedule: scheduleState, history: history, tensors: entries, checksum: CheckpointHeader.checksum(values))
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        encoder.outputFormatting = [.sortedKeys]
+            schedule: scheduleState, history: history, tensors: entries, checksum: nil)
         var data = Data(Self.checkpointMagic)
         do {
-            let json = try encoder.encode(header)
+            header.checksum = try header.checksum(data: values)
+            let json = try header.encoded()
             withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
             data.append(json)
         } catch {
@@ -127,7 +141,7 @@ extension Trainer {
             throw .checkpointMismatch(path: path, reason: "it was trained with seed \(header.seed), this run uses \(options.seed)")
         }
         let base = 16 + Int(length)
-        if let checksum = header.checksum, CheckpointHeader.checksum(bytes[base...]) != checksum {
+        if let checksum = header.checksum, (try? header.checksum(data: bytes[base...])) != checksum {
             throw .checkpointIO(path: path, reason: "its data does not match its checksum (the file is damaged)")
         }
         let stored = Dictionary(header.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
