@@ -154,8 +154,7 @@ int trigc_wait(pid_t pid, int *status) {
 
 int trigc_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno; }
 
-int trigc_die_with_parent(void) {
-    pid_t parent = getppid();
+int trigc_die_with_parent(pid_t parent) {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return -1;
     /* The parent may have died before the call: then this process was re-parented. */
     return getppid() == parent ? 0 : -1;

@@ -64,8 +64,8 @@ public enum SupervisedProcess {
 }
 
 extension SupervisedProcess {
-    /// Makes this process (a worker trigc started) die when its parent does, so a worker
-    /// blocked in a C library never outlives a killed trigc. False when the parent is
-    /// already gone (the worker should then stop at once).
-    public static func dieWithParent() -> Bool { Syscalls.dieWithParent() }
+    /// Makes this process (a worker trigc started) die when its parent, the process `parent`,
+    /// does, so a worker blocked in a C library never outlives a killed trigc. False when
+    /// the parent is already gone (the worker should then stop at once).
+    public static func dieWithParent(_ parent: Int32) -> Bool { Syscalls.dieWithParent(parent) }
 }

@@ -96,5 +96,5 @@ struct CStrings {
 }
 
 extension Syscalls {
-    static func dieWithParent() -> Bool { trigc_die_with_parent() == 0 }
+    static func dieWithParent(_ parent: Int32) -> Bool { trigc_die_with_parent(parent) == 0 }
 }

@@ -16,6 +16,9 @@ struct DataCheckCommand: ParsableCommand {
     @Flag(help: "Read it as an event file (trigc datagen).")
     var events = false
 
+    @Option(help: "The trigc process that started this worker: the worker dies with it.")
+    var parent: Int32?
+
     @Option(help: "Read these datasets as numbers (comma-separated).")
     var datasets: String?
 
@@ -23,7 +26,8 @@ struct DataCheckCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        guard SupervisedProcess.dieWithParent() else { throw ExitCode(3) }
+        // Without --parent (run by hand) the current parent counts.
+        guard SupervisedProcess.dieWithParent(parent ?? getppid()) else { throw ExitCode(3) }
         KerasImportWorker.limitResources(memoryBytes: KerasImportOptions.workerMemory, cpuSeconds: 600)
         do {
             if events { _ = try EventFile.read(file) }
@@ -64,7 +68,7 @@ enum DataFileGuard {
         // Missing or non-HDF5 files get their sentence in process, without a worker.
         guard FileManager.default.fileExists(atPath: path) else { throw ModelIOError.fileNotFound(path: path) }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let result = WorkerProcess.run(executable: executable, arguments: ["_check-data"] + arguments + [path],
+        let result = WorkerProcess.run(executable: executable, arguments: ["_check-data", "--parent", "\(getpid())"] + arguments + [path],
                                        timeout: timeout(for: path))
         if case let .failure(failure) = result { throw GuardedFailure(description: WorkerProcess.message(failure, path: path)) }
     }

@@ -11,6 +11,9 @@ struct ImportWorkerCommand: ParsableCommand {
         abstract: "Import one Keras file and print it as graph IR (used by trigc itself).",
         shouldDisplay: false)
 
+    @Option(help: "The trigc process that started this worker: the worker dies with it.")
+    var parent: Int32?
+
     @Option(help: "CPU seconds before the system stops the worker.")
     var cpuSeconds = 70
 
@@ -18,7 +21,8 @@ struct ImportWorkerCommand: ParsableCommand {
     var model: String
 
     func run() throws {
-        guard SupervisedProcess.dieWithParent() else { throw ExitCode(3) }
+        // Without --parent (run by hand) the current parent counts.
+        guard SupervisedProcess.dieWithParent(parent ?? getppid()) else { throw ExitCode(3) }
         let memory = KerasImportOptions.workerMemory
         KerasImportWorker.limitResources(memoryBytes: memory, cpuSeconds: cpuSeconds)
         // Room below the address-space limit for the runtime and HDF5's own buffers.
@@ -41,6 +45,6 @@ extension KerasImportOptions {
             ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
         let cpu = Int(min(max(timeout, 1), 1e6).rounded(.up)) + 10
         return KerasImportOptions(isolation: .subprocess(
-            executable: executable, arguments: ["_import-worker", "--cpu-seconds", "\(cpu)"], timeout: timeout))
+            executable: executable, arguments: ["_import-worker", "--cpu-seconds", "\(cpu)", "--parent", "\(getpid())"], timeout: timeout))
     }
 }

@@ -88,6 +88,30 @@ func visibleNames(_ folder: String) -> Set<String> {
         }
     }
 
+    /// A worker reading a file that hangs libhdf5 dies with the trigc that started it.
+    @Test(.enabled(if: ReproCLITests.reproAvailable, "needs ../shared/repro/ beside the repository"))
+    func aKilledImportLeavesNoWorker() throws {
+        let dir = try scratch()
+        let hang = ReproCLITests.repro.appendingPathComponent("crash_214_hang.h5").path
+        let process = try launchTrigc(["import", hang, "-o", "\(dir)/h.ir"])
+        // This trigc's workers: they name it with --parent.
+        func workers() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid in
+                guard Int32(pid) != nil, let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+                let line = String(decoding: raw.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+                return line.contains("_import-worker") && line.contains("--parent \(process.processIdentifier)") ? pid : nil
+            }
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while workers().isEmpty, process.isRunning, Date() < deadline { usleep(10_000) }
+        #expect(!workers().isEmpty, "no worker started")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let gone = Date().addingTimeInterval(5)
+        while !workers().isEmpty, Date() < gone { usleep(10_000) }
+        #expect(workers().isEmpty, "a worker outlived trigc")
+    }
+
     @Test func trainKilledAnywhereIsRefusedUntilResumedAndThenEqualsAStraightRun() throws {
         let dir = try scratch()
         #expect(try trigc("datagen", "--events", "12000", "--seed", "6", "--max-particles", "4", "-o", "\(dir)/ev.h5").status == 0)

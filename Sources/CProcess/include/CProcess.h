@@ -37,7 +37,7 @@ int trigc_pipe(int fds[2]);
 
 /// Asks the kernel to SIGKILL this process when its parent dies (PR_SET_PDEATHSIG), for
 /// worker processes that must not outlive the trigc that started them; returns 0, or -1
-/// when the parent is already gone.
-int trigc_die_with_parent(void);
+/// when the parent is no longer `parent` (it died before the request took effect).
+int trigc_die_with_parent(pid_t parent);
 
 #endif
