@@ -18,8 +18,8 @@ struct TrainCommand: ParsableCommand {
             metrics.json with the test-split figures.
             """)
 
-    @Option(help: "The model: hlf (DNN on the 14 features), gru (particle sequence), inclusive (both).")
-    var model: StudyModelKind
+    @Option(help: "The model: hlf (DNN on the 14 features), gru (particle sequence), inclusive (both); a resumed run defaults to its own.")
+    var model: StudyModelKind?
 
     @Option(help: "The event file (trigc datagen; see Docs/Data.md); a resumed run defaults to its own.")
     var data: String?
@@ -66,6 +66,7 @@ struct TrainCommand: ParsableCommand {
         }
         if resume && overwrite { throw CLIError.excludes(first: "--resume", second: "--overwrite") }
         if !resume && data == nil { throw CLIError.missingOption(name: "--data", reason: "to train a new run") }
+        if !resume && model == nil { throw CLIError.missingOption(name: "--model", reason: "to train a new run") }
         _ = try DeviceSelection(parsing: device)
     }
 
@@ -102,7 +103,7 @@ struct TrainCommand: ParsableCommand {
         runConfig.hlfScaler = prepared.hlfScaler
         runConfig.particleScaler = prepared.particleScaler
         try runConfig.write(to: run)
-        print("training \(model.rawValue) on \(prepared.train.count) events, testing on \(prepared.test.count) "
+        print("training \(config.model.rawValue) on \(prepared.train.count) events, testing on \(prepared.test.count) "
             + "(balanced from \(events.count), classes \(prepared.train.classCounts)); run directory \(out)")
         fflush(nil)  // the header before the progress lines on stderr
 
@@ -137,7 +138,8 @@ struct TrainCommand: ParsableCommand {
         try trained.export().write(irFile: run.appendingPathComponent("model-prescaled.ir"))
         let metrics = ClassificationMetrics(probabilities: probabilities, labels: prepared.test.labels)
         let report = try FigureOutput.write(
-            metrics, model: model.rawValue, data: config.data, history: history, in: run, title: "\(model.rawValue), test split")
+            metrics, model: config.model.rawValue, data: config.data, history: history, in: run,
+            title: "\(config.model.rawValue), test split")
         try trained.export(scaling: scaling).write(irFile: run.appendingPathComponent(RunDirectory.modelFile))
         // The list of what this run wrote, for a later --overwrite (figures by their names).
         let figures = report.plots.values.map { URL(fileURLWithPath: $0).lastPathComponent }
@@ -156,7 +158,7 @@ struct TrainCommand: ParsableCommand {
         switch RunDirectory.state(of: run) {
         case .run where resume:
             let saved = try RunConfig.read(from: run)
-            guard saved.model == model else {
+            if let model, saved.model != model {
                 throw TrainCLIError.resumeMismatch(run: out, saved: saved.model.rawValue, asked: model.rawValue)
             }
             let asked: [(String, String?, String)] = [
@@ -179,7 +181,7 @@ struct TrainCommand: ParsableCommand {
             throw resume ? TrainCLIError.notARun(run: out) : TrainCLIError.foreignFolder(run: out)
         }
         let seed = seed ?? 1
-        return RunConfig(model: model, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
+        return RunConfig(model: model ?? .hlf, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
                          preparation: PreparationOptions(seed: seed))
     }
 

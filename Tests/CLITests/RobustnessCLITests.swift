@@ -70,7 +70,8 @@ func expectRefusal(_ outcome: Outcome, _ phrase: String, sourceLocation: SourceL
         try FileManager.default.copyItem(atPath: data, toPath: "\(dir)/other.h5")
         expectRefusal(try trigc("train", "--model", "hlf", "--data", "\(dir)/other.h5", "--epochs", "2", "--out", "\(dir)/r",
                                 "--resume"), "other.h5")
-        let resumed = try trigc("train", "--model", "hlf", "--epochs", "2", "--out", "\(dir)/r", "--resume")
+        // --model and --data may be left out: a resumed run keeps its own.
+        let resumed = try trigc("train", "--epochs", "2", "--out", "\(dir)/r", "--resume")
         #expect(resumed.status == 0, "\(resumed.stderr)")
         // run.json holds the data file's absolute path: evaluate works from another folder.
         let json = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: "\(dir)/r/run.json")))
@@ -90,6 +91,7 @@ func expectRefusal(_ outcome: Outcome, _ phrase: String, sourceLocation: SourceL
         (["train", "--model", "hlf", "--batch", "100000000", "--out", "x"], "--batch must be 1 to"),
         (["train", "--model", "hlf", "--lr", "-1", "--out", "x"], "--lr must be a positive finite number"),
         (["train", "--model", "hlf", "--out", "x"], "--data is needed"),
+        (["train", "--data", "x.h5", "--out", "x"], "--model is needed"),
     ])
     func badOptionsAreRefusedBeforeAnyWork(arguments: [String], phrase: String) throws {
         let dir = try scratch()
