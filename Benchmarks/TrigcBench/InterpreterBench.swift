@@ -44,9 +44,9 @@ func interpreterBench(gru: Bool) throws {
     // the CERN inclusive model's branch. The per-event fixed-point path (fast paths off) is the
     // in-run reference of the block path.
     guard gru else { return }
-    section("Interpreter: particle GRU, 801 steps x 19 features, 50 units, batch 256")
+    section("Interpreter: particle GRU, 801 steps x 19 features, 50 units, batch 512 (two blocks: both cores)")
     let model2 = Graph.particleGRU(seed: 1)
-    let sequences = Batch(count: 256, shape: [801, 19], values: (0..<(256 * 801 * 19)).map { _ in rng.nextFloat(limit: 1) })
+    let sequences = Batch(count: 512, shape: [801, 19], values: (0..<(512 * 801 * 19)).map { _ in rng.nextFloat(limit: 1) })
     let trn = try PassPipeline(Pipelines.quantize()).run(model2)
     var rndOptions = PrecisionOptions(defaultFormat: try FixedFormat(parsing: "ap_fixed<16,6,AP_RND,AP_SAT>"))
     rndOptions.tables = PrecisionOptions().tables
