@@ -37,7 +37,7 @@ demo: release
 	./Tools/demo.sh $(BIN_RELEASE) $(DEMO_DIR)
 
 # PyTorch for the training reference, when a Python has it (see Tools/torch_reference).
-TORCH_PYTHON ?= $(firstword $(wildcard /tmp/tvenv/bin/python .venv/bin/python) python3)
+TORCH_PYTHON ?= $(firstword $(wildcard .venv/bin/python) python3)
 
 bench: release
 	@if $(TORCH_PYTHON) -c 'import torch, h5py' 2>/dev/null; then \

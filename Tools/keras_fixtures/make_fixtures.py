@@ -3,8 +3,8 @@
 
 Run with Keras 3 on the JAX backend (CPU only):
 
-    python3 -m venv /tmp/kvenv && /tmp/kvenv/bin/pip install keras jax h5py
-    /tmp/kvenv/bin/python Tools/keras_fixtures/make_fixtures.py Tests/ModelIOTests/Fixtures
+    python3 -m venv .venv-keras && .venv-keras/bin/pip install keras jax h5py
+    .venv-keras/bin/python Tools/keras_fixtures/make_fixtures.py Tests/ModelIOTests/Fixtures
 
 For each model NAME it writes NAME.keras (zip), NAME.h5 (Keras 3 legacy HDF5) and
 NAME.data.h5 with fixed inputs (`inputs/<input layer name>`) and Keras's float32 outputs
