@@ -98,12 +98,12 @@ struct Harness {
             var inputs: [String: Batch] = [:]
             for name in graph.inputs {
                 guard let node = graph[name], case let .input(shape) = node.op else { return }
-                let size = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+                let size = checkedElementCount(shape) ?? Int.max
                 guard size <= 100_000 else { return }
                 inputs[name] = Batch(count: 1, shape: shape, values: [Float](repeating: 0.5, count: size))
             }
             let small = graph.nodes.allSatisfy { node in
-                (node.shape ?? []).reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 } <= 1_000_000
+                (checkedElementCount(node.shape ?? []) ?? Int.max) <= 1_000_000
             }
             guard small, let interpreter = try? Interpreter(graph: graph) else { continue }
             _ = try? interpreter.run(inputs)

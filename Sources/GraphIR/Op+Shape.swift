@@ -47,7 +47,8 @@ extension Op {
 }
 
 /// The product of the dimensions, or `nil` when one is negative or the product overflows.
-func checkedElementCount(_ shape: [Int]) -> Int? {
+/// Every size computed from a file or an option goes through here.
+public func checkedElementCount(_ shape: [Int]) -> Int? {
     var count = 1
     for d in shape {
         guard d >= 0 else { return nil }

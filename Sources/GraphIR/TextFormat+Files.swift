@@ -15,7 +15,7 @@ extension Graph {
         } catch let error as IRParseError {
             throw error
         } catch {
-            throw IRParseError(fileName: fileName, line: 0, column: 0, message: "cannot read the file (\(reason(error)))")
+            throw IRParseError(fileName: fileName, line: 0, column: 0, message: "cannot read the file (\(fileErrorReason(error)))")
         }
         let directory = url.deletingLastPathComponent()
         return try parse(text, fileName: fileName) { name in
@@ -33,7 +33,7 @@ extension Graph {
                 do {
                     try Data(document.sidecar).write(to: sidecarURL, options: .atomic)
                 } catch {
-                    throw IRWriteError(path: sidecarURL.path, reason: Self.reason(error))
+                    throw IRWriteError(path: sidecarURL.path, reason: fileErrorReason(error))
                 }
             }
             // Under a temporary name, renamed into place: never a half-written model.
@@ -41,26 +41,27 @@ extension Graph {
         } catch let error as IRWriteError {
             throw error
         } catch {
-            throw IRWriteError(path: url.path, reason: Self.reason(error))
+            throw IRWriteError(path: url.path, reason: fileErrorReason(error))
         }
     }
+}
 
-    /// The operating system's words for a failed write ("No such file or directory"), not
-    /// Foundation's generic sentence.
-    static func reason(_ error: any Error) -> String {
-        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if let cocoa = error as? CocoaError {
-            switch cocoa.code {
-            case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or folder"
-            case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
-            case .fileWriteOutOfSpace: return "the disk is full"
-            case .fileWriteVolumeReadOnly: return "the file system is read-only"
-            default: return "error \(cocoa.code.rawValue)"
-            }
-        }
-        return error.localizedDescription
+/// The operating system's words for a failed file operation ("No such file or directory"),
+/// not Foundation's generic sentence: used wherever a Foundation file error becomes text.
+public func fileErrorReason(_ error: any Error) -> String {
+    if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
+       underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
     }
+    if let cocoa = error as? CocoaError {
+        switch cocoa.code {
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or folder"
+        case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
+        case .fileWriteOutOfSpace: return "the disk is full"
+        case .fileWriteVolumeReadOnly: return "the file system is read-only"
+        case .fileWriteFileExists: return "it exists already"
+        default: return "error \(cocoa.code.rawValue)"
+        }
+    }
+    return error.localizedDescription
 }

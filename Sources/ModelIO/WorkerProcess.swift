@@ -7,6 +7,12 @@ import Glibc
 /// command), so that a damaged file that crashes or hangs the HDF5 C library becomes one
 /// sentence: the Keras import worker and the data-file check both run through here.
 public enum WorkerProcess {
+    /// The running program (a worker is this same binary with a hidden command).
+    public static var thisExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+    }
+
     /// What the child did.
     public struct Outcome: Sendable {
         public var stdout: Data

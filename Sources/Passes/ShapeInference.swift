@@ -95,13 +95,7 @@ public struct ShapeInference: GraphPass {
 
     /// The number of values of `shape`, or nil when it exceeds ``maxElements``.
     static func elementCount(_ shape: [Int]) -> Int? {
-        var count = 1
-        for dimension in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= maxElements else { return nil }
-            count = product
-        }
-        return count
+        checkedElementCount(shape).flatMap { $0 <= maxElements ? $0 : nil }
     }
 }
 

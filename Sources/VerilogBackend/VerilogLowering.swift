@@ -44,7 +44,7 @@ public enum VerilogLowering {
     static func checkSize(_ graph: Graph) throws(VerilogError) {
         var weights = 0
         for node in graph.nodes {
-            let values = (node.shape ?? []).reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            let values = checkedElementCount(node.shape ?? []) ?? Int.max
             if values > maxNodeValues {
                 throw .unsupportedGraph(graph: graph.name, reason: "node '\(node.name)' has \(values) values per event, "
                     + "more than the \(maxNodeValues) trigc lowers to hardware")

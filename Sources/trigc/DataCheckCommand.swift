@@ -67,7 +67,7 @@ enum DataFileGuard {
     private static func check(_ path: String, arguments: [String]) throws {
         // Missing or non-HDF5 files get their sentence in process, without a worker.
         guard FileManager.default.fileExists(atPath: path) else { throw ModelIOError.fileNotFound(path: path) }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable = WorkerProcess.thisExecutable
         let result = WorkerProcess.run(executable: executable, arguments: ["_check-data", "--parent", "\(getpid())"] + arguments + [path],
                                        timeout: timeout(for: path))
         if case let .failure(failure) = result { throw GuardedFailure(description: WorkerProcess.message(failure, path: path)) }

@@ -58,7 +58,7 @@ struct EvaluateCommand: ParsableCommand {
         guard let dataPath = data ?? config?.data else {
             throw ValidationError("--data is needed when TARGET is a model file.")
         }
-        if let config, data == nil { try TrainCommand.checkData(config, run: target) }
+        if let config, data == nil { try config.checkData(run: target) }
         let readFiles = [modelPath, dataPath] + (quantize.profile.map { [$0] } ?? [])
         if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite, inputs: readFiles) }
         if let out {
@@ -74,7 +74,7 @@ struct EvaluateCommand: ParsableCommand {
         if let directory, FileManager.default.fileExists(atPath: directory.path) {
             let prefixes = ["evaluate-float"] + (quantize.format == nil ? [] : ["evaluate-fixed"])
             for prefix in prefixes {
-                for name in ["\(prefix)-roc.svg", "\(prefix)-roc.png", "\(prefix).json"] {
+                for name in FigureOutput.fileNames(prefix: prefix, history: false) {
                     try OutputFile.check(directory.appendingPathComponent(name).path, overwrite: overwrite, inputs: readFiles)
                 }
             }
@@ -229,6 +229,13 @@ enum ModelInputs {
 
 /// Plots and JSON of figures, written the same way by `train` and `evaluate`.
 enum FigureOutput {
+    /// The files ``write`` may write for `prefix` (the loss plot only with a history).
+    static func fileNames(prefix: String, history: Bool) -> [String] {
+        let stem = prefix == "metrics" ? "" : prefix + "-"
+        let plots = ["roc"] + (history ? ["loss"] : [])
+        return plots.flatMap { ["\(stem)\($0).svg", "\(stem)\($0).png"] } + ["\(prefix).json"]
+    }
+
     /// Writes `<prefix>-roc.svg`, `<prefix>-loss.svg` (when there is a history), PNGs when a
     /// converter is present, and `<prefix>.json`; returns the report written.
     @discardableResult

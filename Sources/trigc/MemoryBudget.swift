@@ -1,4 +1,5 @@
 import Foundation
+import GraphIR
 
 /// Sizes that come from options are checked against the machine before anything is
 /// allocated: a command refuses, in one sentence, work that would not fit in memory.
@@ -6,21 +7,9 @@ enum MemoryBudget {
     /// What one command may plan to hold: half of the physical memory.
     static var limit: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory / 2) }
 
-    /// `count × bytesPerItem` with overflow checked, or nil.
-    static func product(_ factors: [Int]) -> Int? {
-        var total = 1
-        for factor in factors {
-            guard factor >= 0 else { return nil }
-            let (value, overflow) = total.multipliedReportingOverflow(by: factor)
-            if overflow { return nil }
-            total = value
-        }
-        return total
-    }
-
     /// Throws when `factors` (multiplied, in bytes) exceed the budget; `what` names the work.
     static func check(_ factors: [Int], what: String, advice: String) throws {
-        let bytes = product(factors)
+        let bytes = checkedElementCount(factors)
         if let bytes, bytes <= limit { return }
         throw BudgetError.tooLarge(what: what, bytes: bytes, limit: limit, advice: advice)
     }

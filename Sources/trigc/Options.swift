@@ -45,6 +45,7 @@ struct QuantizeOptions: ParsableArguments {
 
     /// The precision options these flags describe, or nil for a float run.
     func precisionOptions() throws -> PrecisionOptions? {
+        try checkCounts()
         guard let format = try fixedFormat() else {
             if exactAccumulators || !layerOverrides.isEmpty {
                 throw CLIError.needsFixed(flag: exactAccumulators ? "--exact-accumulators" : "--layer")
@@ -53,9 +54,6 @@ struct QuantizeOptions: ParsableArguments {
         }
         var options = PrecisionOptions(defaultFormat: format)
         options.exactAccumulators = exactAccumulators
-        guard tableSize >= 2, tableSize <= 65536, tableSize & (tableSize - 1) == 0 else {
-            throw CLIError.outOfRange(name: "--table-size", value: "\(tableSize)", range: "a power of two from 2 to 65536")
-        }
         options.tables.size = tableSize
         for spelling in layerOverrides {
             let parts = spelling.split(separator: "=", maxSplits: 1).map(String.init)
@@ -67,9 +65,9 @@ struct QuantizeOptions: ParsableArguments {
         return options
     }
 
-    /// Checks every quantization option against `graph` before any work: formats, table
-    /// size, layer names, the --profile file and its counts.
-    func validate(for graph: Graph) throws {
+    /// The ranges of the numeric options (checked for float runs too, so that a typo is
+    /// never silently ignored).
+    func checkCounts() throws {
         guard tableSize >= 2, tableSize <= 65536, tableSize & (tableSize - 1) == 0 else {
             throw CLIError.outOfRange(name: "--table-size", value: "\(tableSize)", range: "a power of two from 2 to 65536")
         }
@@ -77,6 +75,11 @@ struct QuantizeOptions: ParsableArguments {
         guard (0...32).contains(profileMargin) else {
             throw CLIError.outOfRange(name: "--profile-margin", value: "\(profileMargin)", range: "0 to 32")
         }
+    }
+
+    /// Checks every quantization option against `graph` before any work: formats, table
+    /// size, layer names, the --profile file and its counts.
+    func validate(for graph: Graph) throws {
         guard let options = try precisionOptions() else {
             if profile != nil { throw CLIError.needsFixed(flag: "--profile") }
             return
@@ -113,10 +116,6 @@ extension QuantizeOptions {
     /// The ranges of `graph`'s nodes on `inputs` (else on the --profile file's events), at
     /// most --profile-events of them, traced in float.
     func rangeProfile(_ graph: Graph, inputs: [String: Batch]?) throws -> RangeProfile {
-        if profileEvents <= 0 { throw CLIError.badCount(name: "--profile-events", value: profileEvents) }
-        guard (0...32).contains(profileMargin) else {
-            throw CLIError.outOfRange(name: "--profile-margin", value: "\(profileMargin)", range: "0 to 32")
-        }
         let floatGraph = try Profiling.floatGraph(graph, argmax: argmax)
         let source: String
         let batches: [String: Batch]

@@ -1,4 +1,5 @@
 import Foundation
+import GraphIR
 import ModelIO
 
 /// Output files are written under a temporary name in their own folder and renamed into
@@ -36,6 +37,11 @@ enum OutputFile {
         let url = URL(fileURLWithPath: path)
         let name = ".\(url.lastPathComponent).trigc-\(getpid()).tmp"
         return url.deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    /// Whether `name` is such a temporary name (of any output, any process).
+    static func isTemporaryName(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.contains(".trigc-") && name.hasSuffix(".tmp")
     }
 
     /// Removes the temporary files of `path` that commands which are no longer running left.
@@ -95,7 +101,7 @@ enum OutputFile {
 
     /// Why writing failed, naming the real output, with the disk's state when it is full.
     private static func reason(_ error: any Error, temporary: String, path: String) -> String {
-        var text = "\(error)".replacingOccurrences(of: temporary, with: path)
+        var text = (error is CocoaError ? fileErrorReason(error) : "\(error)").replacingOccurrences(of: temporary, with: path)
         if text.hasSuffix(".") { text.removeLast() }
         var disk = statvfs()
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path

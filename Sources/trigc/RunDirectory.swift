@@ -21,8 +21,9 @@ enum RunDirectory {
     /// Whether `name` is a temporary file of an interrupted trigc write (`.NAME.trigc-PID.tmp`,
     /// `.checkpoint.trgc.tmp`): trigc's own, whatever the folder.
     static func isTemporary(_ name: String) -> Bool {
-        name.hasPrefix(".") && (name.contains(".trigc-") || name == ".\(checkpointFile).tmp")
-            && (name.hasSuffix(".tmp") || name.hasSuffix(".tmp.png"))
+        // Outputs (OutputFile), the checkpoint (Trainer) and PNGs (Figures) each name theirs.
+        OutputFile.isTemporaryName(name) || name == ".\(checkpointFile).tmp"
+            || (name.hasPrefix(".") && name.contains(".trigc-") && name.hasSuffix(".tmp.png"))
     }
 
     /// What is at `url` as far as `train` is concerned.
@@ -161,6 +162,17 @@ struct RunConfig: Codable {
             throw TrainCLIError.badRunFile(path: url.path, reason: "its units \(config.units) are not in 1...\(TrainLimits.maxUnits)")
         }
         return config
+    }
+
+    /// Refuses a data file that is missing or changed since the run started (a run resumed
+    /// or evaluated on other events than it was trained on).
+    func checkData(run: String) throws {
+        guard FileManager.default.fileExists(atPath: data) else {
+            throw TrainCLIError.dataMissing(run: run, data: data)
+        }
+        if let then = dataFingerprint, let now = FileFingerprint(data), then != now {
+            throw TrainCLIError.dataChanged(run: run, data: data, then: "\(then)", now: "\(now)")
+        }
     }
 
     func write(to run: URL) throws {

@@ -73,7 +73,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let run = URL(fileURLWithPath: out, isDirectory: true)
         var config = try checkDirectory(run)
-        if resume { try Self.checkData(config, run: out) }
+        if resume { try config.checkData(run: out) }
         try DataFileGuard.checkEvents(config.data)
         let events = try EventFile.read(config.data)
         let prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
@@ -183,17 +183,6 @@ struct TrainCommand: ParsableCommand {
         let seed = seed ?? 1
         return RunConfig(model: model ?? .hlf, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
                          preparation: PreparationOptions(seed: seed))
-    }
-
-    /// Refuses a data file that is missing or changed since the run started (a run resumed
-    /// or evaluated on other events than it was trained on).
-    static func checkData(_ config: RunConfig, run: String) throws {
-        guard FileManager.default.fileExists(atPath: config.data) else {
-            throw TrainCLIError.dataMissing(run: run, data: config.data)
-        }
-        if let then = config.dataFingerprint, let now = FileFingerprint(config.data), then != now {
-            throw TrainCLIError.dataChanged(run: run, data: config.data, then: "\(then)", now: "\(now)")
-        }
     }
 
     /// The largest buffers training holds, checked against the memory budget: the events

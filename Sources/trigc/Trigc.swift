@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraphIR
 
 @main
 struct Trigc: ParsableCommand {
@@ -55,25 +56,13 @@ struct FoundationFailure: Error, CustomStringConvertible {
         if let cocoa = error as? CocoaError {
             let nsError = cocoa as NSError
             let path = (nsError.userInfo[NSFilePathErrorKey] as? String) ?? cocoa.filePath ?? "a file"
-            let reason = (nsError.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
-                ?? Self.reason(cocoa.code)
-            description = "a file operation on \(path) failed: \(reason)."
+            description = "a file operation on \(path) failed: \(fileErrorReason(cocoa))."
         } else if let encoding = error as? EncodingError, case let .invalidValue(value, _) = encoding {
             description = "cannot write \(value) into a JSON file (NaN and infinity have no JSON form)."
         } else if error is DecodingError {
             description = "a JSON file does not have the expected form."
         } else {
             return nil
-        }
-    }
-
-    private static func reason(_ code: CocoaError.Code) -> String {
-        switch code {
-        case .fileNoSuchFile, .fileReadNoSuchFile: "no such file or folder"
-        case .fileWriteNoPermission, .fileReadNoPermission: "permission denied"
-        case .fileWriteOutOfSpace: "the disk is full"
-        case .fileWriteFileExists: "it exists already"
-        default: "error \(code.rawValue)"
         }
     }
 }
