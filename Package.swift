@@ -37,13 +37,15 @@ let package = Package(
         // Event files (Docs/Data.md): the HDF5 schema of Training's datasets.
         .target(name: "EventIO", dependencies: ["ModelIO", "Training"]),
         .target(name: "VerilogBackend", dependencies: ["GraphIR", "Passes", "FixedPoint", "ToolProcess"]),
+        // Calibrated ranges and the search for per-value formats (trigc quantize --calibrate).
+        .target(name: "Calibration", dependencies: ["GraphIR", "FixedPoint", "Passes", "Interpreter", "Training"]),
         .target(name: "OpenCLRuntime", dependencies: ["COpenCL"]),
         // Kernels/*.cl are embedded (KernelSources.swift, checked against the files by a test).
         .target(name: "OpenCLBackend", dependencies: ["OpenCLRuntime", "GraphIR", "Training"]),
         .executableTarget(
             name: "trigc",
             dependencies: [
-                "FixedPoint", "GraphIR", "Passes", "Interpreter", "ModelIO", "EventIO", "VerilogBackend", "Training", "OpenCLBackend",
+                "FixedPoint", "GraphIR", "Passes", "Interpreter", "Calibration", "ModelIO", "EventIO", "VerilogBackend", "Training", "OpenCLBackend",
                 "ToolProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

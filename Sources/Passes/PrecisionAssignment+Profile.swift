@@ -1,6 +1,22 @@
 import FixedPoint
 import GraphIR
 
+/// The largest magnitudes of one node's values on calibration events (`nil`: not measured
+/// and not derivable): weights and biases are the layer's own, exactly.
+public struct ValueMagnitudes: Hashable, Sendable {
+    public var result: Double?
+    public var weight: Double?
+    public var bias: Double?
+    public var accumulator: Double?
+
+    public init(result: Double? = nil, weight: Double? = nil, bias: Double? = nil, accumulator: Double? = nil) {
+        self.result = result
+        self.weight = weight
+        self.bias = bias
+        self.accumulator = accumulator
+    }
+}
+
 /// The formats a ``RangeProfile`` suggests for one node; `nil` fields keep the default.
 struct ProfiledFormats {
     var result: FixedFormat?
@@ -18,9 +34,25 @@ extension PrecisionAssignment {
     /// a linear dense or a batch normalization, the result's range; else a bound from `input`
     /// and the layer's weights (`max_j Σ_i |w_ij| · |x| + |b_j|`, for a GRU with the state's
     /// range as well). A GRU's state range is at least 1 when its candidate activation is
-    /// bounded by 1 (tanh, sigmoid, hard sigmoid), since intermediate states are not traced.
+    /// bounded by 1 (tanh, sigmoid, hard sigmoid). The Calibration target's tracer measures a
+    /// GRU's accumulator (every internal sum) and its state over all steps.
     func profiledFormats(of node: Node, input: Double) throws(PrecisionError) -> ProfiledFormats {
         guard let profile = options.profile else { return ProfiledFormats() }
+        let m = Self.magnitudes(of: node, profile: profile, input: input)
+        let margin = options.profileMargin
+        var formats = ProfiledFormats()
+        formats.result = try m.result.map { m throws(PrecisionError) in try format(m, margin: margin, node: node) }
+        formats.weight = try m.weight.map { m throws(PrecisionError) in try format(m, margin: 0, node: node) }
+        formats.bias = try m.bias.map { m throws(PrecisionError) in try format(m, margin: 0, node: node) }
+        formats.accumulator = try m.accumulator.map { m throws(PrecisionError) in
+            try format(m, margin: margin, node: node)
+        }
+        return formats
+    }
+
+    /// The magnitudes one node's values take on `profile`'s events, as ``profiledFormats(of:input:)``
+    /// sizes them (`input` bounds `|x|` of the node's first input).
+    public static func magnitudes(of node: Node, profile: RangeProfile, input: Double) -> ValueMagnitudes {
         var result = profile.result(node.name)
         var weight: Double?
         var bias: Double?
@@ -29,15 +61,15 @@ extension PrecisionAssignment {
         case .input, .masking, .concatenate, .dropout, .flatten, .argmax:
             break
         case let .dense(weights, biases, activation):
-            let (aw, ab) = Self.parameterMagnitudes(activation)
+            let (aw, ab) = parameterMagnitudes(activation)
             weight = max(weights.maxMagnitude, aw)
             bias = max(biases.maxMagnitude, ab)
             if accumulator == nil, activation == .linear { accumulator = result }
             if accumulator == nil {
-                accumulator = Self.columnBound(weights, x: input, bias: biases.values.map { abs(Double($0)) }).max()
+                accumulator = columnBound(weights, x: input, bias: biases.values.map { abs(Double($0)) }).max()
             }
         case let .activation(function):
-            let (aw, ab) = Self.parameterMagnitudes(function)
+            let (aw, ab) = parameterMagnitudes(function)
             switch function {
             case .leakyRelu:
                 weight = aw
@@ -47,13 +79,13 @@ extension PrecisionAssignment {
                 break
             }
         case let .gru(gru):
-            let (cw, cb) = Self.parameterMagnitudes(gru.activation)
-            let (gw, gb) = Self.parameterMagnitudes(gru.recurrentActivation)
+            let (cw, cb) = parameterMagnitudes(gru.activation)
+            let (gw, gb) = parameterMagnitudes(gru.recurrentActivation)
             weight = max(gru.kernel.maxMagnitude, gru.recurrentKernel.maxMagnitude, cw, gw)
             bias = max(gru.bias.maxMagnitude, cb, gb)
-            if let bound = Self.unitBound(gru.activation), let r = result { result = max(r, bound) }
-            if accumulator == nil, let state = result, Self.unitBound(gru.recurrentActivation) != nil {
-                accumulator = Self.gruBound(gru, x: input, state: state)
+            if let bound = unitBound(gru.activation), let r = result { result = max(r, bound) }
+            if accumulator == nil, let state = result, unitBound(gru.recurrentActivation) != nil {
+                accumulator = gruBound(gru, x: input, state: state)
             }
         case let .batchNormalization(bn):
             let (scale, shift) = bn.scaleAndShift
@@ -64,15 +96,18 @@ extension PrecisionAssignment {
                 accumulator = zip(scale, shift).map { abs($0) * input + abs($1) }.max()
             }
         }
-        let margin = options.profileMargin
-        var formats = ProfiledFormats()
-        formats.result = try result.map { m throws(PrecisionError) in try format(m, margin: margin, node: node) }
-        formats.weight = try weight.map { m throws(PrecisionError) in try format(m, margin: 0, node: node) }
-        formats.bias = try bias.map { m throws(PrecisionError) in try format(m, margin: 0, node: node) }
-        formats.accumulator = try accumulator.map { m throws(PrecisionError) in
-            try format(m, margin: margin, node: node)
+        return ValueMagnitudes(result: result, weight: weight, bias: bias, accumulator: accumulator)
+    }
+
+    /// ``magnitudes(of:profile:input:)`` of every node, in graph order, each node's input
+    /// bound being its first input's result range (0 when unknown).
+    public static func magnitudes(of graph: Graph, profile: RangeProfile) -> [String: ValueMagnitudes] {
+        var result: [String: ValueMagnitudes] = [:]
+        for node in graph.nodes {
+            let input = node.inputs.first.flatMap { result[$0]?.result } ?? 0
+            result[node.name] = magnitudes(of: node, profile: profile, input: input)
         }
-        return formats
+        return result
     }
 
     /// The default format with the integer bits `magnitude` needs plus `margin`.

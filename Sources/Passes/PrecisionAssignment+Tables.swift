@@ -32,16 +32,18 @@ extension PrecisionAssignment {
     ) throws(PrecisionError) -> [TableRole: String] {
         let options = self.options.tables
         let rounded = result.with(quantization: .rnd, overflow: .sat)
+        let layer = self.options.overrides[node]?.tables[role]
+        let size = layer?.size ?? options.size
         switch function {
         case .linear, .relu, .leakyRelu, .hardSigmoid:
             return [:]
         case .tanh:
-            let table = try fitted(
-                .tanh, options.tanhRange, value, options.tanhOutputFormat ?? rounded, node: node)
+            let output = layer?.outputFormat ?? options.tanhOutputFormat ?? rounded
+            let table = try fitted(.tanh, options.tanhRange, value, output, size: size, node: node)
             return [role: registry.register(table)]
         case .sigmoid:
-            let table = try fitted(
-                .sigmoid, options.sigmoidRange, value, options.sigmoidOutputFormat ?? rounded, node: node)
+            let output = layer?.outputFormat ?? options.sigmoidOutputFormat ?? rounded
+            let table = try fitted(.sigmoid, options.sigmoidRange, value, output, size: size, node: node)
             return [role: registry.register(table)]
         case .softmax:
             let (exp, reciprocal) = try softmaxTables(value: value, classes: classes, node: node)
@@ -58,6 +60,7 @@ extension PrecisionAssignment {
         value: FixedFormat, classes: Int, node: String
     ) throws(PrecisionError) -> (exp: ActivationTable, reciprocal: ActivationTable) {
         let options = self.options.tables
+        let layer = self.options.overrides[node]?.tables ?? [:]
         let difference: FixedFormat
         do {
             difference = try FixedFormat(
@@ -66,7 +69,9 @@ extension PrecisionAssignment {
         } catch {
             throw .invalidFormat(node: node, error)
         }
-        let exp = try fitted(.exp, options.expRange, difference, options.expOutputFormat, node: node)
+        let exp = try fitted(
+            .exp, options.expRange, difference, layer[.exp]?.outputFormat ?? options.expOutputFormat,
+            size: layer[.exp]?.size ?? options.size, node: node)
         let largest = Term(exp.entries.max() ?? 0, 0).times(Term(Int64(max(classes, 1)), 0)).raw
         let width = max(1, Int64.bitWidth - largest.leadingZeroBitCount)
         let sum: FixedFormat
@@ -80,21 +85,21 @@ extension PrecisionAssignment {
         do {
             let reciprocal = try ActivationTable.make(
                 function: .reciprocal, inputFormat: sum, lowerBound: 0, upperBound: upper,
-                size: options.size, outputFormat: options.reciprocalOutputFormat)
+                size: layer[.reciprocal]?.size ?? options.size,
+                outputFormat: layer[.reciprocal]?.outputFormat ?? options.reciprocalOutputFormat)
             return (exp, reciprocal)
         } catch {
             throw .table(node: node, error)
         }
     }
 
-    /// The table for `function` over `range` with `options.tables.size` entries, cut to the
+    /// The table for `function` over `range` with `size` entries, cut to the
     /// values `input` can hold and with a step no finer than its resolution (so no entry is
     /// unreachable); the entry count shrinks accordingly, staying a power of two.
     func fitted(
         _ function: TableFunction, _ range: Range<Double>, _ input: FixedFormat, _ output: FixedFormat,
-        node: String
+        size: Int, node: String
     ) throws(PrecisionError) -> ActivationTable {
-        let size = options.tables.size
         var lower = range.lowerBound
         var upper = range.upperBound
         do throws(ActivationTableError) {

@@ -111,7 +111,8 @@ public struct PrecisionAssignment: GraphPass {
             }
             (p.weight, p.bias) = (w, b)
             let state = p.result
-            let gate = gateMagnitude(gru.recurrentActivation, result: state)
+            let gateTable = layer.tables[.recurrentActivation]?.outputFormat
+            let gate = gateMagnitude(gru.recurrentActivation, result: state, table: gateTable)
             let accumulator = try accumulatorFormat(node: node, override: layer.accumulator, profiled: a) {
                 AccumulatorBound.gru(gru, input: x, state: state, weight: w, biasFormat: b, gateMagnitude: gate)
             }
@@ -153,13 +154,15 @@ public struct PrecisionAssignment: GraphPass {
 
     /// A bound on `|r|`, the GRU reset gate, for the exact accumulator: 1 for functions with
     /// values in [-1, 1] (unless the format's resolution is coarser), else the whole range
-    /// of the result format.
-    func gateMagnitude(_ function: ActivationFunction, result: FixedFormat) -> (raw: Int64, fractionalBits: Int) {
+    /// of the result format. `table` is the node's own gate table output format, if overridden.
+    func gateMagnitude(
+        _ function: ActivationFunction, result: FixedFormat, table: FixedFormat? = nil
+    ) -> (raw: Int64, fractionalBits: Int) {
         switch function {
         case .tanh:
-            return (1, min(0, (options.tables.tanhOutputFormat ?? result).fractionalBits))
+            return (1, min(0, (table ?? options.tables.tanhOutputFormat ?? result).fractionalBits))
         case .sigmoid:
-            return (1, min(0, (options.tables.sigmoidOutputFormat ?? result).fractionalBits))
+            return (1, min(0, (table ?? options.tables.sigmoidOutputFormat ?? result).fractionalBits))
         case .hardSigmoid:
             return (1, min(0, result.fractionalBits))
         case .linear, .relu, .leakyRelu, .softmax:

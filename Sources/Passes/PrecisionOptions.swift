@@ -53,15 +53,33 @@ public struct LayerOverride: Hashable, Sendable {
     public var weight: FixedFormat?
     public var bias: FixedFormat?
     public var accumulator: FixedFormat?
+    /// This node's activation tables by role (size and output format), over
+    /// ``PrecisionOptions/tables``: a GRU's gate table is `.recurrentActivation`, its
+    /// candidate table `.activation`; softmax has `.exp` and `.reciprocal`.
+    public var tables: [TableRole: TableOverride]
 
     public init(
         result: FixedFormat? = nil, weight: FixedFormat? = nil, bias: FixedFormat? = nil,
-        accumulator: FixedFormat? = nil
+        accumulator: FixedFormat? = nil, tables: [TableRole: TableOverride] = [:]
     ) {
         self.result = result
         self.weight = weight
         self.bias = bias
         self.accumulator = accumulator
+        self.tables = tables
+    }
+}
+
+/// One activation table of one node; `nil` fields keep ``TableOptions``.
+public struct TableOverride: Hashable, Sendable {
+    /// Entries before the table is cut to its input format (a power of two).
+    public var size: Int?
+    /// The format of the table's entries (for a GRU gate: the format of z and r).
+    public var outputFormat: FixedFormat?
+
+    public init(size: Int? = nil, outputFormat: FixedFormat? = nil) {
+        self.size = size
+        self.outputFormat = outputFormat
     }
 }
 

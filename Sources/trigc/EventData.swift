@@ -8,19 +8,23 @@ import ModelIO
 /// A data file holds one dataset per model input, named after the input, shaped
 /// `[events] + input shape`, of any numeric type. NaN and infinity are refused.
 enum EventData {
-    /// The batches for every graph input, the first `limit` events (all when nil).
-    static func read(_ path: String, for graph: Graph, limit: Int? = nil) throws -> [String: Batch] {
-        try DataFileGuard.checkDatasets(path, names: graph.inputs)
+    /// The batches for every graph input, the first `limit` events (all when nil); input
+    /// `name` reads dataset `datasets[name] ?? name`.
+    static func read(
+        _ path: String, for graph: Graph, limit: Int? = nil, datasets: [String: String] = [:]
+    ) throws -> [String: Batch] {
+        try DataFileGuard.checkDatasets(path, names: graph.inputs.map { datasets[$0] ?? $0 })
         let file = try HDF5File(path: path)
         var batches: [String: Batch] = [:]
         for name in graph.inputs {
             guard let node = graph[name], case let .input(shape) = node.op else { continue }
-            var array = try file.readFloats(name)
+            let dataset = datasets[name] ?? name
+            var array = try file.readFloats(dataset)
             guard array.shape.count == shape.count + 1, Array(array.shape.dropFirst()) == shape else {
-                throw CLIError.inputShape(file: path, input: name, expected: shape, found: array.shape)
+                throw CLIError.inputShape(file: path, input: dataset, expected: shape, found: array.shape)
             }
             if let bad = array.values.firstIndex(where: { !$0.isFinite }) {
-                throw ModelIOError.nonFinite(path: path, name: name, index: bad)
+                throw ModelIOError.nonFinite(path: path, name: dataset, index: bad)
             }
             var count = array.shape[0]
             if let limit, limit < count {

@@ -3,6 +3,7 @@ import FixedPoint
 import Foundation
 import GraphIR
 import Interpreter
+import Calibration
 import ModelIO
 import Passes
 
@@ -92,31 +93,37 @@ struct QuantizeOptions: ParsableArguments {
 
     /// The graph ready to interpret: shapes inferred, and quantized when a format is given
     /// (with `--profile`, from the ranges of `profileInputs` when given, else of the
-    /// --profile file's events; a float run ignores --profile).
+    /// --profile file's events; a float run ignores --profile). A profiled quantization is
+    /// kept only when it decides like float at least as often as the same formats without
+    /// the profile, on the profile's events (``ProfileChoice``).
     func prepare(_ graph: Graph, profileInputs: [String: Batch]? = nil) throws -> Graph {
-        let passes: [any GraphPass]
-        if var options = try precisionOptions() {
-            if profile != nil || profileInputs != nil {
-                options.profile = try rangeProfile(graph, inputs: profileInputs)
-                options.profileMargin = profileMargin
-            }
-            passes = Pipelines.quantize(options, decisionOnly: argmax)
-        } else {
-            passes = Pipelines.float + (argmax ? [SoftmaxToArgmax()] : [])
-        }
         for node in layerOverrides.compactMap({ $0.split(separator: "=").first.map(String.init) })
         where graph[node] == nil {
             throw CLIError.unknownLayer(node)
         }
-        return try PassPipeline(passes).run(graph)
+        guard var options = try precisionOptions() else {
+            return try PassPipeline(Pipelines.float + (argmax ? [SoftmaxToArgmax()] : [])).run(graph)
+        }
+        guard profile != nil || profileInputs != nil, let (ranges, events) = try rangeProfile(graph, inputs: profileInputs)
+        else {
+            return try PassPipeline(Pipelines.quantize(options, decisionOnly: argmax)).run(graph)
+        }
+        options.profile = ranges
+        options.profileMargin = profileMargin
+        let outcome = try ProfileChoice.choose(graph, options: options, decisionOnly: argmax, data: CalibrationData(inputs: events))
+        let kept = outcome.keptProfile ? "kept the profiled formats" : "kept the plain formats (the profile would lower agreement)"
+        FileHandle.standardError.write(Data(String(
+            format: "profile: agreement with float on those events %.3f%% profiled, %.3f%% without; %@\n",
+            100 * outcome.profiledAgreement, 100 * outcome.plainAgreement, kept).utf8))
+        return outcome.graph
     }
 }
 
 extension QuantizeOptions {
     /// The ranges of `graph`'s nodes on `inputs` (else on the --profile file's events), at
-    /// most --profile-events of them, traced in float.
-    func rangeProfile(_ graph: Graph, inputs: [String: Batch]?) throws -> RangeProfile {
-        let floatGraph = try Profiling.floatGraph(graph, argmax: argmax)
+    /// most --profile-events of them, traced in float; and those events. `nil` without events.
+    func rangeProfile(_ graph: Graph, inputs: [String: Batch]?) throws -> (RangeProfile, [String: Batch])? {
+        let floatGraph = try RangeTracer.floatGraph(graph, argmax: argmax)
         let source: String
         let batches: [String: Batch]
         if let inputs {
@@ -124,12 +131,16 @@ extension QuantizeOptions {
         } else if let profile {
             (source, batches) = (profile, try EventData.read(profile, for: floatGraph, limit: profileEvents))
         } else {
-            return RangeProfile()
+            return nil
         }
-        let result = try Profiling.profile(floatGraph, inputs: batches, limit: profileEvents)
+        let count = min(profileEvents, batches.values.map(\.count).min() ?? 0)
+        let kept = batches.mapValues { batch in
+            Batch(count: count, shape: batch.shape, values: Array(batch.values.prefix(count * batch.elementsPerEvent)))
+        }
+        let result = try RangeTracer.profile(floatGraph, inputs: kept, limit: count)
         FileHandle.standardError.write(Data(
             "profile: ranges of \(result.events) events of \(source), margin \(profileMargin) integer bit(s)\n".utf8))
-        return result
+        return (result, kept)
     }
 }
 
@@ -140,4 +151,34 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(help: "Replace the output file if it exists (otherwise trigc refuses).")
     var overwrite = false
+}
+
+/// Which dataset of a data file each model input reads (by default the one named after it).
+struct InputDatasetOptions: ParsableArguments {
+    @Option(name: .customLong("input-dataset"), help: ArgumentHelp(
+        "Read model input INPUT from dataset NAME of the data file; repeatable.", valueName: "input=name"))
+    var inputDatasets: [String] = []
+
+    /// `--input-dataset` as input → dataset.
+    func map() throws -> [String: String] {
+        var map: [String: String] = [:]
+        for spelling in inputDatasets {
+            let parts = spelling.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw CLIError.badList(name: "--input-dataset", value: spelling, expected: "INPUT=DATASET")
+            }
+            map[parts[0]] = parts[1]
+        }
+        return map
+    }
+
+    /// The map, checked against `graph`'s inputs.
+    func map(for graph: Graph) throws -> [String: String] {
+        let map = try map()
+        for name in map.keys.sorted() where !graph.inputs.contains(name) {
+            throw CLIError.badList(name: "--input-dataset", value: name,
+                                   expected: "one of the model's inputs (\(graph.inputs.joined(separator: ", ")))")
+        }
+        return map
+    }
 }

@@ -4,6 +4,7 @@ import GraphIR
 import Interpreter
 import ModelIO
 import OpenCLBackend
+import Passes
 import Training
 
 struct InputsCommand: ParsableCommand {
@@ -63,6 +64,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Where to run: cpu (the interpreter, float or fixed point), opencl (the first OpenCL device) or opencl:P:D (float only; see 'trigc devices').")
     var device = "cpu"
 
+    @OptionGroup var datasets: InputDatasetOptions
     @OptionGroup var quantize: QuantizeOptions
     @OptionGroup var output: OutputOptions
 
@@ -76,7 +78,7 @@ struct RunCommand: ParsableCommand {
         let loaded = try ModelFile.load(model, keras: .isolated())
         try quantize.validate(for: loaded)
         let graph = try quantize.prepare(loaded)
-        let inputs = try EventData.read(input, for: graph, limit: events)
+        let inputs = try EventData.read(input, for: graph, limit: events, datasets: try datasets.map(for: loaded))
         if selection != .cpu {
             try runOnDevice(selection, loaded: loaded, graph: graph, inputs: inputs)
             return
@@ -161,29 +163,48 @@ struct CompareCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Only the first N events.")
     var events: Int?
 
+    @Option(help: ArgumentHelp(
+        "The float original of a model that is already quantized (trigc quantize's output).", valueName: "model"))
+    var reference: String?
+
+    @OptionGroup var datasets: InputDatasetOptions
     @OptionGroup var quantize: QuantizeOptions
 
     func run() throws {
-        guard quantize.format != nil else { throw CLIError.needsFixed(flag: "compare") }
         let loaded = try ModelFile.load(model, keras: .isolated())
-        try quantize.validate(for: loaded)
-        var floatOptions = quantize
-        floatOptions.format = nil
-        floatOptions.exactAccumulators = false
-        floatOptions.layerOverrides = []
-        floatOptions.argmax = false
-        let floatGraph = try floatOptions.prepare(loaded)
-        var fixedOptions = quantize
-        fixedOptions.argmax = false
-        let fixedGraph = try fixedOptions.prepare(loaded)
-        let inputs = try EventData.read(input, for: floatGraph, limit: events)
+        let floatGraph: Graph
+        let fixedGraph: Graph
+        if loaded.isFixedPoint {
+            // A quantized model runs as it is, against its float original.
+            guard let reference else { throw CLIError.missingOption(name: "--reference", reason: "because \(model) is already quantized and compare needs its float original") }
+            guard quantize.format == nil else { throw CLIError.excludes(first: "--fixed", second: "an already quantized model") }
+            let original = try ModelFile.load(reference, keras: .isolated())
+            floatGraph = try PassPipeline(Pipelines.float).run(original)
+            fixedGraph = try PassPipeline([ShapeInference()]).run(loaded)
+        } else {
+            guard quantize.format != nil else { throw CLIError.needsFixed(flag: "compare") }
+            try quantize.validate(for: loaded)
+            var floatOptions = quantize
+            floatOptions.format = nil
+            floatOptions.exactAccumulators = false
+            floatOptions.layerOverrides = []
+            floatOptions.argmax = false
+            floatGraph = try floatOptions.prepare(loaded)
+            var fixedOptions = quantize
+            fixedOptions.argmax = false
+            fixedGraph = try fixedOptions.prepare(loaded)
+        }
+        let inputs = try EventData.read(input, for: floatGraph, limit: events, datasets: try datasets.map(for: loaded))
         let floats = try Interpreter(graph: floatGraph).run(inputs)
         let fixeds = try Interpreter(graph: fixedGraph).run(inputs)
         for (name, (floatName, fixedName)) in zip(loaded.outputs, zip(floatGraph.outputs, fixedGraph.outputs)) {
             guard let a = floats[floatName], let b = fixeds[fixedName] else { continue }
             let (x, y) = (a.batch, b.batch)
             let agreement = Agreement(float: x.values, fixed: y.values, classes: x.shape.reduce(1, *))
-            print(agreement.report(output: name, format: quantize.format ?? ""))
+            print(agreement.report(output: name, format: quantize.format ?? "\(b.fixed.map { "\($0.format)" } ?? "")"))
+            if agreement.events > 0, Double(agreement.sameDecision) < 0.99 * Double(agreement.events) {
+                FileHandle.standardError.write(Data(Agreement.lowWarning(agreement).utf8))
+            }
         }
     }
 }
@@ -209,6 +230,13 @@ struct Agreement {
             }
         }
         meanAbsDifference = total / Double(max(float.count, 1))
+    }
+
+    /// The warning printed when fewer than 99% of events decide like float.
+    static func lowWarning(_ a: Agreement) -> String {
+        let percent = 100 * Double(a.sameDecision) / Double(max(a.events, 1))
+        return "warning: the fixed-point model decides like float on only \(formatted(percent, 3))% of \(a.events) events "
+            + "(below 99%); 'trigc quantize --calibrate' chooses formats that keep the decisions.\n"
     }
 
     func report(output: String, format: String) -> String {

@@ -31,6 +31,8 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Random gaps in in_valid and out_ready (timing is then not checked; Verilator only).")
     var gaps = false
 
+    @OptionGroup var datasets: InputDatasetOptions
+
     func run() throws {
         if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
         guard simulator == "verilator" || simulator == "icarus" else {
@@ -41,7 +43,7 @@ struct SimulateCommand: ParsableCommand {
             ? try IcarusSimulator(directory: directory) : try VerilatorSimulator(directory: directory)
         let report = rtl.report
         let graph = try ModelFile.load(directory.appendingPathComponent(DesignDirectory.modelFile).path)
-        let inputs = try EventData.read(input, for: graph, limit: events)
+        let inputs = try EventData.read(input, for: graph, limit: events, datasets: try datasets.map(for: graph))
         guard let outputName = graph.outputs.first, let count = inputs.values.first?.count else {
             throw VerilogError.badDesign(path: design, reason: "its model.ir has no output")
         }

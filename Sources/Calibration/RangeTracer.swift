@@ -3,12 +3,12 @@ import Interpreter
 import Passes
 
 /// Builds a ``RangeProfile`` from float interpreter traces (Passes does not know the
-/// interpreter, so this lives in the CLI).
-enum Profiling {
+/// interpreter, so the measuring lives here).
+public enum RangeTracer {
     /// The graph whose node names precision assignment will see: `graph` after the float
     /// pipeline (which fuses exactly like the quantization pipeline), with softmax-to-argmax
     /// when `argmax` (so a dense that loses its softmax is profiled by its logits).
-    static func floatGraph(_ graph: Graph, argmax: Bool) throws -> Graph {
+    public static func floatGraph(_ graph: Graph, argmax: Bool) throws -> Graph {
         try PassPipeline(Pipelines.float + (argmax ? [SoftmaxToArgmax()] : [])).run(graph)
     }
 
@@ -16,8 +16,9 @@ enum Profiling {
     /// at a time, and records every node's `max |value|`. A dense with a non-linear fused
     /// activation also gets its accumulator (pre-activation) range, recomputed in `Double`
     /// from its input's traced values; a linear dense and a batch normalization get their
-    /// result's range as accumulator range.
-    static func profile(
+    /// result's range as accumulator range; a GRU gets the range of its internals (see
+    /// ``GRURanges``): its accumulator, and as result the largest state of any step.
+    public static func profile(
         _ graph: Graph, inputs: [String: Batch], limit: Int, chunk: Int = 2048
     ) throws -> RangeProfile {
         let interpreter = try Interpreter(graph: graph)
@@ -53,7 +54,16 @@ enum Profiling {
                 }
             case .batchNormalization:
                 profile.record(accumulator: node.name, values: value.lazy.map { Double($0) })
-            case .input, .activation, .gru, .masking, .concatenate, .dropout, .flatten, .argmax:
+            case let .gru(gru):
+                guard let source = node.inputs.first, let x = trace[source]?.batch,
+                      x.shape.count == 2 else { continue }
+                var mask: Float?
+                if let sourceNode = graph[source], case let .masking(value) = sourceNode.op { mask = value }
+                var ranges = GRURanges()
+                ranges.run(gru, x: x.values, count: events, steps: x.shape[0], features: x.shape[1], maskValue: mask)
+                profile.record(accumulator: node.name, values: CollectionOfOne(ranges.accumulator))
+                profile.record(result: node.name, values: CollectionOfOne(Float(ranges.state)))
+            case .input, .activation, .masking, .concatenate, .dropout, .flatten, .argmax:
                 break
             }
         }

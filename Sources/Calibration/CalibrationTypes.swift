@@ -1,0 +1,147 @@
+import FixedPoint
+import GraphIR
+import Interpreter
+import Passes
+
+/// What calibration optimizes: the share of events on which the fixed-point model picks the
+/// float model's class, or the AUCs (the smallest per-class ratio fixed / float; needs labels).
+public enum CalibrationMetric: String, CaseIterable, Hashable, Sendable {
+    case agreement, auc
+}
+
+/// The settings of a ``Calibrator`` run.
+public struct CalibrationSettings: Hashable, Sendable {
+    /// The metric's target: 0.999 (99.9% of events decide like float; for `auc`, every
+    /// class keeps 99.9% of its float AUC).
+    public var target: Double
+    /// The widest format any value may get: 18 bits.
+    public var maxWidth: Int
+    /// The narrowest: 4 bits.
+    public var minWidth: Int
+    public var metric: CalibrationMetric
+    /// Also required: `max |fixed − float|` over every output value of every event at most
+    /// this (`nil`: no limit). Ignored with ``decisionOnly``, whose output is a class index.
+    public var maxAbsDiff: Double?
+    /// Replace the final softmax by argmax (as `--argmax`): only decisions are compared.
+    public var decisionOnly: Bool
+    /// Activation-table entries before the search shrinks them: 1024.
+    public var tableSize: Int
+    /// Scan every uniform width from ``minWidth`` to ``maxWidth`` (for a width/accuracy
+    /// table) instead of stopping at the first that meets the target.
+    public var pareto: Bool
+
+    public init(
+        target: Double = 0.999, maxWidth: Int = 18, minWidth: Int = 4, metric: CalibrationMetric = .agreement,
+        maxAbsDiff: Double? = nil, decisionOnly: Bool = false, tableSize: Int = 1024, pareto: Bool = false
+    ) {
+        self.target = target
+        self.maxWidth = maxWidth
+        self.minWidth = minWidth
+        self.metric = metric
+        self.maxAbsDiff = maxAbsDiff
+        self.decisionOnly = decisionOnly
+        self.tableSize = tableSize
+        self.pareto = pareto
+    }
+}
+
+/// Calibration events: one batch per model input, and labels when the file has them.
+public struct CalibrationData: Sendable {
+    public var inputs: [String: Batch]
+    public var labels: [Int32]?
+
+    public init(inputs: [String: Batch], labels: [Int32]? = nil) {
+        self.inputs = inputs
+        self.labels = labels
+    }
+
+    /// Events per input (the inputs agree; checked by the calibrator).
+    public var count: Int { inputs.values.first?.count ?? 0 }
+}
+
+/// How a fixed-point model compares with its float original on the calibration events.
+public struct CalibrationScore: Hashable, Sendable {
+    /// Share of events deciding like float (argmax, first on ties).
+    public var agreement: Double
+    /// `max |fixed − float|` over all output values; `nil` when the fixed output is a class
+    /// index.
+    public var maxAbsDiff: Double?
+    /// Per-class AUC of the fixed model, when labels are known.
+    public var auc: [Double]?
+    /// Per-class AUC of the float model, when labels are known.
+    public var floatAUC: [Double]?
+
+    /// The smallest per-class `AUC fixed / AUC float` (classes with an undefined AUC are
+    /// skipped); `nil` without labels.
+    public var aucRatio: Double? {
+        guard let auc, let floatAUC else { return nil }
+        let ratios = zip(auc, floatAUC).filter { $0.isFinite && $1.isFinite && $1 > 0 }.map { $0 / $1 }
+        return ratios.min()
+    }
+
+    /// The value of `metric` (0 when it cannot be measured).
+    public func value(_ metric: CalibrationMetric) -> Double {
+        switch metric {
+        case .agreement: agreement
+        case .auc: aucRatio ?? 0
+        }
+    }
+
+    /// Whether this score meets `settings`' target (and its max-abs-diff limit).
+    public func meets(_ settings: CalibrationSettings) -> Bool {
+        guard value(settings.metric) >= settings.target else { return false }
+        if let limit = settings.maxAbsDiff, !settings.decisionOnly, let diff = maxAbsDiff { return diff <= limit }
+        return true
+    }
+}
+
+/// A hardware cost proxy of a quantized graph: the sum over every multiplier of its
+/// product's width (operand widths added), and the bits of every activation table a node
+/// uses (entries × output width).
+public struct ResourceProxy: Hashable, Sendable {
+    public var productBits: Int
+    public var tableBits: Int
+    public var total: Int { productBits + tableBits }
+}
+
+/// One point of the width/accuracy trade-off.
+public struct CalibrationPoint: Hashable, Sendable {
+    /// "uniform 12" or "searched".
+    public var label: String
+    public var score: CalibrationScore
+    public var cost: ResourceProxy
+    /// The widest format of the point.
+    public var maxWidth: Int
+}
+
+/// One node of the calibrated graph, for the per-layer table.
+public struct LayerReport: Hashable, Sendable {
+    public var node: String
+    public var op: String
+    /// The node's formats by what they hold: "result", "weight", "bias", "accumulator", and
+    /// "<role> table" for each table's output (its entry count in ``tableSizes``).
+    public var formats: [String: FixedFormat]
+    public var tableSizes: [String: Int]
+    /// `max |value|` on the calibration events (float), when measured.
+    public var range: Double?
+    /// `max |fixed − float|` and the root mean square of it at this node's output, over the
+    /// calibration events: the error this node and everything before it leave.
+    public var maxError: Double
+    public var rmsError: Double
+}
+
+/// What calibration found.
+public struct CalibrationResult: Sendable {
+    /// The quantized graph (run it, compile it, write it).
+    public var graph: Graph
+    public var score: CalibrationScore
+    public var cost: ResourceProxy
+    /// Whether ``score`` meets the target; when not, ``graph`` is the best found.
+    public var reached: Bool
+    /// The uniform widths tried, then the searched result.
+    public var points: [CalibrationPoint]
+    public var layers: [LayerReport]
+    /// Quantized models evaluated on the calibration events.
+    public var evaluations: Int
+    public var events: Int
+}

@@ -1,0 +1,245 @@
+import FixedPoint
+import Foundation
+import GraphIR
+import Interpreter
+import Passes
+import Training
+
+/// Chooses a fixed-point format for every value of a float graph from calibration events:
+/// integer bits from the calibrated ranges, widths, rounding and table sizes by search
+/// against the float model (see `Docs/Calibration.md`).
+///
+/// The search: (1) every value at one width W, for W from ``CalibrationSettings/minWidth``
+/// up, until the target is met (integer bits follow each value's range at W; results and
+/// accumulators saturate and round); (2) from that point, each value in turn (the costliest
+/// first) gets the narrowest width that still meets the target (binary search), then
+/// truncation instead of rounding where that still meets it, then each table the fewest
+/// entries. Every step is checked by running the quantized model on all calibration events.
+public struct Calibrator {
+    public let settings: CalibrationSettings
+    public let data: CalibrationData
+    /// The float graph after the passes quantization starts from (node names as in the result).
+    let prepared: Graph
+    let original: Graph
+    let magnitudes: [String: ValueMagnitudes]
+    /// Float outputs on the calibration events, `count × classes`.
+    let reference: [Float]
+    let classes: Int
+    let floatAUC: [Double]?
+    public let profile: RangeProfile
+    /// Called with one line per stage (progress for long searches).
+    var progress: (String) -> Void
+
+    public init(
+        graph: Graph, data: CalibrationData, settings: CalibrationSettings = CalibrationSettings(),
+        progress: @escaping (String) -> Void = { _ in }
+    ) throws {
+        try self.init(graph: graph, data: data, settings: settings, tracing: true, progress: progress)
+    }
+
+    /// `tracing: false` skips the ranges (for scoring other events only).
+    init(
+        graph: Graph, data: CalibrationData, settings: CalibrationSettings, tracing: Bool,
+        progress: @escaping (String) -> Void = { _ in }
+    ) throws {
+        try CalibrationError.check(settings: settings, data: data, graph: graph)
+        self.settings = settings
+        self.data = data
+        self.progress = progress
+        original = graph
+        let floatGraph = try RangeTracer.floatGraph(graph, argmax: false)
+        prepared = try RangeTracer.floatGraph(graph, argmax: settings.decisionOnly)
+        guard let output = floatGraph.outputs.first, let node = floatGraph[output], let shape = node.shape else {
+            throw CalibrationError.noOutput(graph: graph.name)
+        }
+        classes = max(1, shape.reduce(1, *))
+        let floatOut = try Interpreter(graph: floatGraph).run(data.inputs)
+        reference = floatOut[output]?.batch.values ?? []
+        if let bad = reference.firstIndex(where: { !$0.isFinite }) {
+            throw CalibrationError.nonFiniteFloat(event: bad / classes)
+        }
+        profile = tracing ? try RangeTracer.profile(prepared, inputs: data.inputs, limit: data.count) : RangeProfile()
+        magnitudes = PrecisionAssignment.magnitudes(of: prepared, profile: profile)
+        if let labels = data.labels, settings.metric == .auc || classes > 1 {
+            floatAUC = ClassificationMetrics(probabilities: reference, labels: labels, classes: classes).auc
+        } else {
+            floatAUC = nil
+        }
+    }
+
+    /// Runs the search and returns the best model found.
+    public func run() throws -> CalibrationResult {
+        var search = Search(calibrator: self)
+        var points: [CalibrationPoint] = []
+        var best: (plan: FormatPlan, score: CalibrationScore, width: Int)?
+        var first: FormatPlan?
+        for width in settings.minWidth...settings.maxWidth {
+            let plan = FormatPlan.uniform(prepared, magnitudes: magnitudes, width: width, tableSize: settings.tableSize)
+            guard let (graph, score) = try? search.evaluate(plan) else { continue }
+            points.append(CalibrationPoint(label: "uniform \(width)", score: score, cost: Self.cost(of: graph), maxWidth: width))
+            progress("uniform \(width) bits: \(Self.describe(score, settings))")
+            if best.map({ score.value(settings.metric) > $0.score.value(settings.metric) }) ?? true {
+                best = (plan, score, width)
+            }
+            if score.meets(settings), first == nil {
+                first = plan
+                if !settings.pareto { break }
+            }
+        }
+        guard let start = first ?? best?.plan else { throw CalibrationError.nothingEvaluates(graph: original.name) }
+        var plan = start
+        if first != nil {
+            plan = try search.refine(plan)
+        }
+        let (graph, score) = try search.evaluate(plan)
+        let cost = Self.cost(of: graph)
+        let widest = plan.entries.compactMap { plan.width($0.node, $0.role) }.max() ?? 0
+        if first != nil {
+            points.append(CalibrationPoint(label: "searched", score: score, cost: cost, maxWidth: widest))
+        }
+        let layers = try report(graph)
+        return CalibrationResult(
+            graph: graph, score: score, cost: cost, reached: score.meets(settings), points: points, layers: layers,
+            evaluations: search.evaluations, events: data.count)
+    }
+
+    /// The quantization of `plan` and its score on the calibration events.
+    func quantize(_ plan: FormatPlan) throws -> Graph {
+        let options = try plan.options(for: prepared, tableSize: settings.tableSize)
+        return try PassPipeline(Pipelines.quantize(options, decisionOnly: settings.decisionOnly)).run(original)
+    }
+
+    /// Compares fixed-point outputs with the float reference.
+    func score(_ fixed: [Float]) -> CalibrationScore {
+        let count = data.count
+        var same = 0
+        var diff: Double? = nil
+        let isIndex = fixed.count == count && classes > 1
+        for e in 0..<count {
+            var best = 0
+            for j in 1..<classes where reference[e * classes + j] > reference[e * classes + best] { best = j }
+            let picked: Int
+            if isIndex {
+                picked = Int(fixed[e])
+            } else {
+                var b = 0
+                for j in 1..<classes where fixed[e * classes + j] > fixed[e * classes + b] { b = j }
+                picked = b
+            }
+            if picked == best { same += 1 }
+        }
+        if !isIndex {
+            diff = zip(fixed, reference).reduce(0) { max($0, abs(Double($1.0) - Double($1.1))) }
+        }
+        var score = CalibrationScore(agreement: count == 0 ? 1 : Double(same) / Double(count), maxAbsDiff: diff)
+        if let labels = data.labels, let floatAUC, !isIndex {
+            score.auc = ClassificationMetrics(probabilities: fixed, labels: labels, classes: classes).auc
+            score.floatAUC = floatAUC
+        }
+        return score
+    }
+
+    /// One line: agreement, max abs diff and AUC ratio.
+    static func describe(_ score: CalibrationScore, _ settings: CalibrationSettings) -> String {
+        var parts = ["agreement \(percent(score.agreement))"]
+        if let d = score.maxAbsDiff { parts.append("max |diff| \(fixed(d, 4))") }
+        if let r = score.aucRatio { parts.append("AUC ratio \(fixed(r, 5))") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// The search state: evaluations counted, results cached by plan.
+struct Search {
+    let calibrator: Calibrator
+    var evaluations = 0
+    var cache: [FormatPlan: CalibrationScore] = [:]
+
+    mutating func evaluate(_ plan: FormatPlan) throws -> (Graph, CalibrationScore) {
+        let graph = try calibrator.quantize(plan)
+        if let cached = cache[plan] { return (graph, cached) }
+        let interpreter = try Interpreter(graph: graph)
+        guard let output = graph.outputs.first, let values = try interpreter.run(calibrator.data.inputs)[output] else {
+            throw CalibrationError.noOutput(graph: graph.name)
+        }
+        evaluations += 1
+        let score = calibrator.score(values.batch.values)
+        cache[plan] = score
+        return (graph, score)
+    }
+
+    /// Whether `plan` quantizes, runs and meets the target.
+    mutating func meets(_ plan: FormatPlan) -> Bool {
+        guard let (_, score) = try? evaluate(plan) else { return false }
+        return score.meets(calibrator.settings)
+    }
+
+    /// Narrows each value, then truncates, then shrinks tables, keeping the target met.
+    mutating func refine(_ start: FormatPlan) throws -> FormatPlan {
+        var plan = start
+        let settings = calibrator.settings
+        let order = try costOrder(plan)
+        for (index, entry) in order.enumerated() {
+            guard let width = plan.width(entry.node, entry.role) else { continue }
+            // The narrowest width in [minWidth, width] that meets the target (binary search).
+            var (low, high) = (settings.minWidth, width)
+            while low < high {
+                let mid = (low + high) / 2
+                if meets(plan.with(entry.node, entry.role, width: mid)) { high = mid } else { low = mid + 1 }
+            }
+            plan = plan.with(entry.node, entry.role, width: high)
+            calibrator.progress("narrowing \(index + 1)/\(order.count): \(entry.node) \(entry.role.name) \(width) -> \(high) bits")
+        }
+        for entry in plan.entries {
+            switch entry.role {
+            case .result, .accumulator:
+                var trial = plan
+                trial.nodes[entry.node]?.values[entry.role]?.rounding = false
+                if trial != plan, meets(trial) { plan = trial }
+            case .weight, .bias, .table:
+                break
+            }
+        }
+        for entry in plan.entries {
+            guard case let .table(role) = entry.role else { continue }
+            while let size = plan.nodes[entry.node]?.tables[role]?.size, size > 16 {
+                var trial = plan
+                trial.nodes[entry.node]?.tables[role]?.size = size / 2
+                guard meets(trial) else { break }
+                plan = trial
+            }
+        }
+        calibrator.progress("search done after \(evaluations) evaluations")
+        return plan
+    }
+
+    /// The plan's entries, those whose width weighs most in the cost proxy first.
+    func costOrder(_ plan: FormatPlan) throws -> [(node: String, role: ValueRole)] {
+        let weights = Calibrator.costWeights(calibrator.prepared)
+        return plan.entries.sorted { a, b in
+            let wa = weights[a.node]?[a.role] ?? 0
+            let wb = weights[b.node]?[b.role] ?? 0
+            return wa != wb ? wa > wb : (a.node, a.role) < (b.node, b.role)
+        }
+    }
+}
+
+func percent(_ x: Double) -> String { fixed(100 * x, 3) + "%" }
+
+func fixed(_ x: Double, _ digits: Int) -> String {
+    guard x.isFinite else { return "\(x)" }
+    return String(format: "%.\(digits)f", x)
+}
+
+extension Calibrator {
+    /// How the quantized `graph` compares with the float model on other events (held out
+    /// from calibration): the same figures as the search used.
+    public func evaluate(_ graph: Graph, on other: CalibrationData) throws -> CalibrationScore {
+        var check = settings
+        check.pareto = false
+        let judge = try Calibrator(graph: original, data: other, settings: check, tracing: false)
+        guard let output = graph.outputs.first, let values = try Interpreter(graph: graph).run(other.inputs)[output] else {
+            throw CalibrationError.noOutput(graph: graph.name)
+        }
+        return judge.score(values.batch.values)
+    }
+}
