@@ -72,6 +72,7 @@ let package = Package(
             dependencies: ["VerilogBackend", "Interpreter", "Passes", "GraphIR", "FixedPoint"],
             exclude: ["Golden"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Interpreter", "Passes", "GraphIR"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Interpreter", "Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "OpenCLTests", dependencies: ["OpenCLBackend", "OpenCLRuntime", "Training", "GraphIR"]),
         // Runs the built `trigc` binary as a user would.
         .testTarget(name: "CLITests", dependencies: ["ModelIO", "trigc"]),

@@ -1,4 +1,5 @@
 import FixedPoint
+import Foundation
 import GraphIR
 import Interpreter
 import Passes
@@ -20,20 +21,32 @@ public struct CalibrationSettings: Hashable, Sendable {
     public var minWidth: Int
     public var metric: CalibrationMetric
     /// Also required: `max |fixed − float|` over every output value of every event at most
-    /// this (`nil`: no limit). Ignored with ``decisionOnly``, whose output is a class index.
+    /// this: 0.05 (so that narrowing keeps the scores, not only the decisions, and with
+    /// them the ROC curves; `nil`: no limit). Ignored with ``decisionOnly``, whose output is
+    /// a class index.
     public var maxAbsDiff: Double?
     /// Replace the final softmax by argmax (as `--argmax`): only decisions are compared.
     public var decisionOnly: Bool
-    /// Activation-table entries before the search shrinks them: 1024.
+    /// Activation-table entries before the search shrinks them: 4096 (a softmax's exp table
+    /// at 1024 entries alone moves near-tied events).
     public var tableSize: Int
     /// Scan every uniform width from ``minWidth`` to ``maxWidth`` (for a width/accuracy
     /// table) instead of stopping at the first that meets the target.
     public var pareto: Bool
+    /// With the `agreement` metric, the target counts as met only when the one-sided Wilson
+    /// bound at this confidence (0.95) on the share of agreeing events is at or above it, so
+    /// that the search does not narrow formats down to what only these events tolerate.
+    /// 0: the measured share itself. When the events are too few for any bound to reach the
+    /// target (fewer than about `z²·t/(1−t)`: 2,700 for 0.999 at 0.95), the measured share
+    /// is used and ``CalibrationResult/tooFewEvents`` says so.
+    public var confidence: Double
 
     public init(
         target: Double = 0.999, maxWidth: Int = 18, minWidth: Int = 4, metric: CalibrationMetric = .agreement,
-        maxAbsDiff: Double? = nil, decisionOnly: Bool = false, tableSize: Int = 1024, pareto: Bool = false
+        maxAbsDiff: Double? = 0.05, decisionOnly: Bool = false, tableSize: Int = 4096, pareto: Bool = false,
+        confidence: Double = 0.95
     ) {
+        self.confidence = confidence
         self.target = target
         self.maxWidth = maxWidth
         self.minWidth = minWidth
@@ -42,6 +55,25 @@ public struct CalibrationSettings: Hashable, Sendable {
         self.decisionOnly = decisionOnly
         self.tableSize = tableSize
         self.pareto = pareto
+    }
+}
+
+extension CalibrationSettings {
+    /// The one-sided normal quantile of ``confidence`` (0 when it is 0).
+    public var z: Double {
+        guard confidence > 0, confidence < 1 else { return 0 }
+        var (low, high) = (0.0, 10.0)
+        for _ in 0..<60 {
+            let mid = (low + high) / 2
+            if 0.5 * erfc(mid / 2.0.squareRoot()) > 1 - confidence { low = mid } else { high = mid }
+        }
+        return (low + high) / 2
+    }
+
+    /// Whether `events` events can show the target at ``confidence`` at all (all agreeing).
+    func canShowTarget(events: Int) -> Bool {
+        let z2 = z * z
+        return Double(events) / (Double(events) + z2) >= target
     }
 }
 
@@ -63,6 +95,8 @@ public struct CalibrationData: Sendable {
 public struct CalibrationScore: Hashable, Sendable {
     /// Share of events deciding like float (argmax, first on ties).
     public var agreement: Double
+    /// Events compared.
+    public var events: Int = 0
     /// `max |fixed − float|` over all output values; `nil` when the fixed output is a class
     /// index.
     public var maxAbsDiff: Double?
@@ -87,9 +121,25 @@ public struct CalibrationScore: Hashable, Sendable {
         }
     }
 
-    /// Whether this score meets `settings`' target (and its max-abs-diff limit).
+    /// The lower Wilson bound on the share of agreeing events at `z` (the share itself at 0).
+    public func agreementBound(z: Double) -> Double {
+        guard z > 0, events > 0 else { return agreement }
+        let n = Double(events)
+        let p = agreement
+        let z2 = z * z
+        let centre = p + z2 / (2 * n)
+        let spread = z * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
+        return (centre - spread) / (1 + z2 / n)
+    }
+
+    /// Whether this score meets `settings`' target (and its max-abs-diff limit); for
+    /// agreement at ``CalibrationSettings/confidence`` when the events can show it.
     public func meets(_ settings: CalibrationSettings) -> Bool {
-        guard value(settings.metric) >= settings.target else { return false }
+        var measured = value(settings.metric)
+        if settings.metric == .agreement, settings.canShowTarget(events: events) {
+            measured = agreementBound(z: settings.z)
+        }
+        guard measured >= settings.target else { return false }
         if let limit = settings.maxAbsDiff, !settings.decisionOnly, let diff = maxAbsDiff { return diff <= limit }
         return true
     }
@@ -144,4 +194,7 @@ public struct CalibrationResult: Sendable {
     /// Quantized models evaluated on the calibration events.
     public var evaluations: Int
     public var events: Int
+    /// The events were too few to show the target at the settings' confidence, so the
+    /// measured share was used.
+    public var tooFewEvents: Bool
 }

@@ -86,21 +86,25 @@ public struct Calibrator {
                 if !settings.pareto { break }
             }
         }
-        guard let start = first ?? best?.plan else { throw CalibrationError.nothingEvaluates(graph: original.name) }
-        var plan = start
-        if first != nil {
+        guard var plan = first ?? best?.plan else { throw CalibrationError.nothingEvaluates(graph: original.name) }
+        if first == nil {
+            // No width meets the target: trade range for resolution value by value at the best one.
+            plan = search.rebalance(plan)
+        }
+        if (try? search.evaluate(plan).1.meets(settings)) == true {
             plan = try search.refine(plan)
         }
         let (graph, score) = try search.evaluate(plan)
         let cost = Self.cost(of: graph)
         let widest = plan.entries.compactMap { plan.width($0.node, $0.role) }.max() ?? 0
-        if first != nil {
+        if score.meets(settings) {
             points.append(CalibrationPoint(label: "searched", score: score, cost: cost, maxWidth: widest))
         }
         let layers = try report(graph)
         return CalibrationResult(
             graph: graph, score: score, cost: cost, reached: score.meets(settings), points: points, layers: layers,
-            evaluations: search.evaluations, events: data.count)
+            evaluations: search.evaluations, events: data.count,
+            tooFewEvents: settings.metric == .agreement && settings.z > 0 && !settings.canShowTarget(events: data.count))
     }
 
     /// The quantization of `plan` and its score on the calibration events.
@@ -132,6 +136,7 @@ public struct Calibrator {
             diff = zip(fixed, reference).reduce(0) { max($0, abs(Double($1.0) - Double($1.1))) }
         }
         var score = CalibrationScore(agreement: count == 0 ? 1 : Double(same) / Double(count), maxAbsDiff: diff)
+        score.events = count
         if let labels = data.labels, let floatAUC, !isIndex {
             score.auc = ClassificationMetrics(probabilities: fixed, labels: labels, classes: classes).auc
             score.floatAUC = floatAUC
@@ -209,6 +214,39 @@ struct Search {
             }
         }
         calibrator.progress("search done after \(evaluations) evaluations")
+        return plan
+    }
+
+    /// Coordinate ascent on the integer bits of results and accumulators: each in turn
+    /// gets one or two integer bits fewer (saturating more often, resolving finer) where that
+    /// raises the metric (on a tie, lowers the largest output difference); two rounds, or
+    /// until the target is met.
+    mutating func rebalance(_ start: FormatPlan) -> FormatPlan {
+        let settings = calibrator.settings
+        func better(_ a: CalibrationScore, than b: CalibrationScore) -> Bool {
+            let (x, y) = (a.value(settings.metric), b.value(settings.metric))
+            if x != y { return x > y }
+            return (a.maxAbsDiff ?? 0) < (b.maxAbsDiff ?? 0)
+        }
+        guard var (_, current) = try? evaluate(start) else { return start }
+        var plan = start
+        for round in 1...2 {
+            var changed = false
+            for entry in plan.entries {
+                guard entry.role == .result || entry.role == .accumulator else { continue }
+                for step in [-1, -2, 1] {
+                    var trial = plan
+                    trial.nodes[entry.node]?.values[entry.role]?.integerOffset += step
+                    guard let (_, score) = try? evaluate(trial), better(score, than: current) else { continue }
+                    (plan, current, changed) = (trial, score, true)
+                    calibrator.progress("rebalancing round \(round): \(entry.node) \(entry.role.name) integer bits \(step > 0 ? "+" : "")\(step): "
+                        + Calibrator.describe(score, settings))
+                    break
+                }
+                if current.meets(settings) { return plan }
+            }
+            if !changed { break }
+        }
         return plan
     }
 

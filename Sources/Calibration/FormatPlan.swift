@@ -18,12 +18,16 @@ struct ValuePlan: Hashable, Sendable {
     var rounding = true
     /// `AP_SAT` (else `AP_WRAP` with one more integer bit as headroom).
     var saturation = true
+    /// Integer bits added to (negative: taken from) what the range needs: fewer trade rare
+    /// saturation for resolution.
+    var integerOffset = 0
 
     /// The format: `width` bits, the integer bits `magnitude` needs (one more when
     /// wrapping), signed unless said otherwise.
     func format() throws -> FixedFormat {
         let bits = integerBits
             ?? RangeProfile.integerBits(magnitude: magnitude, width: width, signed: signed) + (saturation ? 0 : 1)
+                + integerOffset
         return try FixedFormat(
             width: width, integerBits: bits, signed: signed, quantization: rounding ? .rnd : .trn,
             overflow: saturation ? .sat : .wrap)

@@ -33,9 +33,9 @@ extension PrecisionAssignment {
     /// Accumulators use the measured pre-activation range when the profile has one; else, for
     /// a linear dense or a batch normalization, the result's range; else a bound from `input`
     /// and the layer's weights (`max_j Σ_i |w_ij| · |x| + |b_j|`, for a GRU with the state's
-    /// range as well). A GRU's state range is at least 1 when its candidate activation is
-    /// bounded by 1 (tanh, sigmoid, hard sigmoid). The Calibration target's tracer measures a
-    /// GRU's accumulator (every internal sum) and its state over all steps.
+    /// range as well). The Calibration target's tracer measures a GRU's accumulator (every
+    /// internal sum) and its state over all steps; an unmeasured state gets 1, the bound of a
+    /// tanh, sigmoid or hard sigmoid candidate.
     func profiledFormats(of node: Node, input: Double) throws(PrecisionError) -> ProfiledFormats {
         guard let profile = options.profile else { return ProfiledFormats() }
         let m = Self.magnitudes(of: node, profile: profile, input: input)
@@ -83,7 +83,9 @@ extension PrecisionAssignment {
             let (gw, gb) = parameterMagnitudes(gru.recurrentActivation)
             weight = max(gru.kernel.maxMagnitude, gru.recurrentKernel.maxMagnitude, cw, gw)
             bias = max(gru.bias.maxMagnitude, cb, gb)
-            if let bound = unitBound(gru.activation), let r = result { result = max(r, bound) }
+            // The state's range is measured over every step (the tracer sees inside the GRU);
+            // without a measurement the candidate's bound holds it.
+            if result == nil, let bound = unitBound(gru.activation) { result = bound }
             if accumulator == nil, let state = result, unitBound(gru.recurrentActivation) != nil {
                 accumulator = gruBound(gru, x: input, state: state)
             }

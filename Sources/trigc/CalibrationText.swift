@@ -47,6 +47,13 @@ enum CalibrationText {
                 String(format: "%.4f / %.4f", $0, $1)
             }.joined(separator: ", "))
         }
+        if result.tooFewEvents {
+            lines.append("note: \(result.events) events are too few to show the target at confidence \(settings.confidence); "
+                + "the measured share was used (use more events, or --confidence 0 to say so)")
+        } else if settings.metric == .agreement, settings.confidence > 0 {
+            lines.append(String(format: "agreement lower bound at confidence %.2f: %.3f%%", settings.confidence,
+                                100 * result.score.agreementBound(z: settings.z)))
+        }
         lines.append(result.reached
             ? "target \(settings.metric.rawValue) ≥ \(settings.target) met"
             : "target \(settings.metric.rawValue) ≥ \(settings.target) NOT met within \(settings.maxWidth) bits")

@@ -36,6 +36,9 @@ struct QuantizeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "The target of --metric: 0.999 asks that 99.9% of events decide like float.")
     var targetAgreement = 0.999
 
+    @Option(parsing: .unconditional, help: "Judge --target-agreement by the lower bound at this confidence on the agreeing share (0: the measured share).")
+    var confidence = 0.95
+
     @Option(help: "agreement (decisions like float) or auc (every class keeps the target share of its float AUC; needs 'label').")
     var metric: String = "agreement"
 
@@ -45,8 +48,8 @@ struct QuantizeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "The narrowest format any value may get.")
     var minWidth = 4
 
-    @Option(parsing: .unconditional, help: "Also require max |fixed - float| over every output value at most this.")
-    var maxAbsDiff: Double?
+    @Option(parsing: .unconditional, help: "Also require max |fixed - float| over every output value at most this (ignored with --argmax; a negative value: no limit).")
+    var maxAbsDiff = 0.05
 
     @Flag(help: "List the width/accuracy points of every uniform width, not only up to the first that meets the target.")
     var pareto = false
@@ -55,7 +58,7 @@ struct QuantizeCommand: ParsableCommand {
     var argmax = false
 
     @Option(parsing: .unconditional, help: "Entries of each activation table before the search shrinks them (a power of two).")
-    var tableSize = 1024
+    var tableSize = 4096
 
     @Option(help: ArgumentHelp(
         "Also report the result on these held-out events (same layout as --calibrate).", valueName: "data.h5"))
@@ -109,16 +112,19 @@ struct QuantizeCommand: ParsableCommand {
             throw CLIError.outOfRange(name: "--min-width/--max-width", value: "\(minWidth)/\(maxWidth)",
                                       range: "2 ≤ min ≤ max ≤ 32")
         }
-        if let maxAbsDiff, !(maxAbsDiff.isFinite && maxAbsDiff >= 0) {
-            throw CLIError.outOfRange(name: "--max-abs-diff", value: "\(maxAbsDiff)", range: "0 or more")
+        guard maxAbsDiff.isFinite else {
+            throw CLIError.outOfRange(name: "--max-abs-diff", value: "\(maxAbsDiff)", range: "a number")
         }
         guard tableSize >= 16, tableSize <= 65536, tableSize & (tableSize - 1) == 0 else {
             throw CLIError.outOfRange(name: "--table-size", value: "\(tableSize)", range: "a power of two from 16 to 65536")
         }
+        guard confidence.isFinite, confidence >= 0, confidence < 1 else {
+            throw CLIError.outOfRange(name: "--confidence", value: "\(confidence)", range: "0 or more and below 1")
+        }
         if calibrationEvents <= 0 { throw CLIError.badCount(name: "--calibration-events", value: calibrationEvents) }
         return CalibrationSettings(
-            target: targetAgreement, maxWidth: maxWidth, minWidth: minWidth, metric: metric, maxAbsDiff: maxAbsDiff,
-            decisionOnly: argmax, tableSize: tableSize, pareto: pareto)
+            target: targetAgreement, maxWidth: maxWidth, minWidth: minWidth, metric: metric, maxAbsDiff: maxAbsDiff < 0 ? nil : maxAbsDiff,
+            decisionOnly: argmax, tableSize: tableSize, pareto: pareto, confidence: confidence)
     }
 
     /// The events of `path` for `graph`'s inputs, with the 'label' dataset when it has one.

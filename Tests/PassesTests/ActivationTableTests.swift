@@ -76,7 +76,7 @@ struct ActivationTableTests {
         let measured: TableErrorMeasurement
         switch function {
         case .tanh, .sigmoid:
-            let table = try pass.fitted(function, -8..<8, d, result, node: "n")
+            let table = try pass.fitted(function, -8..<8, d, result, size: 1024, node: "n")
             #expect(table.entries.count == 1024)
             measured = table.measureError(over: d.minValue...d.maxValue)
         case .exp:
