@@ -102,7 +102,8 @@ struct QuantizeOptions: ParsableArguments {
             }
             passes = Pipelines.quantize(options, decisionOnly: argmax)
         } else {
-            passes = Pipelines.float + (argmax ? [SoftmaxToArgmax()] : [])
+            // A graph quantized before constants were codes gets them here (a float graph is unchanged).
+            passes = Pipelines.float + (argmax ? [SoftmaxToArgmax()] : []) + [ConstantQuantization()]
         }
         for node in layerOverrides.compactMap({ $0.split(separator: "=").first.map(String.init) })
         where graph[node] == nil {

@@ -51,7 +51,7 @@ enum Profiling {
                 } else if let input = node.inputs.first.flatMap({ trace[$0]?.batch.values }) {
                     profile.record(accumulator: node.name, values: preActivation(input, weights, bias))
                 }
-            case .batchNormalization:
+            case .batchNormalization, .affine:
                 profile.record(accumulator: node.name, values: value.lazy.map { Double($0) })
             case .input, .activation, .gru, .masking, .concatenate, .dropout, .flatten, .argmax:
                 break
