@@ -27,3 +27,39 @@ extension BatchNormAttributes {
             offset: Tensor(shape: [shift.count], codes: shift.map { bias.quantize($0) }, format: bias))
     }
 }
+
+extension Op {
+    /// The op with `transform` applied to each of its tensors (attributes otherwise unchanged).
+    public func mapTensors(_ transform: (Tensor) -> Tensor) -> Op {
+        switch self {
+        case let .dense(weights, bias, activation):
+            return .dense(weights: transform(weights), bias: transform(bias), activation: activation)
+        case var .gru(a):
+            (a.kernel, a.recurrentKernel, a.bias) = (transform(a.kernel), transform(a.recurrentKernel), transform(a.bias))
+            return .gru(a)
+        case var .batchNormalization(bn):
+            (bn.gamma, bn.beta, bn.mean, bn.variance) = (transform(bn.gamma), transform(bn.beta), transform(bn.mean),
+                                                         transform(bn.variance))
+            return .batchNormalization(bn)
+        case let .affine(scale, offset):
+            return .affine(scale: transform(scale), offset: transform(offset))
+        case .input, .activation, .masking, .concatenate, .dropout, .flatten, .argmax:
+            return self
+        }
+    }
+}
+
+extension Graph {
+    /// The graph with every tensor that holds codes turned back into float values (each
+    /// code's real value, exact up to 24 significant bits): what precision assignment
+    /// starts from when asked to quantize a graph that was quantized before.
+    public func withFloatConstants() -> Graph {
+        var result = self
+        for i in result.nodes.indices {
+            result.nodes[i].op = result.nodes[i].op.mapTensors { tensor in
+                tensor.isQuantized ? Tensor(shape: tensor.shape, values: tensor.values) : tensor
+            }
+        }
+        return result
+    }
+}

@@ -41,16 +41,14 @@ public struct PrecisionAssignment: GraphPass {
         if let unknown = options.overrides.keys.sorted().first(where: { !names.contains($0) }) {
             throw .unknownOverride(node: unknown, graph: graph.name)
         }
-        var result = graph
+        // A graph quantized before starts again from its codes' real values.
+        var result = graph.withFloatConstants()
         var registry = TableRegistry()
         var formats: [String: FixedFormat] = [:]
         var shapes: [String: [Int]] = [:]
         var magnitudes: [String: Double] = [:]
         for i in result.nodes.indices {
             let node = result.nodes[i]
-            if let (name, _) = node.op.tensorAttributes.first(where: { $0.tensor.isQuantized }) {
-                throw .quantizedConstants(node: node.name, attribute: name)
-            }
             let inputs = node.inputs.map { formats[$0] ?? options.defaultFormat }
             let classes = node.inputs.first.flatMap { shapes[$0] }?.reduce(1, *) ?? 1
             let input = node.inputs.first.flatMap { magnitudes[$0] } ?? 0

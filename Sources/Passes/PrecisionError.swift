@@ -17,8 +17,6 @@ public enum PrecisionError: Error, Hashable, Sendable {
     case table(node: String, ActivationTableError)
     /// An argmax result format that cannot hold the largest class index.
     case argmaxFormatTooSmall(node: String, classes: Int, format: FixedFormat)
-    /// The node's constants are already codes (the graph was quantized before).
-    case quantizedConstants(node: String, attribute: String)
 }
 
 extension PrecisionError: CustomStringConvertible {
@@ -41,9 +39,6 @@ extension PrecisionError: CustomStringConvertible {
         case let .argmaxFormatTooSmall(node, classes, format):
             return "argmax node '\(node)' chooses among \(classes) classes, but its result format \(format) "
                 + "cannot hold the index \(classes - 1)."
-        case let .quantizedConstants(node, attribute):
-            return "node '\(node)' holds its \(attribute) as fixed-point codes already: assign precisions to the "
-                + "float graph it was quantized from."
         }
     }
 }

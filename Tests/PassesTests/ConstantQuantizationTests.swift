@@ -86,12 +86,17 @@ import Testing
         #expect(throws: (any Error).self) { _ = try ShapeInference().run(wrong) }
     }
 
-    @Test("precision assignment refuses constants that are codes already")
-    func refusesCodes() throws {
-        let graph = try PassPipeline(Pipelines.quantize()).run(Graph.hlfDNN())
-        #expect(throws: PrecisionError.quantizedConstants(node: "dense_1", attribute: "weights")) {
-            _ = try PrecisionAssignment().assign(graph)
+    @Test("quantizing a quantized graph again starts from its codes' values")
+    func requantizesFromCodes() throws {
+        let once = try PassPipeline(Pipelines.quantize()).run(Graph.hlfDNN())
+        #expect(try PassPipeline(Pipelines.quantize()).run(once) == once)
+        let narrow = PrecisionOptions(defaultFormat: try Self.format("ap_fixed<8,3>"))
+        let again = try PassPipeline(Pipelines.quantize(narrow)).run(once)
+        guard case let .dense(w1, _, _)? = once["dense_1"]?.op, case let .dense(w2, _, _)? = again["dense_1"]?.op else {
+            Issue.record("no dense_1")
+            return
         }
+        #expect(w2.codes?.raw == w1.values.map { narrow.defaultFormat.quantize($0) })
     }
 
     @Test("scaling-to-affine converts only a linear diagonal dense named <input>_scaling")
