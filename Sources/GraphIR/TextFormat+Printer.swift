@@ -4,8 +4,9 @@ import FixedPoint
 public enum IRWeights: Hashable, Sendable {
     /// In the text, as decimal floats that read back bit for bit.
     case inline
-    /// In a little-endian float32 file of this name (relative to the `.ir` file), referenced
-    /// from the text as `@"name"[start..end]` (element offsets, end exclusive).
+    /// In a file of this name (relative to the `.ir` file) of little-endian 4-byte words (one
+    /// per float32 value, two per code: an `Int64`, low word first), referenced from the text
+    /// as `@"name"[start..end]` (word offsets, end exclusive).
     case sidecar(fileName: String)
 }
 
