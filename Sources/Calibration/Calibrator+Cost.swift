@@ -33,6 +33,8 @@ extension Calibrator {
                 products += 2 * u * (gate + max(h, candidate))
             case let .batchNormalization(bn):
                 products += bn.gamma.values.count * (w + x)
+            case let .affine(scale, _):
+                products += scale.values.count * (w + x)
             case .activation(.leakyRelu), .activation(.hardSigmoid):
                 products += (node.shape?.reduce(1, *) ?? 0) * (w + x)
             case .input, .activation, .masking, .concatenate, .dropout, .flatten, .argmax:
@@ -72,6 +74,12 @@ extension Calibrator {
                 add(node.name, .bias, 3 * u)
             case let .batchNormalization(bn):
                 let n = bn.gamma.values.count
+                add(node.name, .weight, n)
+                if let input { add(input, .result, n) }
+                add(node.name, .bias, n)
+                add(node.name, .accumulator, n)
+            case let .affine(scale, _):
+                let n = scale.values.count
                 add(node.name, .weight, n)
                 if let input { add(input, .result, n) }
                 add(node.name, .bias, n)

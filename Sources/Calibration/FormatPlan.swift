@@ -114,7 +114,7 @@ struct FormatPlan: Hashable, Sendable {
                 value(.accumulator, m.accumulator)
                 tables(for: gru.activation, role: .activation)
                 tables(for: gru.recurrentActivation, role: .recurrentActivation)
-            case .batchNormalization:
+            case .batchNormalization, .affine:
                 value(.result, m.result)
                 value(.weight, m.weight)
                 value(.bias, m.bias)

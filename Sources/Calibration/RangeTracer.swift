@@ -52,7 +52,7 @@ public enum RangeTracer {
                 } else if let input = node.inputs.first.flatMap({ trace[$0]?.batch.values }) {
                     profile.record(accumulator: node.name, values: preActivation(input, weights, bias))
                 }
-            case .batchNormalization:
+            case .batchNormalization, .affine:
                 profile.record(accumulator: node.name, values: value.lazy.map { Double($0) })
             case let .gru(gru):
                 guard let source = node.inputs.first, let x = trace[source]?.batch,

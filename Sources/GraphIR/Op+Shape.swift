@@ -10,7 +10,7 @@ extension Op {
         case let .dense(weights, _, _):
             guard let first, !first.isEmpty, weights.shape.count == 2 else { return nil }
             return first.dropLast() + [weights.shape[1]]
-        case .activation, .masking, .dropout, .batchNormalization:
+        case .activation, .masking, .dropout, .batchNormalization, .affine:
             return inputShapes.count == 1 ? first : nil
         case let .gru(attributes):
             return inputShapes.count == 1 ? [attributes.units] : nil

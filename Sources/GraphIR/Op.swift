@@ -81,6 +81,9 @@ public enum Op: Hashable, Sendable {
     /// Identity at inference; the rate is kept for the record.
     case dropout(rate: Float)
     case batchNormalization(BatchNormAttributes)
+    /// `y = x · scale + offset` per feature over the last axis; `scale` and `offset` are
+    /// `[features]`. Input scalers and (in a quantized graph) folded batch normalizations.
+    case affine(scale: Tensor, offset: Tensor)
     /// Reshapes the per-event value to one axis.
     case flatten
     /// The index of the largest input (the first on ties), a hardware-friendly stand-in for
@@ -100,6 +103,7 @@ extension Op {
         case .concatenate: "concatenate"
         case .dropout: "dropout"
         case .batchNormalization: "batch_normalization"
+        case .affine: "affine"
         case .flatten: "flatten"
         case .argmax: "argmax"
         }
@@ -110,7 +114,7 @@ extension Op {
         switch self {
         case .input: 0
         case .concatenate: nil
-        case .dense, .activation, .masking, .gru, .dropout, .batchNormalization, .flatten, .argmax: 1
+        case .dense, .activation, .masking, .gru, .dropout, .batchNormalization, .affine, .flatten, .argmax: 1
         }
     }
 }

@@ -26,6 +26,7 @@ extension IRParser {
         "batch_normalization": [
             ("epsilon", .float), ("gamma", .tensor), ("beta", .tensor), ("mean", .tensor), ("variance", .tensor),
         ],
+        "affine": [("scale", .tensor), ("offset", .tensor)],
         "flatten": [],
         "argmax": [],
     ]
@@ -181,15 +182,22 @@ extension IRParser {
         }
     }
 
-    /// `[shape]{values}` or `[shape]@"file"[start..end]`.
+    /// `[shape]{values}`, `[shape]@"file"[start..end]`, or codes: `[shape] FIXED{codes}`,
+    /// `[shape] FIXED@"file"[start..end]`.
     mutating func parseTensor(_ key: String) throws(IRParseError) -> Tensor {
         guard isPunctuation("[") else { throw error("expected a tensor ('[shape]{values}') for \(key), found \(current.spelling)") }
         let shape = try parseShape("tensor shape")
+        if case .fixedFormat = current.kind {
+            let formatToken = current
+            let format = try parseFixedFormat()
+            return Tensor(shape: shape, codes: try parseCodes(key, format: format, at: formatToken), format: format)
+        }
         if isPunctuation("@") {
-            return Tensor(shape: shape, values: try parseSidecarReference())
+            let words = try parseSidecarReference()
+            return Tensor(shape: shape, values: words.map { Float(bitPattern: $0) })
         }
         guard isPunctuation("{") else {
-            throw error("expected '{' or '@' after the tensor shape, found \(current.spelling)")
+            throw error("expected '{', '@' or a fixed-point type after the tensor shape, found \(current.spelling)")
         }
         let values = try parseList("tensor values") { (p: inout IRParser) throws(IRParseError) in
             try p.parseFloat("tensor value")
@@ -197,8 +205,40 @@ extension IRParser {
         return Tensor(shape: shape, values: values)
     }
 
-    /// `@"file"[start..end]`: float32 elements `start ..< end` of the sidecar.
-    mutating func parseSidecarReference() throws(IRParseError) -> [Float] {
+    /// `{codes}` or `@"file"[start..end]` (two 4-byte words per code, a little-endian
+    /// `Int64`); every code must be one that `format` holds.
+    mutating func parseCodes(_ key: String, format: FixedFormat, at formatToken: IRToken) throws(IRParseError) -> [Int64] {
+        let range = format.minRaw...format.maxRaw
+        if isPunctuation("@") {
+            let referenceToken = current
+            let words = try parseSidecarReference()
+            guard words.count % 2 == 0 else {
+                throw error("the codes of \(key) take two words each but the sidecar range holds \(words.count)", at: referenceToken)
+            }
+            let codes = stride(from: 0, to: words.count, by: 2).map { i in
+                Int64(bitPattern: UInt64(words[i]) | UInt64(words[i + 1]) << 32)
+            }
+            if let i = codes.firstIndex(where: { !range.contains($0) }) {
+                throw error("code \(i) of \(key) is \(codes[i]), which \(format) cannot hold", at: referenceToken)
+            }
+            return codes
+        }
+        guard isPunctuation("{") else {
+            throw error("expected '{' or '@' after the codes' type \(format) of \(key), found \(current.spelling)")
+        }
+        return try parseList("codes of \(key)") { (p: inout IRParser) throws(IRParseError) in
+            let token = p.current
+            let code = try p.parseInteger("code of \(key) in \(format)")
+            guard range.contains(code) else {
+                throw p.error("the code \(code) of \(key) is outside \(format), which holds \(format.minRaw)...\(format.maxRaw)", at: token)
+            }
+            return code
+        }
+    }
+
+    /// `@"file"[start..end]`: 4-byte words `start ..< end` of the sidecar (one per float32
+    /// value, two per code).
+    mutating func parseSidecarReference() throws(IRParseError) -> [UInt32] {
         advance()
         let fileToken = current
         guard case let .string(file) = fileToken.kind else {
@@ -212,12 +252,11 @@ extension IRParser {
         try expect("]", "after the sidecar range")
         let bytes = try sidecarBytes(file, at: fileToken)
         guard 0 <= start, start <= end, end <= bytes.count / 4 else {
-            throw error("range \(start)..\(end) is outside sidecar '\(file)', which holds \(bytes.count / 4) floats", at: fileToken)
+            throw error("range \(start)..\(end) is outside sidecar '\(file)', which holds \(bytes.count / 4) words", at: fileToken)
         }
         return (start..<end).map { i in
             let b = 4 * i
-            let bits = UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24
-            return Float(bitPattern: bits)
+            return UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24
         }
     }
 
@@ -323,6 +362,7 @@ struct IRAttributes {
                 BatchNormAttributes(
                     gamma: try tensor("gamma"), beta: try tensor("beta"), mean: try tensor("mean"),
                     variance: try tensor("variance"), epsilon: try float("epsilon")))
+        case "affine": return .affine(scale: try tensor("scale"), offset: try tensor("offset"))
         case "flatten": return .flatten
         case "argmax": return .argmax
         default: try fail("unknown op '\(op)'")

@@ -4,8 +4,9 @@ import FixedPoint
 public enum IRWeights: Hashable, Sendable {
     /// In the text, as decimal floats that read back bit for bit.
     case inline
-    /// In a little-endian float32 file of this name (relative to the `.ir` file), referenced
-    /// from the text as `@"name"[start..end]` (element offsets, end exclusive).
+    /// In a file of this name (relative to the `.ir` file) of little-endian 4-byte words (one
+    /// per float32 value, two per code: an `Int64`, low word first), referenced from the text
+    /// as `@"name"[start..end]` (word offsets, end exclusive).
     case sidecar(fileName: String)
 }
 
@@ -15,7 +16,8 @@ public struct IRDocument: Hashable, Sendable {
     public var text: String
     /// The sidecar's file name, when weights are not inline.
     public var sidecarFileName: String?
-    /// The sidecar's contents: every tensor's float32 values, little-endian, in text order.
+    /// The sidecar's contents: every tensor's float32 values (one word each) or codes (a
+    /// little-endian `Int64`, two words each), little-endian, in text order.
     public var sidecar: [UInt8]
 }
 
@@ -93,7 +95,7 @@ struct IRPrinter {
         case let .concatenate(axis): result = [("axis", String(axis))]
         case let .dropout(rate): result = [("rate", irFloat(rate))]
         case let .batchNormalization(bn): result = [("epsilon", irFloat(bn.epsilon))]
-        case .flatten, .argmax: result = []
+        case .affine, .flatten, .argmax: result = []
         }
         for (name, tensor) in op.tensorAttributes { result.append((name, irTensor(tensor))) }
         return result
@@ -101,19 +103,31 @@ struct IRPrinter {
 
     mutating func irTensor(_ tensor: Tensor) -> String {
         let shape = irShape(tensor.shape)
-        switch weights {
-        case .inline:
-            return shape + list(tensor.values.map(irFloat), perLine: Self.floatsPerLine)
-        case let .sidecar(fileName):
-            let start = blobElements
-            blob.reserveCapacity(blob.count + 4 * tensor.values.count)
-            for value in tensor.values {
-                let bits = value.bitPattern.littleEndian
-                withUnsafeBytes(of: bits) { blob.append(contentsOf: $0) }
+        switch (tensor.storage, weights) {
+        case let (.float(values), .inline):
+            return shape + list(values.map(irFloat), perLine: Self.floatsPerLine)
+        case let (.codes(codes, format), .inline):
+            return shape + " \(format)" + list(codes.map(String.init), perLine: Self.integersPerLine)
+        case let (.float(values), .sidecar(fileName)):
+            return shape + sidecarReference(fileName, words: values.map(\.bitPattern))
+        case let (.codes(codes, format), .sidecar(fileName)):
+            let words = codes.flatMap { code in
+                let bits = UInt64(bitPattern: code)
+                return [UInt32(truncatingIfNeeded: bits), UInt32(truncatingIfNeeded: bits >> 32)]
             }
-            blobElements += tensor.values.count
-            return shape + "@\(irString(fileName))[\(start)..\(blobElements)]"
+            return shape + " \(format)" + sidecarReference(fileName, words: words)
         }
+    }
+
+    /// Appends little-endian words to the sidecar and returns `@"file"[start..end]`.
+    mutating func sidecarReference(_ fileName: String, words: [UInt32]) -> String {
+        let start = blobElements
+        blob.reserveCapacity(blob.count + 4 * words.count)
+        for word in words {
+            withUnsafeBytes(of: word.littleEndian) { blob.append(contentsOf: $0) }
+        }
+        blobElements += words.count
+        return "@\(irString(fileName))[\(start)..\(blobElements)]"
     }
 
     /// `{a, b, c}` on one line when short, else wrapped `perLine` to a line, indented.

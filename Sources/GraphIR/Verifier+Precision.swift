@@ -104,7 +104,7 @@ extension Op {
             needs.formats = arithmetic
             needs.add(a.activation, role: .activation)
             needs.add(a.recurrentActivation, role: .recurrentActivation)
-        case .batchNormalization:
+        case .batchNormalization, .affine:
             needs.formats = arithmetic
         case .input, .masking, .concatenate, .dropout, .flatten, .argmax:
             break

@@ -19,15 +19,15 @@ extension VerificationCheck {
                 guard let count = checkedElementCount(tensor.shape) else {
                     return "\(name) has the impossible shape \(describe(tensor.shape))"
                 }
-                if count != tensor.values.count {
+                if count != tensor.storedCount {
                     return "\(name) has shape \(describe(tensor.shape)) (\(count) values) "
-                        + "but holds \(tensor.values.count) values"
+                        + "but holds \(tensor.storedCount) values"
                 }
             }
             return nil
         },
         VerificationCheck("finite-values", "weights and scalar attributes are finite (no NaN or infinity)") { _, node in
-            for (name, tensor) in node.op.tensorAttributes {
+            for (name, tensor) in node.op.tensorAttributes where !tensor.isQuantized {
                 if let i = tensor.values.firstIndex(where: { !$0.isFinite }) {
                     return "\(name) value \(i) is \(tensor.values[i]), not a finite number"
                 }
@@ -132,6 +132,18 @@ extension VerificationCheck {
             return shape.last == channels[0]
                 ? nil : "gamma is \(describe(channels)) but its input '\(input)' is \(describe(shape))"
         },
+        VerificationCheck(
+            "affine-shapes", "affine scale and offset are [features] matching the input's last axis"
+        ) { context, node in
+            guard case let .affine(scale, offset) = node.op else { return nil }
+            guard scale.shape.count == 1 else { return "scale is \(describe(scale.shape)), not [features]" }
+            guard offset.shape == scale.shape else {
+                return "scale is \(describe(scale.shape)) but offset is \(describe(offset.shape))"
+            }
+            guard let (input, shape) = context.inputShape(of: node) else { return nil }
+            return shape.last == scale.shape[0]
+                ? nil : "scale is \(describe(scale.shape)) but its input '\(input)' is \(describe(shape))"
+        },
         VerificationCheck("argmax-input", "argmax reads a vector") { context, node in
             guard case .argmax = node.op, let (input, shape) = context.inputShape(of: node) else { return nil }
             return shape.count == 1 ? nil : "argmax needs a vector but '\(input)' is \(describe(shape))"
@@ -159,6 +171,8 @@ extension Op {
             [("kernel", a.kernel), ("recurrent_kernel", a.recurrentKernel), ("bias", a.bias)]
         case let .batchNormalization(bn):
             [("gamma", bn.gamma), ("beta", bn.beta), ("mean", bn.mean), ("variance", bn.variance)]
+        case let .affine(scale, offset):
+            [("scale", scale), ("offset", offset)]
         case .input, .activation, .masking, .concatenate, .dropout, .flatten, .argmax:
             []
         }
@@ -177,7 +191,7 @@ extension Op {
             a.activation.parameters + a.recurrentActivation.parameters
         case let .batchNormalization(bn):
             [("epsilon", bn.epsilon)]
-        case .input, .concatenate, .flatten, .argmax:
+        case .input, .concatenate, .affine, .flatten, .argmax:
             []
         }
     }

@@ -50,7 +50,7 @@ public struct VerificationCheck: Sendable {
     /// The checks in the order they run, in two stages: the structural ones (names,
     /// references, order, arity, inputs and outputs) must all pass before the others run,
     /// since those assume every reference resolves.
-    public static let stages: [[VerificationCheck]] = [structural, values + precision]
+    public static let stages: [[VerificationCheck]] = [structural, values + precision + codes]
 
     /// Every check, in order.
     public static var all: [VerificationCheck] { stages.flatMap { $0 } }

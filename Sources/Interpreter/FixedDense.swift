@@ -6,7 +6,7 @@ import GraphIR
 struct FixedDense: Sendable {
     let inFeatures: Int
     let outFeatures: Int
-    /// Weights quantized to the weight format, `[in][out]`.
+    /// Weights as codes of the weight format, `[in][out]`.
     let weights: [Int64]
     /// Biases already converted to the accumulator format.
     let bias: [Int64]
@@ -27,8 +27,8 @@ struct FixedDense: Sendable {
         let a = try FixedActivation.format(precision.accumulator, node: node.name, role: "accumulator")
         inFeatures = w.shape[0]
         outFeatures = w.shape[1]
-        weights = w.values.map { weightFormat.quantize($0) }
-        bias = b.values.map { a.convert(raw: biasFormat.quantize($0), from: biasFormat) }
+        weights = try constantCodes(w, weightFormat, node: node.name, attribute: "weights")
+        bias = try constantCodes(b, biasFormat, node: node.name, attribute: "bias").map { a.convert(raw: $0, from: biasFormat) }
         productBits = weightFormat.fractionalBits + input.fractionalBits
         accumulator = a
         try checkProduct(weightFormat.maxMagnitude, input.maxMagnitude, node: node.name, what: "weight × input")

@@ -9,7 +9,7 @@ struct FixedGRU: Sendable {
     let timeSteps: Int
     let features: Int
     let resetAfter: Bool
-    /// `[features][3u]` and `[units][3u]`, quantized to the weight format.
+    /// `[features][3u]` and `[units][3u]`, codes of the weight format.
     let kernel: [Int64]
     let recurrentKernel: [Int64]
     /// Biases converted to the accumulator (the recurrent one is zeros unless reset-after).
@@ -43,10 +43,10 @@ struct FixedGRU: Sendable {
         timeSteps = inputShape.count >= 2 ? inputShape[0] : 1
         features = inputShape.last ?? 0
         resetAfter = a.resetAfter
-        kernel = a.kernel.values.map { w.quantize($0) }
-        recurrentKernel = a.recurrentKernel.values.map { w.quantize($0) }
+        kernel = try constantCodes(a.kernel, w, node: name, attribute: "kernel")
+        recurrentKernel = try constantCodes(a.recurrentKernel, w, node: name, attribute: "recurrent_kernel")
         let width = 3 * a.units
-        let biases = a.bias.values.map { acc.convert(raw: b.quantize($0), from: b) }
+        let biases = try constantCodes(a.bias, b, node: name, attribute: "bias").map { acc.convert(raw: $0, from: b) }
         inputBias = Array(biases.prefix(width))
         recurrentBias = a.resetAfter && biases.count >= 2 * width
             ? Array(biases[width ..< 2 * width]) : [Int64](repeating: 0, count: width)

@@ -64,7 +64,7 @@ extension FixedProgram {
                 }
             case let .convert(from):
                 convert(x, from: from, into: y, to: r, size: size, count: n, stride: stride)
-            case let .batchNormalization(scale, shift, productBits, a):
+            case let .affine(scale, shift, productBits, a):
                 let channels = scale.count
                 for k in 0..<size {
                     let c = k % channels

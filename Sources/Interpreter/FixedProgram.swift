@@ -17,8 +17,8 @@ struct FixedProgram: BlockProgram {
         case concatenate(outer: Int, inner: [Int], from: [FixedFormat])
         /// Dropout and flatten: conv(x → R).
         case convert(from: FixedFormat)
-        /// Per channel: y = conv(conv(conv(x·scale → A) + shift → A) → R); `shift` is in A.
-        case batchNormalization(scale: [Int64], shift: [Int64], productBits: Int, accumulator: FixedFormat)
+        /// Per feature: y = conv(conv(conv(x·scale → A) + shift → A) → R); `shift` is in A.
+        case affine(scale: [Int64], shift: [Int64], productBits: Int, accumulator: FixedFormat)
         case argmax
     }
 
@@ -77,21 +77,19 @@ struct FixedProgram: BlockProgram {
                                 from: layout.inputs.map { formats[$0] })
         case .dropout, .flatten:
             return .convert(from: input)
-        case let .batchNormalization(bn):
+        case .batchNormalization:
+            // constant-quantization turns a fixed-point batch normalization into `affine`.
+            throw .floatConstants(node: node.name, attribute: "gamma")
+        case let .affine(scaleTensor, offsetTensor):
             let w = try FixedActivation.format(precision.weight, node: node.name, role: "weight")
             let b = try FixedActivation.format(precision.bias, node: node.name, role: "bias")
             let a = try FixedActivation.format(precision.accumulator, node: node.name, role: "accumulator")
-            var scale: [Int64] = []
-            var shift: [Int64] = []
-            for c in bn.gamma.values.indices {
-                let s = Double(bn.gamma.values[c]) / (Double(bn.variance.values[c]) + Double(bn.epsilon)).squareRoot()
-                let t = Double(bn.beta.values[c]) - Double(bn.mean.values[c]) * s
-                scale.append(w.quantize(s))
-                shift.append(a.convert(raw: b.quantize(t), from: b))
-            }
+            let scale = try constantCodes(scaleTensor, w, node: node.name, attribute: "scale")
+            let shift = try constantCodes(offsetTensor, b, node: node.name, attribute: "offset")
+                .map { a.convert(raw: $0, from: b) }
             try checkProduct(w.maxMagnitude, input.maxMagnitude, node: node.name, what: "scale × input")
-            return .batchNormalization(scale: scale, shift: shift,
-                                       productBits: w.fractionalBits + input.fractionalBits, accumulator: a)
+            return .affine(scale: scale, shift: shift,
+                           productBits: w.fractionalBits + input.fractionalBits, accumulator: a)
         case .argmax:
             return .argmax
         }

@@ -18,7 +18,8 @@ struct FloatProgram: BlockProgram {
         case concatenate(outer: Int, inner: [Int])
         /// Dropout and flatten: the values unchanged.
         case copy
-        case batchNormalization(scale: [Float], shift: [Float])
+        /// Batch normalization (its scale and shift) and affine: `x·scale + shift` per feature.
+        case affine(scale: [Float], shift: [Float])
         case argmax
     }
 
@@ -58,15 +59,10 @@ struct FloatProgram: BlockProgram {
         case .dropout, .flatten:
             return .copy
         case let .batchNormalization(bn):
-            // Keras: inv = rsqrt(variance + epsilon) · gamma; y = x · inv + (beta - mean · inv).
-            var scale: [Float] = []
-            var shift: [Float] = []
-            for c in bn.gamma.values.indices {
-                let inv = 1 / (bn.variance.values[c] + bn.epsilon).squareRoot() * bn.gamma.values[c]
-                scale.append(inv)
-                shift.append(bn.beta.values[c] - bn.mean.values[c] * inv)
-            }
-            return .batchNormalization(scale: scale, shift: shift)
+            let (scale, shift) = bn.scaleAndShift()
+            return .affine(scale: scale.map { Float($0) }, shift: shift.map { Float($0) })
+        case let .affine(scale, offset):
+            return .affine(scale: scale.values, shift: offset.values)
         case .argmax:
             return .argmax
         }
@@ -135,7 +131,7 @@ struct FloatProgram: BlockProgram {
             case .copy:
                 guard let x else { continue }
                 y.update(from: x, count: n * size)
-            case let .batchNormalization(scale, shift):
+            case let .affine(scale, shift):
                 guard let x else { continue }
                 let channels = scale.count
                 for i in 0..<(n * size) {

@@ -28,6 +28,9 @@ public enum InterpreterError: Error, Hashable, Sendable {
     case missingTable(node: String, role: TableRole, name: String?)
     /// The op, attribute or format combination is not something the interpreter evaluates.
     case unsupported(node: String, reason: String)
+    /// A fixed-point node holds a constant as float values (or codes of another format than
+    /// its precision's): the `constant-quantization` pass has not run.
+    case floatConstants(node: String, attribute: String)
 }
 
 extension InterpreterError: CustomStringConvertible {
@@ -63,6 +66,18 @@ extension InterpreterError: CustomStringConvertible {
             return "fixed-point node '\(node)' has no \(role.rawValue) table, which its activation needs."
         case let .unsupported(node, reason):
             return "node '\(node)' cannot be interpreted: \(reason)."
+        case let .floatConstants(node, attribute):
+            return "fixed-point node '\(node)' does not hold its \(attribute) as codes of its own format; "
+                + "run the constant-quantization pass (the last pass of Pipelines.quantize) first."
         }
     }
+}
+
+/// The raw codes of a constant of a fixed-point node, which must be codes of `format` (what
+/// the `constant-quantization` pass stores; the interpreter never converts a float constant).
+func constantCodes(_ tensor: Tensor, _ format: FixedFormat, node: String, attribute: String) throws(InterpreterError) -> [Int64] {
+    guard let (raw, stored) = tensor.codes, stored == format else {
+        throw .floatConstants(node: node, attribute: attribute)
+    }
+    return raw
 }

@@ -55,7 +55,7 @@ struct NodeLayout: Sendable {
         switch op {
         case .masking:
             return position
-        case .dense, .activation, .dropout, .batchNormalization:
+        case .dense, .activation, .dropout, .batchNormalization, .affine:
             return inputs.first.flatMap { layouts[$0].maskSource }
         case .input, .gru, .concatenate, .flatten, .argmax:
             return nil

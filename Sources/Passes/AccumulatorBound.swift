@@ -98,9 +98,10 @@ public struct AccumulatorBound: Hashable, Sendable {
         let rows = kernel.shape.first ?? 0
         let columns = kernel.shape.count == 2 ? kernel.shape[1] : 0
         var sums = [Int64](repeating: 0, count: columns)
+        let codes = kernel.quantized(to: weight).codes?.raw ?? []
         for i in 0..<rows {
-            for j in 0..<columns {
-                let w = weight.quantize(kernel.values[i * columns + j])
+            for j in 0..<columns where i * columns + j < codes.count {
+                let w = codes[i * columns + j]
                 sums[j] = saturatingAdd(sums[j], abs(w))  // |w| < 2^62: quantized codes fit the format
             }
         }

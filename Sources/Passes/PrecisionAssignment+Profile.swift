@@ -89,8 +89,8 @@ extension PrecisionAssignment {
             if accumulator == nil, let state = result, unitBound(gru.recurrentActivation) != nil {
                 accumulator = gruBound(gru, x: input, state: state)
             }
-        case let .batchNormalization(bn):
-            let (scale, shift) = bn.scaleAndShift
+        case .batchNormalization, .affine:
+            let (scale, shift) = Self.scaleAndShift(node.op)
             weight = scale.map(abs).max() ?? 0
             bias = shift.map(abs).max() ?? 0
             if accumulator == nil { accumulator = result }
@@ -181,5 +181,16 @@ extension Tensor {
     /// `max |value|`, 0 for an empty tensor.
     var maxMagnitude: Double {
         values.reduce(0) { max($0, abs(Double($1))) }
+    }
+}
+
+extension PrecisionAssignment {
+    /// The per-channel scale and shift of a batch normalization or an affine node, in `Double`.
+    static func scaleAndShift(_ op: Op) -> (scale: [Double], shift: [Double]) {
+        switch op {
+        case let .batchNormalization(bn): bn.scaleAndShift()
+        case let .affine(scale, offset): (scale.values.map(Double.init), offset.values.map(Double.init))
+        case .input, .dense, .activation, .masking, .gru, .concatenate, .dropout, .flatten, .argmax: ([], [])
+        }
     }
 }

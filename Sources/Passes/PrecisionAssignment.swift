@@ -41,7 +41,8 @@ public struct PrecisionAssignment: GraphPass {
         if let unknown = options.overrides.keys.sorted().first(where: { !names.contains($0) }) {
             throw .unknownOverride(node: unknown, graph: graph.name)
         }
-        var result = graph
+        // A graph quantized before starts again from its codes' real values.
+        var result = graph.withFloatConstants()
         var registry = TableRegistry()
         var formats: [String: FixedFormat] = [:]
         var shapes: [String: [Int]] = [:]
@@ -126,9 +127,16 @@ public struct PrecisionAssignment: GraphPass {
             p.tables = candidate.merging(gates) { a, _ in a }
         case let .batchNormalization(bn):
             (p.weight, p.bias) = (w, b)
-            let (scale, shift) = bn.scaleAndShift
+            let (scale, shift) = bn.scaleAndShift()
             p.accumulator = try accumulatorFormat(node: node, override: layer.accumulator, profiled: a) {
                 AccumulatorBound.batchNormalization(scale: scale, shift: shift, input: x, weight: w, biasFormat: b)
+            }
+        case let .affine(scale, offset):
+            (p.weight, p.bias) = (w, b)
+            p.accumulator = try accumulatorFormat(node: node, override: layer.accumulator, profiled: a) {
+                AccumulatorBound.batchNormalization(
+                    scale: scale.values.map(Double.init), shift: offset.values.map(Double.init),
+                    input: x, weight: w, biasFormat: b)
             }
         }
         return p
@@ -189,20 +197,5 @@ public struct PrecisionAssignment: GraphPass {
     public static func argmaxFormat(classes: Int) -> FixedFormat {
         let bits = max(1, Int.bitWidth - (max(classes, 1) - 1).leadingZeroBitCount)
         return FixedFormat.constant(width: bits, integerBits: bits, signed: false)
-    }
-}
-
-extension BatchNormAttributes {
-    /// `scale = gamma / sqrt(variance + epsilon)` and `shift = beta - mean · scale`, computed
-    /// in `Double` per channel, as the fixed-point rules define them.
-    var scaleAndShift: (scale: [Double], shift: [Double]) {
-        var scale: [Double] = []
-        var shift: [Double] = []
-        for c in gamma.values.indices {
-            let s = Double(gamma.values[c]) / (Double(variance.values[c]) + Double(epsilon)).squareRoot()
-            scale.append(s)
-            shift.append(Double(beta.values[c]) - Double(mean.values[c]) * s)
-        }
-        return (scale, shift)
     }
 }

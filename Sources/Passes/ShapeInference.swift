@@ -78,6 +78,11 @@ public struct ShapeInference: GraphPass {
             for (tensor, label) in [(bn.gamma, "gamma"), (bn.beta, "beta"), (bn.mean, "mean"), (bn.variance, "variance")] {
                 try check.tensor(tensor, label, channels)
             }
+        case let .affine(scale, offset):
+            try check.rank(atLeast: 1, "a rank 1 or higher")
+            let features = [inputs[0].last ?? 0]
+            try check.tensor(scale, "scale", features)
+            try check.tensor(offset, "offset", features)
         case .argmax:
             try check.rank(atLeast: 1, "a rank 1 or higher")
         }
@@ -142,7 +147,7 @@ private struct Checker {
     }
 
     func count(_ tensor: Tensor, _ label: String) throws(ShapeInferenceError) {
-        if tensor.values.count != tensor.elementCount || tensor.shape.contains(where: { $0 < 0 }) {
+        if tensor.storedCount != tensor.elementCount || tensor.shape.contains(where: { $0 < 0 }) {
             throw .tensorSize(node: node.name, tensor: label, shape: tensor.shape, count: tensor.values.count)
         }
     }

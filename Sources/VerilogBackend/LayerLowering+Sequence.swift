@@ -39,16 +39,18 @@ extension LayerLowering {
         let zero = b.constant(0, width: r.width)
         let h = (0..<u).map { j in b.register(zero, enable: nil, reset: 0, name: "h_\(j)") }
         let hSignals = h.map { FixedSignal($0, format: r) }
-        func columns(_ matrix: Tensor, rows: Int, _ range: Range<Int>) -> [[Int64]] {
-            range.map { c in (0..<rows).map { i in w.quantize(matrix.values[i * width + c]) } }
+        let kernel = try codes(attributes.kernel, w, "kernel")
+        let recurrentKernel = try codes(attributes.recurrentKernel, w, "recurrent kernel")
+        func columns(_ matrix: [Int64], rows: Int, _ range: Range<Int>) -> [[Int64]] {
+            range.map { c in (0..<rows).map { i in matrix[i * width + c] } }
         }
-        let biases = attributes.bias.values.map { a.convert(raw: biasFormat.quantize($0), from: biasFormat) }
+        let biases = try codes(attributes.bias, biasFormat, "bias").map { a.convert(raw: $0, from: biasFormat) }
         let inputBias = Array(biases.prefix(width))
         let recurrentBias = attributes.resetAfter && biases.count >= 2 * width ? Array(biases[width..<(2 * width)]) : nil
         let multiplexed = options.reuseFactor > 1
-        let xs = try linear(x, coefficients: columns(attributes.kernel, rows: features, 0..<width), bias: inputBias,
+        let xs = try linear(x, coefficients: columns(kernel, rows: features, 0..<width), bias: inputBias,
                             multiplexed: multiplexed, pipelined: false, name: "x")
-        let hs = try linear(hSignals, coefficients: columns(attributes.recurrentKernel, rows: u,
+        let hs = try linear(hSignals, coefficients: columns(recurrentKernel, rows: u,
                                                             0..<(attributes.resetAfter ? width : 2 * u)),
                             bias: attributes.resetAfter ? recurrentBias : nil, multiplexed: multiplexed, pipelined: false,
                             name: "h")
@@ -67,7 +69,7 @@ extension LayerLowering {
             let reset = try (0..<u).map { (j) throws(VerilogError) in
                 FixedSignal(try b.convert(b.multiply(rGates[j], hSignals[j]), to: r, name: "rh_\(j)"), format: r)
             }
-            let hh = try linear(reset, coefficients: columns(attributes.recurrentKernel, rows: u, (2 * u)..<width),
+            let hh = try linear(reset, coefficients: columns(recurrentKernel, rows: u, (2 * u)..<width),
                                 bias: nil, multiplexed: false, pipelined: false, name: "c")
             for j in 0..<u { candidates.append(try sum(xs[2 * u + j], hh[j], to: a, name: "c_pre_\(j)")) }
         }
@@ -138,21 +140,23 @@ extension LayerLowering {
                              name: name)
     }
 
-    /// Batch normalization per channel: `conv(conv(conv(x·scale → A) + shift → A) → R)`.
-    mutating func batchNormalization(_ x: [FixedSignal], _ bn: BatchNormAttributes) throws(VerilogError) -> [HWValue] {
+    /// Affine per feature: `conv(conv(conv(x·scale → A) + conv(offset → A) → A) → R)`, with
+    /// the scale and offset codes of the weight and bias formats as stored in the IR.
+    mutating func affine(_ x: [FixedSignal], scale: Tensor, offset: Tensor) throws(VerilogError) -> [HWValue] {
         let w = try format(precision.weight, "weight")
         let biasFormat = try format(precision.bias, "bias")
         let a = try format(precision.accumulator, "accumulator")
-        let channels = bn.gamma.values.count
+        let scaleCodes = try codes(scale, w, "scale")
+        let offsetCodes = try codes(offset, biasFormat, "offset")
+        guard !scaleCodes.isEmpty, scaleCodes.count == offsetCodes.count, x.count % scaleCodes.count == 0 else {
+            throw .unsupportedNode(node: node.name, reason: "its scale and offset do not match \(x.count) features")
+        }
         var y: [HWValue] = []
         for (k, xk) in x.enumerated() {
-            let c = k % max(channels, 1)
-            let s = Double(bn.gamma.values[c]) / (Double(bn.variance.values[c]) + Double(bn.epsilon)).squareRoot()
-            let t = Double(bn.beta.values[c]) - Double(bn.mean.values[c]) * s
-            let shift = FixedSignal(b.constant(a.convert(raw: biasFormat.quantize(t), from: biasFormat), width: a.width),
-                                    format: a)
+            let c = k % scaleCodes.count
+            let shift = FixedSignal(b.constant(a.convert(raw: offsetCodes[c], from: biasFormat), width: a.width), format: a)
             var q = FixedSignal(b.constant(0, width: a.width), format: a)
-            if let p = b.multiply(xk, byConstant: w.quantize(s), format: w, mapping: options.multipliers, name: "p_\(k)") {
+            if let p = b.multiply(xk, byConstant: scaleCodes[c], format: w, mapping: options.multipliers, name: "p_\(k)") {
                 constantProducts += 1
                 q = FixedSignal(try b.convert(p, to: a, name: "q_\(k)"), format: a)
             }

@@ -113,12 +113,24 @@ struct LayerLowering {
         let bFormat = try format(precision.bias, "bias")
         let a = try format(precision.accumulator, "accumulator")
         let (inputs, outputs) = (weights.shape[0], weights.shape[1])
-        guard inputs == x.count, bias.values.count == outputs else {
+        let weightCodes = try codes(weights, w, "weights")
+        let biasCodes = try codes(bias, bFormat, "bias")
+        guard inputs == x.count, biasCodes.count == outputs, weightCodes.count == inputs * outputs else {
             throw .unsupportedNode(node: node.name, reason: "weights \(weights.shape) do not match \(x.count) inputs")
         }
-        let coefficients = (0..<outputs).map { j in (0..<inputs).map { i in w.quantize(weights.values[i * outputs + j]) } }
-        let biasRaw = bias.values.map { a.convert(raw: bFormat.quantize($0), from: bFormat) }
+        let coefficients = (0..<outputs).map { j in (0..<inputs).map { i in weightCodes[i * outputs + j] } }
+        let biasRaw = biasCodes.map { a.convert(raw: $0, from: bFormat) }
         return try linear(x, coefficients: coefficients, bias: biasRaw, multiplexed: options.reuseFactor > 1, name: "")
+    }
+
+    /// The raw codes of a constant, which must be codes of `format` (the `constant-quantization`
+    /// pass stores them; lowering never converts a float constant).
+    func codes(_ tensor: Tensor, _ format: FixedFormat, _ attribute: String) throws(VerilogError) -> [Int64] {
+        guard let (raw, stored) = tensor.codes, stored == format else {
+            throw .unsupportedNode(node: node.name, reason: "its \(attribute) are not codes of its format \(format): "
+                + "run the constant-quantization pass (the last pass of Pipelines.quantize) first")
+        }
+        return raw
     }
 
     // MARK: - Argmax

@@ -86,12 +86,17 @@ extension VerilogLowering {
             }
             layer.output(y, format: r)
             return vector(y.count)
-        case let .batchNormalization(attributes):
-            try requireVector()
-            let x = layer.inputs(count: input.features, format: input.format, registers: true)
-            let y = layer.stage(try layer.batchNormalization(x, attributes), name: "y_r")
+        case .batchNormalization:
+            throw .unsupportedNode(node: node.name, reason: "a fixed-point batch normalization becomes an affine op "
+                + "with codes in the constant-quantization pass (the last pass of Pipelines.quantize); run it first")
+        case let .affine(scale, offset):
+            // Per feature; a vector gets one register stage, a sequence stays combinational
+            // per beat (like masking and dropout), its mask travelling on.
+            let x = layer.inputs(count: input.features, format: input.format, registers: !input.sequence)
+            var y = try layer.affine(x, scale: scale, offset: offset)
+            if !input.sequence { y = layer.stage(y, name: "y_r") }
             layer.output(y, format: r)
-            return vector(y.count)
+            return NodeValue(features: y.count, format: r, stage: 0, sequence: input.sequence, mask: input.mask)
         case .input:
             throw .unsupportedNode(node: node.name, reason: "an input cannot read another node")
         }

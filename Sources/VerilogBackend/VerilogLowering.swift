@@ -29,7 +29,7 @@ struct LayerPlan {
     var inputStage: Int
 }
 
-/// Lowers a quantized graph (after `Pipelines.quantize`) to hardware IR: one module per
+/// Lowers a quantized graph (after `Pipelines.quantize`, so every constant is codes) to hardware IR: one module per
 /// layer, a top with a valid/ready stream on each side (one time step per beat for a sequence
 /// input), a debug top exposing every node's value, and a report with the latency and
 /// initiation interval.
@@ -50,9 +50,9 @@ public enum VerilogLowering {
                     + "more than the \(maxNodeValues) trigc lowers to hardware")
             }
             switch node.op {
-            case let .dense(kernel, _, _): weights += kernel.values.count
-            case let .gru(gru): weights += gru.kernel.values.count + gru.recurrentKernel.values.count
-            case .input, .activation, .masking, .concatenate, .dropout, .batchNormalization, .flatten, .argmax: break
+            case let .dense(kernel, _, _): weights += kernel.storedCount
+            case let .gru(gru): weights += gru.kernel.storedCount + gru.recurrentKernel.storedCount
+            case .input, .activation, .masking, .concatenate, .dropout, .batchNormalization, .affine, .flatten, .argmax: break
             }
             if weights > maxWeights {
                 throw .unsupportedGraph(graph: graph.name, reason: "it has more than \(maxWeights) weights (constant products) "

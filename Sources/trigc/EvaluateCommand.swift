@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import EventIO
 import GraphIR
+import Passes
 import Interpreter
 import ModelIO
 import Training
@@ -13,7 +14,7 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
             TARGET is a run directory (its model.ir, and by default the run's own test split and \
             data file) or a model .ir (by default every event of --data). The model reads raw \
-            features: its '<input>_scaling' nodes scale them. A fixed-point run (--fixed) moves that \
+            features: its affine input scalers scale them. A fixed-point run (--fixed) moves that \
             scaling to the host in float (raw features such as MT in GeV^2 do not fit a narrow \
             fixed-point input) and quantizes the rest; it also runs the float model and reports \
             how often the two decide alike. Figures go to --out (default: the run directory).
@@ -90,8 +91,8 @@ struct EvaluateCommand: ParsableCommand {
             chosen = try DataPreparation.prepare(events, options: options, file: dataPath).test
         }
 
-        for input in loaded.inputs where loaded["\(input)_scaling"] == nil {
-            FileHandle.standardError.write(Data(("note: \(modelPath) has no '\(input)_scaling' node, so '\(input)' "
+        for input in loaded.inputs where ModelInputs.scaler(of: input, in: try ScalingToAffine().run(loaded)) == nil {
+            FileHandle.standardError.write(Data(("note: \(modelPath) has no affine scaler on '\(input)', so '\(input)' "
                 + "reads the raw features of \(dataPath); use a model exported with its scaler (RUN/model.ir).\n").utf8))
         }
         var floatOptions = quantize
@@ -107,7 +108,7 @@ struct EvaluateCommand: ParsableCommand {
         // Everything is computed before any figure is written: a failure writes nothing.
         var fixedResult: (metrics: ClassificationMetrics, agreement: Double, format: String)?
         if let format = quantize.format {
-            let (core, scaling) = ModelInputs.splitScaling(loaded)
+            let (core, scaling) = try ModelInputs.splitScaling(loaded)
             // --profile events: the ranges of the chosen events themselves, scaled as the core reads them.
             let profileInputs = quantize.profile == "events"
                 ? try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath) : nil
@@ -134,7 +135,7 @@ struct EvaluateCommand: ParsableCommand {
             }
         }
         if let writeInputs {
-            let (core, scaling) = ModelInputs.splitScaling(loaded)
+            let (core, scaling) = try ModelInputs.splitScaling(loaded)
             let scaled = try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath)
             try OutputFile.writeHDF5(writeInputs, overwrite: overwrite, inputs: readFiles) { file in
                 for (name, batch) in scaled {
@@ -204,16 +205,31 @@ enum ModelInputs {
         }
     }
 
-    /// The graph without its `<input>_scaling` nodes (their users read what they read), and
-    /// those scalings by input.
-    static func splitScaling(_ graph: Graph) -> (Graph, [String: InputScaling]) {
+    /// The `affine` node that scales graph input `input`: the one reading it, or reading the
+    /// masking node that reads it (where `trigc train` puts it, so padding is found on raw values).
+    static func scaler(of input: String, in graph: Graph) -> Node? {
+        let sources = [input] + graph.nodes.filter { node in
+            if case .masking = node.op { return node.inputs == [input] }
+            return false
+        }.map(\.name)
+        return graph.nodes.first { node in
+            guard case .affine = node.op, node.precision == nil, node.inputs.count == 1 else { return false }
+            return sources.contains(node.inputs[0])
+        }
+    }
+
+    /// The graph without its input scalers (`affine` nodes found by ``scaler(of:in:)``, after
+    /// `scaling-to-affine` turned older `<input>_scaling` dense nodes into them; their users
+    /// read what they read), and those scalings by input.
+    static func splitScaling(_ loaded: Graph) throws -> (Graph, [String: InputScaling]) {
+        let graph = try ScalingToAffine().run(loaded)
         var scaling: [String: InputScaling] = [:]
         var replaced: [String: String] = [:]
         for input in graph.inputs {
-            guard let node = graph["\(input)_scaling"], case let .dense(weights, bias, .linear) = node.op,
-                  let source = node.inputs.first, let f = weights.shape.first
+            guard let node = scaler(of: input, in: graph), case let .affine(scale, offset) = node.op,
+                  let source = node.inputs.first
             else { continue }
-            scaling[input] = InputScaling(scale: (0..<f).map { weights.values[$0 * f + $0] }, offset: bias.values)
+            scaling[input] = InputScaling(scale: scale.values, offset: offset.values)
             replaced[node.name] = source
         }
         var result = graph

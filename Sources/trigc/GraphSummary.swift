@@ -40,6 +40,7 @@ struct GraphSummary {
         case let .dense(weights, bias, _): weights.elementCount + bias.elementCount
         case let .gru(gru): gru.kernel.elementCount + gru.recurrentKernel.elementCount + gru.bias.elementCount
         case let .batchNormalization(bn): bn.gamma.elementCount * 4
+        case let .affine(scale, offset): scale.elementCount + offset.elementCount
         case .input, .activation, .masking, .concatenate, .dropout, .flatten, .argmax: 0
         }
     }
@@ -51,7 +52,7 @@ struct GraphSummary {
         case let .gru(gru): "gru(\(gru.units)\(gru.resetAfter ? ", reset_after" : ""))"
         case let .masking(value): "masking(\(value))"
         case let .dropout(rate): "dropout(\(rate))"
-        case .input, .concatenate, .batchNormalization, .flatten, .argmax: op.keyword
+        case .input, .concatenate, .batchNormalization, .affine, .flatten, .argmax: op.keyword
         }
     }
 

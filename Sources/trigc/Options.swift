@@ -102,7 +102,8 @@ struct QuantizeOptions: ParsableArguments {
             throw CLIError.unknownLayer(node)
         }
         guard var options = try precisionOptions() else {
-            return try PassPipeline(Pipelines.float + (argmax ? [SoftmaxToArgmax()] : [])).run(graph)
+            // A graph quantized before constants were codes gets them here (a float graph is unchanged).
+            return try PassPipeline(Pipelines.float + (argmax ? [SoftmaxToArgmax()] : []) + [ConstantQuantization()]).run(graph)
         }
         guard profile != nil || profileInputs != nil, let (ranges, events) = try rangeProfile(graph, inputs: profileInputs)
         else {

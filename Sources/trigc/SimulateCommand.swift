@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphIR
+import Passes
 import Interpreter
 import ModelIO
 import VerilogBackend
@@ -42,7 +43,9 @@ struct SimulateCommand: ParsableCommand {
         let rtl: any RTLSimulator = simulator == "icarus"
             ? try IcarusSimulator(directory: directory) : try VerilatorSimulator(directory: directory)
         let report = rtl.report
-        let graph = try ModelFile.load(directory.appendingPathComponent(DesignDirectory.modelFile).path)
+        // A design compiled before constants were codes: its model.ir gets them here, once.
+        let graph = try PassPipeline(Pipelines.loadQuantized).run(
+            try ModelFile.load(directory.appendingPathComponent(DesignDirectory.modelFile).path))
         let inputs = try EventData.read(input, for: graph, limit: events, datasets: try datasets.map(for: graph))
         guard let outputName = graph.outputs.first, let count = inputs.values.first?.count else {
             throw VerilogError.badDesign(path: design, reason: "its model.ir has no output")

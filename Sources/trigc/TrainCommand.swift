@@ -12,7 +12,7 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             The events are balanced by undersampling, shuffled and split 80/20 by --seed; MinMax \
             scalers are fitted on the training part. RUN/ receives checkpoint.trgc (after every \
-            epoch), run.json (options and scalers), model.ir (the scalers as '<input>_scaling' \
+            epoch), run.json (options and scalers), model.ir (the scalers as affine '<input>_scaling' \
             nodes), model-prescaled.ir (no scaling: inputs must be scaled already, as trigger \
             hardware receives them), roc.svg, loss.svg (and PNGs when a converter is present) and \
             metrics.json with the test-split figures.

@@ -160,7 +160,7 @@ import Testing
         #expect {
             _ = try Graph.parse(text, fileName: "m.ir") { _ in [0, 0, 0, 0] }
         } throws: { error in
-            "\(error)".contains("m.ir:3:45: range 0..3 is outside sidecar 'w.bin', which holds 1 floats")
+            "\(error)".contains("m.ir:3:45: range 0..3 is outside sidecar 'w.bin', which holds 1 words")
         }
     }
 

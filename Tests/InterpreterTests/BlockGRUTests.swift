@@ -25,8 +25,8 @@ import Testing
         // Random true lengths, zero rows after them: masking differs lane by lane.
         let (sequences, _) = TestGraphs.paddedSequences(count: 53, steps: 9, features: 5, seed: UInt64(formatIndex + 3))
         let inputs = ["seq": sequences, "hlf": TestGraphs.batch(53, [4], limit: 6)]
-        let block = try Interpreter(graph: graph, options: InterpreterOptions(threads: 2, blockSize: 32))
-        let perEvent = try Interpreter(graph: graph, options: InterpreterOptions(fastPaths: false))
+        let block = try Interpreter(graph: try coded(graph), options: InterpreterOptions(threads: 2, blockSize: 32))
+        let perEvent = try Interpreter(graph: try coded(graph), options: InterpreterOptions(fastPaths: false))
         guard case let .fixed(program) = block.program, case let .gru(gru) = program.steps[3] else {
             Issue.record("no GRU step")
             return
@@ -38,7 +38,7 @@ import Testing
     /// Formats whose products do not fit 32 bits keep the per-event path.
     @Test func wideFormatsKeepThePerEventPath() throws {
         let graph = try gru(("ap_fixed<24,8>", 24, 8, .trn, .wrap), resetAfter: true)
-        let interpreter = try Interpreter(graph: graph)
+        let interpreter = try Interpreter(graph: try coded(graph))
         guard case let .fixed(program) = interpreter.program, case let .gru(gru) = program.steps[3] else {
             Issue.record("no GRU step")
             return

@@ -26,8 +26,8 @@ import Testing
         for (n, m, seed) in [(14, 50, UInt64(1)), (3, 7, 2), (33, 9, 3)] {
             let graph = try dense(formats, activation: activation, inputs: n, outputs: m, seed: seed)
             let batch = TestGraphs.batch(77, [n], limit: 9, seed: seed + 10)
-            let fast = try Interpreter(graph: graph, options: InterpreterOptions(threads: 2, blockSize: 32))
-            let generic = try Interpreter(graph: graph, options: InterpreterOptions(fastPaths: false))
+            let fast = try Interpreter(graph: try coded(graph), options: InterpreterOptions(threads: 2, blockSize: 32))
+            let generic = try Interpreter(graph: try coded(graph), options: InterpreterOptions(fastPaths: false))
             #expect(fastKernel(generic) == nil)
             #expect(try fast.run(["x": batch]) == generic.run(["x": batch]))
         }
@@ -36,7 +36,7 @@ import Testing
     /// The HLF formats (and the other uniform TRN/WRAP and RND/SAT cases) do take the fast kernel.
     @Test func fastKernelIsChosenForCommonFormats() throws {
         for c in try FormatCase.all().prefix(4) {
-            let interpreter = try Interpreter(graph: try dense(c, activation: .relu, inputs: 14, outputs: 50, seed: 1))
+            let interpreter = try Interpreter(graph: try coded(try dense(c, activation: .relu, inputs: 14, outputs: 50, seed: 1)))
             let kernel = try #require(fastKernel(interpreter), "no fast kernel for \(c.name)")
             #expect(kernel.appliesActivation)
         }
@@ -51,8 +51,8 @@ import Testing
             p, tables: try TestGraphs.tables(input: x))
         let (sequences, _) = TestGraphs.paddedSequences(count: 20, steps: 5, features: 3, seed: 4)
         let inputs = ["seq": sequences, "hlf": TestGraphs.batch(20, [4], limit: 6)]
-        let fast = try Interpreter(graph: graph, options: InterpreterOptions(threads: 2, blockSize: 16))
-        let generic = try Interpreter(graph: graph, options: InterpreterOptions(fastPaths: false))
+        let fast = try Interpreter(graph: try coded(graph), options: InterpreterOptions(threads: 2, blockSize: 16))
+        let generic = try Interpreter(graph: try coded(graph), options: InterpreterOptions(fastPaths: false))
         guard case let .fixed(program) = fast.program, case let .gru(gru) = program.steps[3] else {
             Issue.record("no GRU step")
             return

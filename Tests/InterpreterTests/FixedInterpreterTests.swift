@@ -64,7 +64,7 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
     func denseMatchesReference(formats: FormatCase, activation: ActivationFunction) throws {
         let graph = try quantized(TestGraphs.dense(inputs: 9, outputs: 5, activation: activation), formats)
         let batch = TestGraphs.batch(41, [9], limit: 6)
-        let got = try #require(try Interpreter(graph: graph, options: Self.options).run(["x": batch])["d"]?.fixed)
+        let got = try #require(try Interpreter(graph: try coded(graph), options: Self.options).run(["x": batch])["d"]?.fixed)
         guard case let .dense(w, b, _) = graph.nodes[1].op, let p = graph.nodes[1].precision else { return }
         let reference = FixedReference(tables: graph.tables)
         let expected = inputs(batch, formats.input).flatMap { x in
@@ -80,7 +80,7 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
         let formats = try #require(try FormatCase.all().first)
         let graph = try quantized(TestGraphs.activation(activation, size: 6), formats)
         let batch = TestGraphs.batch(19, [6], limit: 9)
-        let got = try #require(try Interpreter(graph: graph, options: Self.options).run(["x": batch])["a"]?.fixed)
+        let got = try #require(try Interpreter(graph: try coded(graph), options: Self.options).run(["x": batch])["a"]?.fixed)
         let reference = FixedReference(tables: graph.tables)
         let p = try #require(graph.nodes[1].precision)
         let expected = inputs(batch, formats.input).flatMap {
@@ -96,7 +96,7 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
         graph.outputs = ["d", "arg"]
         graph = try quantized(graph, formats)
         let batch = TestGraphs.batch(50, [4], limit: 3)
-        let out = try Interpreter(graph: graph, options: Self.options).run(["x": batch])
+        let out = try Interpreter(graph: try coded(graph), options: Self.options).run(["x": batch])
         let d = try #require(out["d"]?.fixed)
         let arg = try #require(out["arg"]?.fixed)
         for e in 0..<batch.count {
@@ -136,7 +136,7 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
         graph.nodes[1].precision = LayerPrecision(result: x)
         var (batch, _) = TestGraphs.paddedSequences(count: 21, steps: steps, features: features, seed: 5)
         for f in 0..<features { batch.values[(6 * steps + 2) * features + f] = 0 }
-        let got = try #require(try Interpreter(graph: graph, options: Self.options).run(["seq": batch])["gru"]?.fixed)
+        let got = try #require(try Interpreter(graph: try coded(graph), options: Self.options).run(["seq": batch])["gru"]?.fixed)
         guard case let .gru(attributes) = graph.nodes[2].op else { return }
         let reference = FixedReference(tables: graph.tables)
         let expected = inputs(batch, x).flatMap { event in
@@ -156,10 +156,10 @@ struct FormatCase: CustomTestStringConvertible, Sendable {
                                  p, tables: tables)
         }
         let (batch, lengths) = TestGraphs.paddedSequences(count: 6, steps: steps, features: features, seed: 9)
-        let outputs = try #require(try Interpreter(graph: graph(steps)).run(["seq": batch])["gru"]?.fixed)
+        let outputs = try #require(try Interpreter(graph: try coded(graph(steps))).run(["seq": batch])["gru"]?.fixed)
         for e in 0..<batch.count where lengths[e] > 0 {
             let event = Batch(event: Array(batch.event(e).prefix(lengths[e] * features)), shape: [lengths[e], features])
-            let got = try #require(try Interpreter(graph: graph(lengths[e])).run(["seq": event])["gru"]?.fixed)
+            let got = try #require(try Interpreter(graph: try coded(graph(lengths[e]))).run(["seq": event])["gru"]?.fixed)
             #expect(Array(outputs.event(e)) == got.raw)
         }
     }

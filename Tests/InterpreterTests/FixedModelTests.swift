@@ -32,7 +32,7 @@ import Testing
         graph.nodes[6].precision = LayerPrecision(result: try f(11, 4))
         let (sequences, _) = TestGraphs.paddedSequences(count: 27, steps: steps, features: features, seed: 13)
         let hlfBatch = TestGraphs.batch(27, [hlf], limit: 4, seed: 14)
-        let got = try #require(try Interpreter(graph: graph, options: Self.options)
+        let got = try #require(try Interpreter(graph: try coded(graph), options: Self.options)
             .run(["seq": sequences, "hlf": hlfBatch])["d2"]?.fixed)
 
         guard case let .gru(a) = graph.nodes[3].op, case let .dense(w1, b1, _) = graph.nodes[7].op,
@@ -69,7 +69,7 @@ import Testing
                  precision: LayerPrecision(result: R, weight: W, bias: B, accumulator: A)),
         ], inputs: ["x"], outputs: ["bn"])
         let batch = TestGraphs.batch(13, [2, 4], limit: 5)
-        let got = try #require(try Interpreter(graph: graph, options: Self.options).run(["x": batch])["bn"]?.fixed)
+        let got = try #require(try Interpreter(graph: try coded(graph), options: Self.options).run(["x": batch])["bn"]?.fixed)
         var expected: [Int64] = []
         for event in codes(batch, x) {
             for (i, v) in event.enumerated() {
@@ -91,7 +91,7 @@ import Testing
         let graph = try PassPipeline(Pipelines.quantize()).run(Graph.hlfDNN(seed: 3))
         #expect(graph.isFixedPoint)
         let batch = TestGraphs.batch(45, [14], limit: 4)
-        let interpreter = try Interpreter(graph: graph, options: Self.options)
+        let interpreter = try Interpreter(graph: try coded(graph), options: Self.options)
         let run = try interpreter.run(["hlf_input": batch])
         let trace = try interpreter.trace(["hlf_input": batch])
         #expect(trace.count == graph.nodes.count)

@@ -1,6 +1,7 @@
 import FixedPoint
 import GraphIR
 import Interpreter
+import Passes
 
 /// Small hand-made graphs, formats, tables and random data for the interpreter tests.
 enum TestGraphs {
@@ -142,4 +143,10 @@ enum TestGraphs {
         }
         return (Batch(count: count, shape: [steps, features], values: values), lengths)
     }
+}
+
+/// The graph with its constants as codes, as `Pipelines.quantize` leaves them: the fixed-point
+/// interpreter reads codes and refuses float constants (a float graph is returned as it is).
+func coded(_ graph: Graph) throws -> Graph {
+    try ConstantQuantization().quantize(graph)
 }

@@ -115,7 +115,7 @@ struct RangeProfileTests {
         #expect(graph["d1"]?.precision?.accumulator == exact)
     }
 
-    @Test("a fused tanh's table reads the profiled accumulator; a GRU's tanh state keeps range 1")
+    @Test("a fused tanh's table reads the profiled accumulator; a GRU's state follows its measured range")
     func tablesAndGRU() throws {
         var b = GraphBuilder()
         let x = b.input("x", [5, 3])
@@ -124,12 +124,16 @@ struct RangeProfileTests {
         let profile = RangeProfile(results: ["x": 1, "g": 0.4, "t": 0.9], accumulators: ["t": 3])
         let graph = try PrecisionAssignment(PrecisionOptions(defaultFormat: d, profile: profile))
             .assign(b.graph(["t"]))
-        #expect(graph["g"]?.precision?.result == f(3))  // max(0.4, 1) → 2 + 1
+        #expect(graph["g"]?.precision?.result == f(2))  // 0.4 (every step's state, measured) → 1 + 1
         let t = try #require(graph["t"]?.precision)
         #expect(t.accumulator == f(4))  // 3 → 3 + 1
         let table = try #require(t.tables[.activation].flatMap { graph.tables[$0] })
         #expect(table.inputFormat == f(4))
         #expect(throws: Never.self) { try graph.verify() }
+        // Unmeasured, a tanh candidate bounds the state by 1.
+        let unmeasured = RangeProfile(results: ["x": 1, "t": 0.9], accumulators: ["t": 3])
+        let other = try PrecisionAssignment(PrecisionOptions(defaultFormat: d, profile: unmeasured)).assign(b.graph(["t"]))
+        #expect(other["g"]?.precision?.result == f(3))  // 1 → 2 + 1
     }
 
     func tensor(_ graph: Graph, _ node: String, weights: Bool) throws -> Tensor {

@@ -52,7 +52,7 @@ struct ExportTests {
         print("export \(label): worst |interpreter - forward| = \(worst)")
     }
 
-    @Test func scalingBecomesADenseNodeAfterTheInputOrMasking() throws {
+    @Test func scalingBecomesAnAffineNodeAfterTheInputOrMasking() throws {
         let model = Model.inclusive(timeSteps: 6, features: 4, units: 7, hlfFeatures: 14, seed: 2)
         let count = 10
         let raw = Self.inputs(for: model, count: count)
@@ -67,6 +67,15 @@ struct ExportTests {
         #expect(graph["hlf_input_scaling"]?.inputs == ["hlf_input"])
         #expect(graph["gru_input_scaling"]?.inputs == ["masking"])
         #expect(graph["gru"]?.inputs == ["gru_input_scaling"])
+        guard case let .affine(scale, offset)? = graph["hlf_input_scaling"]?.op else {
+            Issue.record("hlf_input_scaling is not an affine node")
+            return
+        }
+        #expect(scale.shape == [14] && scale.values == scaling["hlf_input"]?.scale && offset.values == scaling["hlf_input"]?.offset)
+        // Imported back for training, the scaler is a linear Dense with diagonal weights.
+        let imported = try Model(graph: graph, device: CPUDevice())
+        #expect(zip(try imported.predict(raw, count: count), try model.predict(scaled, count: count))
+            .allSatisfy { abs($0 - $1) <= 1e-5 })
         let expected = try model.predict(scaled, count: count)
         let got = try Self.interpret(graph, raw, model: model, count: count)
         #expect(zip(expected, got).allSatisfy { abs($0 - $1) <= 1e-5 })

@@ -19,10 +19,10 @@ extension Model {
     /// activation fused), every node shaped. The float interpreter runs it exactly like
     /// the training forward pass in inference mode.
     ///
-    /// `scaling` adds, per input, a `dense` node `<input>_scaling` with diagonal weights
-    /// `scale` and bias `offset`, right after the input, or right after the Masking layer
+    /// `scaling` adds, per input, an `affine` node `<input>_scaling` with per-feature `scale`
+    /// and `offset`, right after the input, or right after the Masking layer
     /// that reads the input (so padding is recognised on raw values; the mask travels through
-    /// the dense node to the GRU).
+    /// the affine node to the GRU).
     public func export(name: String? = nil, scaling: [String: InputScaling] = [:]) -> Graph {
         var graphNodes: [Node] = []
         var alias: [String: String] = [:]
@@ -30,12 +30,10 @@ extension Model {
             guard let s = scaling[input.name] else { return }
             let f = input.shape.last ?? 1
             precondition(s.scale.count == f, "export: scaling for '\(input.name)' has \(s.scale.count) values, not \(f)")
-            var weights = [Float](repeating: 0, count: f * f)
-            for i in 0..<f { weights[i * f + i] = s.scale[i] }
             let scaled = "\(input.name)_scaling"
             graphNodes.append(Node(
-                name: scaled, op: .dense(weights: Tensor(shape: [f, f], values: weights),
-                                         bias: Tensor(shape: [f], values: s.offset), activation: .linear),
+                name: scaled, op: .affine(scale: Tensor(shape: [f], values: s.scale),
+                                          offset: Tensor(shape: [f], values: s.offset)),
                 inputs: [source], shape: input.shape))
             alias[source] = scaled
         }

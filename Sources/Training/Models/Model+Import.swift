@@ -7,7 +7,8 @@ extension Model {
     /// graph's weights set exactly:
     ///
     /// - `input` → a model input (graph input order), `dense` → ``Dense`` (fused activation,
-    ///   weights `[in, out]`, bias `[out]`; a `<input>_scaling` node is a plain dense),
+    ///   weights `[in, out]`, bias `[out]`), `affine` (an input scaler) → a linear ``Dense``
+    ///   with diagonal weights (as older exports wrote `<input>_scaling`),
     ///   `activation` → ``Activation``, `masking` → ``Masking``, `gru` → ``GRU`` (both
     ///   `reset_after` conventions, Keras layout), `concatenate` (last axis) →
     ///   ``Concatenate``, `dropout` → ``Dropout`` (the identity in inference).
@@ -113,6 +114,17 @@ extension Model {
             return Concatenate(name: node.name)(sources)
         case let .dropout(rate):
             return Dropout(rate, name: node.name)(try single())
+        case let .affine(scale, offset):
+            // An input scaler: a linear Dense with diagonal weights computes the same values.
+            let x = try single()
+            let f = x.shape.last ?? 0
+            try check(scale, [f], "scale")
+            try check(offset, [f], "offset")
+            var diagonal = [Float](repeating: 0, count: f * f)
+            for (i, s) in scale.values.enumerated() { diagonal[i * f + i] = s }
+            weights["\(node.name)/kernel"] = diagonal
+            weights["\(node.name)/bias"] = offset.values
+            return Dense(f, activation: .linear, name: node.name)(x)
         case .batchNormalization, .flatten, .argmax:
             throw fail("op '\(node.op.keyword)' has no training layer")
         }
