@@ -40,12 +40,17 @@ public struct CalibrationSettings: Hashable, Sendable {
     /// target (fewer than about `z²·t/(1−t)`: 2,700 for 0.999 at 0.95), the measured share
     /// is used and ``CalibrationResult/tooFewEvents`` says so.
     public var confidence: Double
+    /// Bits accumulators may have beyond ``maxWidth`` (and beyond each uniform width): 0.
+    /// Accumulators are sums inside a layer, not values stored or passed on; some designs
+    /// allow them a few more bits than the data path.
+    public var accumulatorExtraBits: Int
 
     public init(
         target: Double = 0.999, maxWidth: Int = 18, minWidth: Int = 4, metric: CalibrationMetric = .agreement,
         maxAbsDiff: Double? = 0.05, decisionOnly: Bool = false, tableSize: Int = 4096, pareto: Bool = false,
-        confidence: Double = 0.95
+        confidence: Double = 0.95, accumulatorExtraBits: Int = 0
     ) {
+        self.accumulatorExtraBits = accumulatorExtraBits
         self.confidence = confidence
         self.target = target
         self.maxWidth = maxWidth

@@ -74,7 +74,9 @@ public struct Calibrator {
         var best: (plan: FormatPlan, score: CalibrationScore, width: Int)?
         var first: FormatPlan?
         for width in settings.minWidth...settings.maxWidth {
-            let plan = FormatPlan.uniform(prepared, magnitudes: magnitudes, width: width, tableSize: settings.tableSize)
+            let plan = FormatPlan.uniform(
+                prepared, magnitudes: magnitudes, width: width, tableSize: settings.tableSize,
+                accumulatorExtraBits: settings.accumulatorExtraBits)
             guard let (graph, score) = try? search.evaluate(plan) else { continue }
             points.append(CalibrationPoint(label: "uniform \(width)", score: score, cost: Self.cost(of: graph), maxWidth: width))
             progress("uniform \(width) bits: \(Self.describe(score, settings))")

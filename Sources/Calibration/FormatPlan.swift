@@ -68,14 +68,16 @@ struct FormatPlan: Hashable, Sendable {
     /// Every value of every node at `width` bits, integer bits from `magnitudes`, tables of
     /// `tableSize` entries: the starting point of the search.
     static func uniform(
-        _ graph: Graph, magnitudes: [String: ValueMagnitudes], width: Int, tableSize: Int
+        _ graph: Graph, magnitudes: [String: ValueMagnitudes], width: Int, tableSize: Int,
+        accumulatorExtraBits: Int = 0
     ) -> FormatPlan {
         var nodes: [String: NodePlan] = [:]
         for node in graph.nodes {
             let m = magnitudes[node.name] ?? ValueMagnitudes()
             var plan = NodePlan()
             func value(_ role: ValueRole, _ magnitude: Double?) {
-                plan.values[role] = ValuePlan(width: width, magnitude: magnitude ?? 1)
+                let bits = role == .accumulator ? width + accumulatorExtraBits : width
+                plan.values[role] = ValuePlan(width: bits, magnitude: magnitude ?? 1)
             }
             func table(_ role: TableRole, integerBits: Int, signed: Bool = true) {
                 plan.tables[role] = TablePlan(

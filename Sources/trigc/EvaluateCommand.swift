@@ -119,6 +119,9 @@ struct EvaluateCommand: ParsableCommand {
             let agreement = ClassificationMetrics.decisionAgreement(floatOut, fixedOut)
             print(FigureOutput.summary(fixedMetrics, label: "fixed \(format)"))
             print("decision agreement fixed vs float: \(formatted(100 * agreement, 3))% of \(chosen.count) events")
+            if agreement < 0.99 {
+                FileHandle.standardError.write(Data(Agreement.lowWarning(share: agreement, events: chosen.count).utf8))
+            }
             fixedResult = (fixedMetrics, agreement, format)
         }
         var written: [FigureReport] = []

@@ -116,6 +116,10 @@ struct QuantizeOptions: ParsableArguments {
         FileHandle.standardError.write(Data(String(
             format: "profile: agreement with float on those events %.3f%% profiled, %.3f%% without; %@\n",
             100 * outcome.profiledAgreement, 100 * outcome.plainAgreement, kept).utf8))
+        let best = max(outcome.profiledAgreement, outcome.plainAgreement)
+        if best < 0.99 {
+            FileHandle.standardError.write(Data(Agreement.lowWarning(share: best, events: events.values.first?.count ?? 0).utf8))
+        }
         return outcome.graph
     }
 }

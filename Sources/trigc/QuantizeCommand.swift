@@ -45,6 +45,9 @@ struct QuantizeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "The widest format any value may get.")
     var maxWidth = 18
 
+    @Option(parsing: .unconditional, help: "Bits accumulators (sums inside a layer) may have beyond --max-width.")
+    var accumulatorExtraBits = 0
+
     @Option(parsing: .unconditional, help: "The narrowest format any value may get.")
     var minWidth = 4
 
@@ -118,13 +121,17 @@ struct QuantizeCommand: ParsableCommand {
         guard tableSize >= 16, tableSize <= 65536, tableSize & (tableSize - 1) == 0 else {
             throw CLIError.outOfRange(name: "--table-size", value: "\(tableSize)", range: "a power of two from 16 to 65536")
         }
+        guard (0...16).contains(accumulatorExtraBits) else {
+            throw CLIError.outOfRange(name: "--accumulator-extra-bits", value: "\(accumulatorExtraBits)", range: "0 to 16")
+        }
         guard confidence.isFinite, confidence >= 0, confidence < 1 else {
             throw CLIError.outOfRange(name: "--confidence", value: "\(confidence)", range: "0 or more and below 1")
         }
         if calibrationEvents <= 0 { throw CLIError.badCount(name: "--calibration-events", value: calibrationEvents) }
         return CalibrationSettings(
             target: targetAgreement, maxWidth: maxWidth, minWidth: minWidth, metric: metric, maxAbsDiff: maxAbsDiff < 0 ? nil : maxAbsDiff,
-            decisionOnly: argmax, tableSize: tableSize, pareto: pareto, confidence: confidence)
+            decisionOnly: argmax, tableSize: tableSize, pareto: pareto, confidence: confidence,
+            accumulatorExtraBits: accumulatorExtraBits)
     }
 
     /// The events of `path` for `graph`'s inputs, with the 'label' dataset when it has one.

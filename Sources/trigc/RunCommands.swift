@@ -174,10 +174,12 @@ struct CompareCommand: ParsableCommand {
         let loaded = try ModelFile.load(model, keras: .isolated())
         let floatGraph: Graph
         let fixedGraph: Graph
-        if loaded.isFixedPoint {
-            // A quantized model runs as it is, against its float original.
-            guard let reference else { throw CLIError.missingOption(name: "--reference", reason: "because \(model) is already quantized and compare needs its float original") }
-            guard quantize.format == nil else { throw CLIError.excludes(first: "--fixed", second: "an already quantized model") }
+        if loaded.isFixedPoint, quantize.format == nil {
+            // A quantized model runs as it is, against its float original (with --fixed it is
+            // quantized again from its codes' values, below).
+            guard let reference else {
+                throw CLIError.missingOption(name: "--reference", reason: "because \(model) is already quantized and compare needs its float original (or --fixed to quantize it again)")
+            }
             let original = try ModelFile.load(reference, keras: .isolated())
             floatGraph = try PassPipeline(Pipelines.float).run(original)
             fixedGraph = try PassPipeline([ShapeInference()]).run(loaded)
@@ -203,7 +205,8 @@ struct CompareCommand: ParsableCommand {
             let agreement = Agreement(float: x.values, fixed: y.values, classes: x.shape.reduce(1, *))
             print(agreement.report(output: name, format: quantize.format ?? "\(b.fixed.map { "\($0.format)" } ?? "")"))
             if agreement.events > 0, Double(agreement.sameDecision) < 0.99 * Double(agreement.events) {
-                FileHandle.standardError.write(Data(Agreement.lowWarning(agreement).utf8))
+                FileHandle.standardError.write(Data(Agreement.lowWarning(
+                    share: Double(agreement.sameDecision) / Double(agreement.events), events: agreement.events).utf8))
             }
         }
     }
@@ -233,9 +236,8 @@ struct Agreement {
     }
 
     /// The warning printed when fewer than 99% of events decide like float.
-    static func lowWarning(_ a: Agreement) -> String {
-        let percent = 100 * Double(a.sameDecision) / Double(max(a.events, 1))
-        return "warning: the fixed-point model decides like float on only \(formatted(percent, 3))% of \(a.events) events "
+    static func lowWarning(share: Double, events: Int) -> String {
+        "warning: the fixed-point model decides like float on only \(formatted(100 * share, 3))% of \(events) events "
             + "(below 99%); 'trigc quantize --calibrate' chooses formats that keep the decisions.\n"
     }
 
