@@ -54,11 +54,24 @@ if [ -d "$OUT/hlf-verilog" ] && [ ! -e "$OUT/hlf-verilog/trigc-design.json" ]; t
 "$T" simulate "$OUT/hlf-verilog" --input "$OUT/run-hlf/test-inputs-scaled.h5" | tee "$OUT/hlf-simulate.txt"
 echo "(FPGA resources with Yosys take a few minutes: $T report $OUT/hlf-verilog)"
 
+step "10. Formats chosen by calibration (at most 16 bits) on other events, checked on the test split, to hardware"
+"$T" datagen --events 20000 --seed 6 --max-particles 20 -o "$OUT/calib-events.h5" --overwrite
+"$T" evaluate "$OUT/run-hlf" --data "$OUT/calib-events.h5" --split all --write-inputs "$OUT/run-hlf/calib-inputs-scaled.h5" \
+  --out "$OUT/run-hlf/calib" --overwrite > /dev/null
+"$T" quantize "$OUT/run-hlf/model-prescaled.ir" --calibrate "$OUT/run-hlf/calib-inputs-scaled.h5" --max-width 16 \
+  --check "$OUT/run-hlf/test-inputs-scaled.h5" -o "$OUT/hlf-calibrated.ir" --overwrite | tee "$OUT/hlf-calibrate.txt"
+if [ -d "$OUT/hlf-calibrated-verilog" ] && [ ! -e "$OUT/hlf-calibrated-verilog/trigc-design.json" ]; then rm -rf "$OUT/hlf-calibrated-verilog"; fi
+"$T" compile "$OUT/hlf-calibrated.ir" -o "$OUT/hlf-calibrated-verilog" --overwrite > /dev/null
+"$T" simulate "$OUT/hlf-calibrated-verilog" --input "$OUT/run-hlf/test-inputs-scaled.h5" | tee "$OUT/hlf-calibrated-simulate.txt"
+
 step "Summary of the trained HLF DNN"
 grep -E '^(float|fixed|decision)' "$OUT/run-hlf/evaluate.txt"
 echo "profiled ap_fixed<16,6,AP_RND,AP_SAT> (the design below):"
 grep -E '^(fixed|decision)' "$OUT/run-hlf/evaluate-profiled.txt" | sed 's/^/  /'
 grep -E 'mismatching bits|measured latency' "$OUT/hlf-simulate.txt"
+echo "calibrated formats (trigc quantize --calibrate, at most 16 bits):"
+grep -E '^(calibrated on|held-out|target)' "$OUT/hlf-calibrate.txt" | sed 's/^/  /'
+grep -E 'mismatching bits' "$OUT/hlf-calibrated-simulate.txt" | sed 's/^/  /'
 awk '/constant products/ {n += $6} END {print "constant-coefficient multipliers in the design: " n}' "$OUT/hlf-compile.txt"
 echo "plots:"
 for f in "$OUT/run-hlf"/*.svg "$OUT/run-hlf"/*.png "$OUT/run-hlf/profiled"/*.svg; do if [ -e "$f" ]; then echo "  $f"; fi; done

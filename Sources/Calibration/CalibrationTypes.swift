@@ -44,12 +44,18 @@ public struct CalibrationSettings: Hashable, Sendable {
     /// Accumulators are sums inside a layer, not values stored or passed on; some designs
     /// allow them a few more bits than the data path.
     public var accumulatorExtraBits: Int
+    /// Narrowing keeps the RMS difference of the output values at most this many times that
+    /// of the point it starts from: 1.5 (0: no limit). Decisions flip where output errors
+    /// meet events' margins, so a bounded error keeps held-out agreement near what the
+    /// calibration events show.
+    public var errorBudget: Double
 
     public init(
         target: Double = 0.999, maxWidth: Int = 18, minWidth: Int = 4, metric: CalibrationMetric = .agreement,
         maxAbsDiff: Double? = 0.05, decisionOnly: Bool = false, tableSize: Int = 4096, pareto: Bool = false,
-        confidence: Double = 0.95, accumulatorExtraBits: Int = 0
+        confidence: Double = 0.95, accumulatorExtraBits: Int = 0, errorBudget: Double = 1.5
     ) {
+        self.errorBudget = errorBudget
         self.accumulatorExtraBits = accumulatorExtraBits
         self.confidence = confidence
         self.target = target
@@ -102,6 +108,8 @@ public struct CalibrationScore: Hashable, Sendable {
     public var agreement: Double
     /// Events compared.
     public var events: Int = 0
+    /// The root mean square of `fixed − float` over all output values (`nil` as ``maxAbsDiff``).
+    public var rmsDiff: Double?
     /// `max |fixed − float|` over all output values; `nil` when the fixed output is a class
     /// index.
     public var maxAbsDiff: Double?

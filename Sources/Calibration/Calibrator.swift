@@ -134,11 +134,15 @@ public struct Calibrator {
             }
             if picked == best { same += 1 }
         }
+        var rms: Double?
         if !isIndex {
             diff = zip(fixed, reference).reduce(0) { max($0, abs(Double($1.0) - Double($1.1))) }
+            let squares = zip(fixed, reference).reduce(0.0) { $0 + (Double($1.0) - Double($1.1)) * (Double($1.0) - Double($1.1)) }
+            rms = fixed.isEmpty ? 0 : (squares / Double(fixed.count)).squareRoot()
         }
         var score = CalibrationScore(agreement: count == 0 ? 1 : Double(same) / Double(count), maxAbsDiff: diff)
         score.events = count
+        score.rmsDiff = rms
         if let labels = data.labels, let floatAUC, !isIndex {
             score.auc = ClassificationMetrics(probabilities: fixed, labels: labels, classes: classes).auc
             score.floatAUC = floatAUC
@@ -175,8 +179,13 @@ struct Search {
     }
 
     /// Whether `plan` quantizes, runs and meets the target.
+    /// The largest RMS output difference narrowing may reach (``CalibrationSettings/errorBudget``
+    /// times the starting point's); `nil`: no limit.
+    var rmsLimit: Double?
+
     mutating func meets(_ plan: FormatPlan) -> Bool {
         guard let (_, score) = try? evaluate(plan) else { return false }
+        if let rmsLimit, let rms = score.rmsDiff, rms > rmsLimit { return false }
         return score.meets(calibrator.settings)
     }
 
@@ -184,6 +193,11 @@ struct Search {
     mutating func refine(_ start: FormatPlan) throws -> FormatPlan {
         var plan = start
         let settings = calibrator.settings
+        if let rms = try evaluate(start).1.rmsDiff, settings.errorBudget > 0 {
+            // Decisions flip where the output error meets an event's margin: bounding the
+            // error keeps narrowing from fitting only the calibration events.
+            rmsLimit = max(rms * settings.errorBudget, 1e-12)
+        }
         let order = try costOrder(plan)
         for (index, entry) in order.enumerated() {
             guard let width = plan.width(entry.node, entry.role) else { continue }
@@ -219,7 +233,8 @@ struct Search {
         return plan
     }
 
-    /// Coordinate ascent on the integer bits of results and accumulators: each in turn
+    /// Tables 4 or 16 times finer (at most 65,536 entries) where that raises the metric, then
+    /// coordinate ascent on the integer bits of results and accumulators: each in turn
     /// gets one or two integer bits fewer (saturating more often, resolving finer) where that
     /// raises the metric (on a tie, lowers the largest output difference); two rounds, or
     /// until the target is met.
@@ -232,6 +247,19 @@ struct Search {
         }
         guard var (_, current) = try? evaluate(start) else { return start }
         var plan = start
+        // Finer tables first: a table's step, not its output width, often limits a GRU.
+        for factor in [4, 16] {
+            var trial = plan
+            for (name, node) in plan.nodes {
+                for (role, table) in node.tables {
+                    trial.nodes[name]?.tables[role]?.size = min(table.size * factor, TableOverride.maxSize)
+                }
+            }
+            guard trial != plan, let (_, score) = try? evaluate(trial), better(score, than: current) else { continue }
+            (plan, current) = (trial, score)
+            calibrator.progress("rebalancing: tables \(factor)x finer: " + Calibrator.describe(score, settings))
+            if current.meets(settings) { return plan }
+        }
         for round in 1...2 {
             var changed = false
             for entry in plan.entries {

@@ -72,6 +72,9 @@ public struct LayerOverride: Hashable, Sendable {
 
 /// One activation table of one node; `nil` fields keep ``TableOptions``.
 public struct TableOverride: Hashable, Sendable {
+    /// The most entries a table may have: 65,536.
+    public static let maxSize = 65536
+
     /// Entries before the table is cut to its input format (a power of two).
     public var size: Int?
     /// The format of the table's entries (for a GRU gate: the format of z and r).

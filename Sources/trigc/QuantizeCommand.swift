@@ -48,6 +48,9 @@ struct QuantizeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Bits accumulators (sums inside a layer) may have beyond --max-width.")
     var accumulatorExtraBits = 0
 
+    @Option(parsing: .unconditional, help: "Narrowing keeps the RMS output difference within this factor of its starting point's (0: no limit).")
+    var errorBudget = 1.5
+
     @Option(parsing: .unconditional, help: "The narrowest format any value may get.")
     var minWidth = 4
 
@@ -121,6 +124,9 @@ struct QuantizeCommand: ParsableCommand {
         guard tableSize >= 16, tableSize <= 65536, tableSize & (tableSize - 1) == 0 else {
             throw CLIError.outOfRange(name: "--table-size", value: "\(tableSize)", range: "a power of two from 16 to 65536")
         }
+        guard errorBudget.isFinite, errorBudget == 0 || errorBudget >= 1 else {
+            throw CLIError.outOfRange(name: "--error-budget", value: "\(errorBudget)", range: "0 or at least 1")
+        }
         guard (0...16).contains(accumulatorExtraBits) else {
             throw CLIError.outOfRange(name: "--accumulator-extra-bits", value: "\(accumulatorExtraBits)", range: "0 to 16")
         }
@@ -131,7 +137,7 @@ struct QuantizeCommand: ParsableCommand {
         return CalibrationSettings(
             target: targetAgreement, maxWidth: maxWidth, minWidth: minWidth, metric: metric, maxAbsDiff: maxAbsDiff < 0 ? nil : maxAbsDiff,
             decisionOnly: argmax, tableSize: tableSize, pareto: pareto, confidence: confidence,
-            accumulatorExtraBits: accumulatorExtraBits)
+            accumulatorExtraBits: accumulatorExtraBits, errorBudget: errorBudget)
     }
 
     /// The events of `path` for `graph`'s inputs, with the 'label' dataset when it has one.
