@@ -138,11 +138,12 @@ extension FixedGRU {
         // The Swift step keeps the state in Int64 (mirrored in state32 for the products).
         let lanes = plan.gates == nil ? SwiftLanes(units: u, count: n) : nil
         defer { lanes?.deallocate() }
-        // Whether each lane's step is live (only with a mask; nil: all are).
-        let active = mask == nil ? nil : UnsafeMutablePointer<UInt8>.allocate(capacity: n)
-        defer { active?.deallocate() }
+        // Whether each lane's step is live (all are without a mask).
+        let active = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+        defer { active.deallocate() }
+        active.initialize(repeating: 1, count: n)
         for t in 0..<timeSteps {
-            if let mask, let active {
+            if let mask {
                 var any = false
                 for e in 0..<n {
                     active[e] = mask[e * timeSteps + t] == 0 ? 1 : 0
@@ -166,7 +167,7 @@ extension FixedGRU {
                 plan.stateProjection(reset32, bias: nil, columns: 2 * u ..< width, units: u, out: hw, lanes: n)
             }
             if let gates = plan.gates {
-                gates.update(xw: xw, hw: hw, state: state32, active: active.map { UnsafePointer($0) }, lanes: n)
+                gates.update(xw: xw, hw: hw, state: state32, active: active, lanes: n)
             } else if let lanes {
                 laneUpdate(xw: xw, hw: hw, lanes: lanes, state32: state32, active: active, count: n)
             }
@@ -227,7 +228,7 @@ extension FixedGRU {
     /// z, the candidate and the new state per lane in Swift, for the live lanes.
     func laneUpdate(
         xw: UnsafePointer<Int32>, hw: UnsafeMutablePointer<Int32>, lanes: SwiftLanes,
-        state32: UnsafeMutablePointer<Int32>, active: UnsafeMutablePointer<UInt8>?, count n: Int
+        state32: UnsafeMutablePointer<Int32>, active: UnsafeMutablePointer<UInt8>, count n: Int
     ) {
         let u = units
         let aBits = accumulator.fractionalBits
@@ -246,7 +247,7 @@ extension FixedGRU {
             }
             gate.applyLanes(z, into: z, count: n)
             candidate.applyLanes(c, into: c, count: n)
-            for e in 0..<n where active.map({ $0[e] != 0 }) ?? true {
+            for e in 0..<n where active[e] != 0 {
                 let zj = z[e]
                 let old = lanes.state[j * n + e]
                 let kept = (zj * old) << Int64(sumBits - zBits - hBits)

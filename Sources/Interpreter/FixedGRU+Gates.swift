@@ -43,6 +43,8 @@ struct GRUGatePlan: Sendable {
         let z = magnitude(gateMap)
         let c = magnitude(candidateMap)
         let one = UInt64(1) << UInt64(zBits)
+        // 1 - z is an int32 in C.
+        guard zBits <= 30, z + one < UInt64(Int32.max) else { return nil }
         guard let kept = bound(z, r.maxMagnitude, shift: keptShift),
               let fresh = bound(z + one, c, shift: freshShift),
               let product = bound(z, max(a.maxMagnitude, r.maxMagnitude), shift: 0),
@@ -95,9 +97,9 @@ struct GRUGatePlan: Sendable {
         withGates { trigc_gru_reset($0, xw, hw, state, reset, Int32(lanes)) }
     }
 
-    /// The new state of the lanes whose `active[e]` is nonzero (all when `active` is nil).
+    /// The new state of the lanes whose `active[e]` is nonzero.
     func update(xw: UnsafePointer<Int32>, hw: UnsafePointer<Int32>, state: UnsafeMutablePointer<Int32>,
-                active: UnsafePointer<UInt8>?, lanes: Int) {
+                active: UnsafePointer<UInt8>, lanes: Int) {
         withGates { trigc_gru_update($0, xw, hw, state, active, Int32(lanes)) }
     }
 

@@ -50,8 +50,9 @@ typedef struct {
 /* The GRU's per-step elementwise arithmetic over lanes (Docs/Interpreter.md, "gru"), with
    the gate and the candidate activation given as maps from every accumulator code a to the
    activation's output code: map[a + mapOffset]. Arrays are [row][lanes] with rows of 3u
-   for the projections xw and hw (z, r, h) and u for the state and r ⊙ h. Products and sums
-   are exact in int64 (the caller checks their bounds). */
+   for the projections xw and hw (z, r, h) and u for the state and r ⊙ h. The caller checks
+   that A has at most 16 bits, that the maps' codes and 1 - z fit int32, and that products
+   and sums are exact in int64. */
 typedef struct {
     int32_t units;
     int32_t resetAfter;
@@ -72,9 +73,27 @@ void trigc_gru_reset(const trigc_gru_gates *plan, const int32_t *xw, int32_t *hw
                      int32_t *reset, int32_t lanes);
 
 /* z, the candidate c (reset before: of conv(xw + hw -> A)) and the new state
-   conv(z·h + (1 - z)·c -> R), written to the lanes whose active[e] is nonzero (all when
-   active is NULL). */
+   conv(z·h + (1 - z)·c -> R), written to the lanes whose active[e] is nonzero. */
 void trigc_gru_update(const trigc_gru_gates *plan, const int32_t *xw, const int32_t *hw, int32_t *state,
                       const uint8_t *active, int32_t lanes);
+
+/* Quantization of float inputs to a signed format with TRN or RND and WRAP or SAT:
+   t = x·2^F + half (exact in double: 24 significant bits, half = 0.5 for RND, else 0),
+   floor(t), then the low 64 - unused bits sign-extended (WRAP) or a clamp to [lo, hi] (SAT).
+   FixedFormat.quantize for those modes whenever |t| < 2^52. */
+typedef struct {
+    double scale;
+    double half;
+    int64_t lo;
+    int64_t hi;
+    int32_t saturate;        /* 0: WRAP, 1: SAT */
+    int32_t unused;          /* 64 - width */
+} trigc_quantizer;
+
+/* out[k][e] = quantize(source[e·rowLength + k]) for e in [0, lanes), k in [0, columns).
+   Returns 0 when some |t| was 2^52 or more, or NaN: the caller then quantizes the block
+   again with the general rule. */
+int trigc_quantize_lanes(const trigc_quantizer *q, const float *source, ptrdiff_t rowLength, int32_t lanes,
+                         int32_t columns, int64_t *out, ptrdiff_t outStride);
 
 #endif
