@@ -23,10 +23,10 @@ int trigc_quantize_lanes(const trigc_quantizer *q, const float *source, ptrdiff_
             int64_t *restrict column = out + k * outStride;
             for (ptrdiff_t e = e0; e < e1; e++) {
                 double t = (double)source[e * rowLength + k] * scale + half;
-                const int ok = fabs(t) < 0x1p52; /* false for NaN */
+                const int ok = fabs(t) < 0x1p31; /* false for NaN; int32 conversions vectorize */
                 exact &= ok;
                 t = ok ? t : 0;
-                const int64_t i = (int64_t)floor(t);
+                const int64_t i = (int32_t)floor(t);
                 const int64_t clamped = i < lo ? lo : (i > hi ? hi : i);
                 const int64_t wrapped = (int64_t)((uint64_t)i << unused) >> unused;
                 column[e] = saturate ? clamped : wrapped;

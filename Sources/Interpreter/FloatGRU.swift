@@ -115,8 +115,8 @@ struct FloatGRU: Sendable {
         }
     }
 
-    /// Keras's activation as the C kernels' description (softmax, not a GRU activation,
-    /// is the identity here as in ``FloatActivation/scalar(_:_:)``).
+    /// Keras's activation as the C kernels' description (softmax, which needs a row and is
+    /// not a GRU activation, is the identity here).
     static func kernelActivation(_ function: ActivationFunction) -> trigc_float_activation {
         func make(_ kind: trigc_float_activation_kind, _ a: Float = 0, _ b: Float = 0) -> trigc_float_activation {
             trigc_float_activation(kind: Int32(kind.rawValue), a: a, b: b)

@@ -80,7 +80,7 @@ void trigc_gru_update(const trigc_gru_gates *plan, const int32_t *xw, const int3
 /* Quantization of float inputs to a signed format with TRN or RND and WRAP or SAT:
    t = x·2^F + half (exact in double: 24 significant bits, half = 0.5 for RND, else 0),
    floor(t), then the low 64 - unused bits sign-extended (WRAP) or a clamp to [lo, hi] (SAT).
-   FixedFormat.quantize for those modes whenever |t| < 2^52. */
+   FixedFormat.quantize for those modes whenever |t| < 2^31 (then floor(t) is an int32). */
 typedef struct {
     double scale;
     double half;
@@ -91,7 +91,7 @@ typedef struct {
 } trigc_quantizer;
 
 /* out[k][e] = quantize(source[e·rowLength + k]) for e in [0, lanes), k in [0, columns).
-   Returns 0 when some |t| was 2^52 or more, or NaN: the caller then quantizes the block
+   Returns 0 when some |t| was 2^31 or more, or NaN: the caller then quantizes the block
    again with the general rule. */
 int trigc_quantize_lanes(const trigc_quantizer *q, const float *source, ptrdiff_t rowLength, int32_t lanes,
                          int32_t columns, int64_t *out, ptrdiff_t outStride);
