@@ -1,7 +1,7 @@
 #include "CFloatKernels.h"
 
 /* The float product over lanes: the portable loops, and a register-blocked AVX2 kernel
-   (8 lanes × up to 8 columns in registers) used for the whole vectors of 8 lanes where the
+   (8 lanes × up to 10 columns in registers) used for the whole vectors of 8 lanes where the
    CPU has AVX2. Both add the products in order of i with a multiply then an add (no fused
    multiply-add), so every lane gets the same bits either way. */
 #pragma clang fp contract(off)
@@ -33,7 +33,7 @@ static void linear_portable(const trigc_float_linear *p, const float *x, ptrdiff
 
 TRIGC_AVX2_INLINE void columns(const trigc_float_linear *p, const float *x, ptrdiff_t xStride, int32_t count,
                                float *out, ptrdiff_t outStride, int32_t c0, ptrdiff_t e0, const int ncols) {
-    __m256 acc[8];
+    __m256 acc[10];
     for (int k = 0; k < ncols; k++) acc[k] = _mm256_set1_ps(p->bias ? p->bias[c0 + k] : 0);
     const float *row = p->matrix + c0;
     const float *xs = x + e0;
@@ -49,7 +49,11 @@ static void blocked(const trigc_float_linear *p, const float *x, ptrdiff_t xStri
                     float *out, ptrdiff_t outStride, int32_t vectors) {
     for (ptrdiff_t e0 = 0; e0 < (ptrdiff_t)vectors * 8; e0 += 8) {
         int32_t c = p->columnStart;
-        for (; c + 8 <= p->columnEnd; c += 8) columns(p, x, xStride, count, out, outStride, c, e0, 8);
+        for (; c + 10 <= p->columnEnd; c += 10) columns(p, x, xStride, count, out, outStride, c, e0, 10);
+        if (c + 8 <= p->columnEnd) {
+            columns(p, x, xStride, count, out, outStride, c, e0, 8);
+            c += 8;
+        }
         if (c + 4 <= p->columnEnd) {
             columns(p, x, xStride, count, out, outStride, c, e0, 4);
             c += 4;
