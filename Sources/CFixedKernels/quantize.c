@@ -2,12 +2,16 @@
 #include <math.h>
 
 /* Input quantization into feature-major lanes (see CFixedKernels.h). Compiled twice (AVX2
-   and the baseline) and picked at load time; branch-free so that it vectorizes. */
+   and the baseline) and picked at load time. Tiles of 8 events × 64 features: each event's
+   features are quantized from contiguous memory into a small tile (a branch-free loop that
+   vectorizes), then the tile is written column by column (8 adjacent codes per feature). */
 #if defined(__x86_64__) && defined(__clang__)
 #define TRIGC_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define TRIGC_CLONES
 #endif
+
+enum { tile_events = 8, tile_features = 64 };
 
 TRIGC_CLONES
 int trigc_quantize_lanes(const trigc_quantizer *q, const float *source, ptrdiff_t rowLength, int32_t lanes,
@@ -15,21 +19,31 @@ int trigc_quantize_lanes(const trigc_quantizer *q, const float *source, ptrdiff_
     const double scale = q->scale, half = q->half;
     const int64_t lo = q->lo, hi = q->hi;
     const int32_t unused = q->unused, saturate = q->saturate;
+    int64_t codes[tile_events][tile_features];
     int exact = 1;
-    /* Eight events at a time: eight rows stream in together, each column's codes are adjacent. */
-    for (ptrdiff_t e0 = 0; e0 < lanes; e0 += 8) {
-        const ptrdiff_t e1 = e0 + 8 < lanes ? e0 + 8 : lanes;
-        for (ptrdiff_t k = 0; k < columns; k++) {
-            int64_t *restrict column = out + k * outStride;
-            for (ptrdiff_t e = e0; e < e1; e++) {
-                double t = (double)source[e * rowLength + k] * scale + half;
-                const int ok = fabs(t) < 0x1p31; /* false for NaN; int32 conversions vectorize */
+    for (ptrdiff_t e0 = 0; e0 < lanes; e0 += tile_events) {
+        const ptrdiff_t events = lanes - e0 < tile_events ? lanes - e0 : tile_events;
+        for (ptrdiff_t k0 = 0; k0 < columns; k0 += tile_features) {
+            const ptrdiff_t features = columns - k0 < tile_features ? columns - k0 : tile_features;
+            for (ptrdiff_t i = 0; i < events; i++) {
+                const float *restrict row = source + (e0 + i) * rowLength + k0;
+                int64_t *restrict code = codes[i];
+                int ok = 1;
+                for (ptrdiff_t k = 0; k < features; k++) {
+                    double t = (double)row[k] * scale + half;
+                    const int inRange = fabs(t) < 0x1p31; /* false for NaN; int32 conversions vectorize */
+                    ok &= inRange;
+                    t = inRange ? t : 0;
+                    const int64_t v = (int32_t)floor(t);
+                    const int64_t clamped = v < lo ? lo : (v > hi ? hi : v);
+                    const int64_t wrapped = (int64_t)((uint64_t)v << unused) >> unused;
+                    code[k] = saturate ? clamped : wrapped;
+                }
                 exact &= ok;
-                t = ok ? t : 0;
-                const int64_t i = (int32_t)floor(t);
-                const int64_t clamped = i < lo ? lo : (i > hi ? hi : i);
-                const int64_t wrapped = (int64_t)((uint64_t)i << unused) >> unused;
-                column[e] = saturate ? clamped : wrapped;
+            }
+            for (ptrdiff_t k = 0; k < features; k++) {
+                int64_t *restrict column = out + (k0 + k) * outStride + e0;
+                for (ptrdiff_t i = 0; i < events; i++) column[i] = codes[i][k];
             }
         }
     }

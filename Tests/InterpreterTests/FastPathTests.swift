@@ -106,7 +106,7 @@ import Testing
     @Test(arguments: [false, true])
     func blockQuantizerEqualsQuantize(specials: Bool) throws {
         var rng = SplitMix64(seed: 11)
-        let (n, size, stride) = (13, 37, 16)
+        let (n, size, stride) = (13, 100, 16)  // two tiles of features in C, a tail of events
         var values = (0..<(n * size)).map { _ in rng.nextFloat(limit: 80) }
         if specials { values[5 * size + 3] = .nan; values[7] = 1e30; values[9 * size] = -.infinity }
         for q in [QuantizationMode.trn, .rnd] {
