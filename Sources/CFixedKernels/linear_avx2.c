@@ -17,7 +17,7 @@ int trigc_fixed_linear_avx2(const trigc_fixed_linear *plan, const int32_t *x, pt
    halves (the x lanes' high halves multiply zero). */
 TRIGC_AVX2_INLINE void columns(const trigc_fixed_linear *p, const int32_t *x, ptrdiff_t xStride, int32_t count,
                                int32_t *out, ptrdiff_t outStride, int32_t c0, ptrdiff_t e0, const int ncols,
-                               const int narrow, const int saturate, const int round) {
+                               const int narrow, const int saturate, const int clamp, const int round) {
     __m256i acc[10];
     for (int k = 0; k < ncols; k++) acc[k] = _mm256_set1_epi32(p->bias ? p->bias[c0 + k] : 0);
     const __m128i shift = _mm_cvtsi32_si128(p->shift);
@@ -32,7 +32,7 @@ TRIGC_AVX2_INLINE void columns(const trigc_fixed_linear *p, const int32_t *x, pt
             __m256i q = narrow ? _mm256_madd_epi16(xv, kv) : _mm256_mullo_epi32(xv, kv);
             if (round) q = _mm256_add_epi32(q, half);
             q = _mm256_sra_epi32(q, shift);
-            if (saturate) q = _mm256_max_epi32(_mm256_min_epi32(q, hi), lo);
+            if (clamp) q = _mm256_max_epi32(_mm256_min_epi32(q, hi), lo);
             acc[k] = _mm256_add_epi32(acc[k], q);
         }
     }
@@ -46,39 +46,38 @@ TRIGC_AVX2_INLINE void columns(const trigc_fixed_linear *p, const int32_t *x, pt
 
 TRIGC_AVX2_INLINE void all_columns(const trigc_fixed_linear *p, const int32_t *x, ptrdiff_t xStride, int32_t count,
                                    int32_t *out, ptrdiff_t outStride, ptrdiff_t e0, const int narrow,
-                                   const int saturate, const int round) {
+                                   const int saturate, const int clamp, const int round) {
     int32_t c = p->columnStart;
-    for (; c + 10 <= p->columnEnd; c += 10) columns(p, x, xStride, count, out, outStride, c, e0, 10, narrow, saturate, round);
+    for (; c + 10 <= p->columnEnd; c += 10) columns(p, x, xStride, count, out, outStride, c, e0, 10, narrow, saturate, clamp, round);
     if (c + 8 <= p->columnEnd) {
-        columns(p, x, xStride, count, out, outStride, c, e0, 8, narrow, saturate, round);
+        columns(p, x, xStride, count, out, outStride, c, e0, 8, narrow, saturate, clamp, round);
         c += 8;
     }
     if (c + 4 <= p->columnEnd) {
-        columns(p, x, xStride, count, out, outStride, c, e0, 4, narrow, saturate, round);
+        columns(p, x, xStride, count, out, outStride, c, e0, 4, narrow, saturate, clamp, round);
         c += 4;
     }
     if (c + 2 <= p->columnEnd) {
-        columns(p, x, xStride, count, out, outStride, c, e0, 2, narrow, saturate, round);
+        columns(p, x, xStride, count, out, outStride, c, e0, 2, narrow, saturate, clamp, round);
         c += 2;
     }
-    if (c < p->columnEnd) columns(p, x, xStride, count, out, outStride, c, e0, 1, narrow, saturate, round);
+    if (c < p->columnEnd) columns(p, x, xStride, count, out, outStride, c, e0, 1, narrow, saturate, clamp, round);
 }
 
 __attribute__((target("avx2")))
 static void blocked(const trigc_fixed_linear *p, const int32_t *x, ptrdiff_t xStride, int32_t count,
                     int32_t *out, ptrdiff_t outStride, int32_t vectors) {
-    /* One specialization per (narrow, saturate, round), so the inner loop has no branches
-       and truncation adds no half. */
+    /* One specialization per (narrow, saturate, clamp, round), so the inner loop has no
+       branches, truncation adds no half and a clamp that cannot act is left out. */
     const int narrow = p->narrowMatrix != 0, saturate = p->saturate != 0, round = p->half != 0;
+    const int clamp = saturate && p->clampProducts;
     for (ptrdiff_t e0 = 0; e0 < (ptrdiff_t)vectors * 8; e0 += 8) {
-#define TRIGC_COLUMNS(N, S, R) all_columns(p, x, xStride, count, out, outStride, e0, N, S, R)
-        if (narrow) {
-            if (saturate) { if (round) TRIGC_COLUMNS(1, 1, 1); else TRIGC_COLUMNS(1, 1, 0); }
-            else { if (round) TRIGC_COLUMNS(1, 0, 1); else TRIGC_COLUMNS(1, 0, 0); }
-        } else {
-            if (saturate) { if (round) TRIGC_COLUMNS(0, 1, 1); else TRIGC_COLUMNS(0, 1, 0); }
-            else { if (round) TRIGC_COLUMNS(0, 0, 1); else TRIGC_COLUMNS(0, 0, 0); }
-        }
+#define TRIGC_COLUMNS(N, S, C, R) all_columns(p, x, xStride, count, out, outStride, e0, N, S, C, R)
+#define TRIGC_ROUND(N, S, C) { if (round) TRIGC_COLUMNS(N, S, C, 1); else TRIGC_COLUMNS(N, S, C, 0); }
+#define TRIGC_OVERFLOW(N) { if (clamp) TRIGC_ROUND(N, 1, 1) else if (saturate) TRIGC_ROUND(N, 1, 0) else TRIGC_ROUND(N, 0, 0) }
+        if (narrow) TRIGC_OVERFLOW(1) else TRIGC_OVERFLOW(0)
+#undef TRIGC_OVERFLOW
+#undef TRIGC_ROUND
 #undef TRIGC_COLUMNS
     }
 }

@@ -22,6 +22,10 @@ struct GRUBlockPlan: Sendable {
     let inputHalf: Int32
     let stateHalf: Int32
     let saturate: Bool
+    /// With SAT, whether a product of the kernel (the recurrent kernel) can leave A's range:
+    /// when none can, the per-product clamp is the identity and the AVX2 kernel skips it.
+    let inputClamp: Bool
+    let stateClamp: Bool
     let accumulatorWidth: Int32
     let lo: Int32
     let hi: Int32
@@ -73,16 +77,23 @@ struct GRUBlockPlan: Sendable {
                   m.allSatisfy({ Int16(exactly: $0) != nil }) else { return nil }
             return m.map { $0 & 0xFFFF }
         }
+        // Whether (p + half) >> s can leave [minRaw, maxRaw] for |p| ≤ max |k| · max |x|.
+        func clamps(_ m: [Int32], _ x: FixedFormat, shift: Int) -> Bool {
+            let p = Int64(m.reduce(0) { max($0, $1.magnitude) }) * Int64(x.maxMagnitude)
+            let h = half(shift)
+            return (-p + h) >> Int64(shift) < a.minRaw || (p + h) >> Int64(shift) > a.maxRaw
+        }
         return GRUBlockPlan(
             kernel: k, recurrentKernel: rk, narrowKernel: narrow16(k, input), narrowRecurrentKernel: narrow16(rk, state), inputBias: ib, recurrentBias: resetAfter ? rb : nil,
             inputShift: Int32(inputShift), stateShift: Int32(stateShift),
             inputHalf: Int32(half(inputShift)), stateHalf: Int32(half(stateShift)),
-            saturate: a.overflow == .sat, accumulatorWidth: Int32(a.width), lo: lo, hi: hi)
+            saturate: a.overflow == .sat, inputClamp: clamps(k, input, shift: inputShift),
+            stateClamp: clamps(rk, state, shift: stateShift), accumulatorWidth: Int32(a.width), lo: lo, hi: hi)
     }
 
     /// `out[c][e]` for columns `columns` of `matrix` times `x[i][e]` (`count` rows).
     func linear(
-        _ matrix: [Int32], narrow: [Int32]?, bias: [Int32]?, shift: Int32, half: Int32, columns: Range<Int>,
+        _ matrix: [Int32], narrow: [Int32]?, bias: [Int32]?, shift: Int32, half: Int32, clamp: Bool, columns: Range<Int>,
         x: UnsafePointer<Int32>, count: Int, out: UnsafeMutablePointer<Int32>, lanes: Int
     ) {
         matrix.withUnsafeBufferPointer { m in
@@ -92,7 +103,7 @@ struct GRUBlockPlan: Sendable {
                         matrix: m.baseAddress, width: Int32(matrix.count / max(count, 1)),
                         columnStart: Int32(columns.lowerBound), columnEnd: Int32(columns.upperBound),
                         bias: bias == nil ? nil : b.baseAddress, shift: shift, half: half, saturate: saturate ? 1 : 0,
-                        accumulatorWidth: accumulatorWidth, lo: lo, hi: hi,
+                        clampProducts: clamp ? 1 : 0, accumulatorWidth: accumulatorWidth, lo: lo, hi: hi,
                         narrowMatrix: narrow == nil ? nil : m16.baseAddress, vector: vectorKernel ? 1 : 0)
                     trigc_fixed_linear_block(&plan, x, lanes, Int32(count), out, lanes, Int32(lanes))
                 }
@@ -102,7 +113,7 @@ struct GRUBlockPlan: Sendable {
 
     /// The input projections `lin(x_t, K, b_in)` of every lane.
     func inputProjection(_ x: UnsafePointer<Int32>, features: Int, width: Int, out: UnsafeMutablePointer<Int32>, lanes: Int) {
-        linear(kernel, narrow: narrowKernel, bias: inputBias, shift: inputShift, half: inputHalf,
+        linear(kernel, narrow: narrowKernel, bias: inputBias, shift: inputShift, half: inputHalf, clamp: inputClamp,
                columns: 0..<width, x: x, count: features, out: out, lanes: lanes)
     }
 
@@ -112,7 +123,7 @@ struct GRUBlockPlan: Sendable {
         lanes: Int
     ) {
         linear(recurrentKernel, narrow: narrowRecurrentKernel, bias: bias, shift: stateShift, half: stateHalf,
-               columns: columns, x: h, count: units, out: out, lanes: lanes)
+               clamp: stateClamp, columns: columns, x: h, count: units, out: out, lanes: lanes)
     }
 }
 

@@ -128,8 +128,9 @@ import Testing
 
     /// The register-blocked AVX2 products equal the portable loops on random codes, for
     /// column ranges and lane counts that are not whole blocks of 8.
-    @Test(arguments: [(QuantizationMode.trn, OverflowMode.wrap), (.rnd, .sat)], [16, 20])
-    func vectorProductsEqualThePortableLoops(modes: (QuantizationMode, OverflowMode), width: Int) throws {
+    @Test(arguments: [(QuantizationMode.trn, OverflowMode.wrap), (.rnd, .sat)], [(16, 1.0), (20, 1.0), (16, 0.01)])
+    func vectorProductsEqualThePortableLoops(modes: (QuantizationMode, OverflowMode), sizes: (Int, Double)) throws {
+        let (width, scale) = sizes
         let a = try TestGraphs.format(width, width / 2 - 2, modes.0, modes.1)
         let w = try TestGraphs.format(width == 16 ? 16 : 10, 3)
         let (rows, columns) = (19, 45)
@@ -137,7 +138,8 @@ import Testing
         func codes(_ f: FixedFormat, _ count: Int) -> [Int64] {
             (0..<count).map { _ in f.quantize(Double(rng.nextFloat(limit: Float(f.maxValue)))) }
         }
-        let kernel = codes(w, rows * columns)
+        // Full-range weights make products leave A's range (SAT clamps them); small ones cannot.
+        let kernel = codes(w, rows * columns).map { Int64(Double($0) * scale) }
         guard let plan = GRUBlockPlan.make(
             kernel: kernel, recurrentKernel: kernel, inputBias: codes(a, columns), recurrentBias: codes(a, columns),
             resetAfter: true, weight: w, input: a, state: a, accumulator: a,
@@ -148,6 +150,7 @@ import Testing
             return
         }
         #expect((plan.narrowKernel != nil) == (width == 16))
+        #expect(plan.inputClamp == (scale == 1.0), "products \(scale == 1.0 ? "can" : "cannot") leave A's range")
         var portable = plan
         portable.vectorKernel = false
         for (lanes, range) in [(29, 0..<columns), (8, 3..<22), (64, 17..<18), (3, 0..<columns)] {
@@ -159,7 +162,7 @@ import Testing
                     out.withUnsafeMutableBufferPointer { o in
                         guard let xs = xs.baseAddress, let o = o.baseAddress else { return }
                         p.linear(p.kernel, narrow: p.narrowKernel, bias: p.inputBias, shift: p.inputShift, half: p.inputHalf,
-                                 columns: range, x: xs, count: rows, out: o, lanes: lanes)
+                                 clamp: p.inputClamp, columns: range, x: xs, count: rows, out: o, lanes: lanes)
                     }
                 }
                 outputs.append(out)

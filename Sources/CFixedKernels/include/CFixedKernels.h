@@ -23,6 +23,7 @@ typedef struct {
     int32_t shift;
     int32_t half;
     int32_t saturate;        /* 0: WRAP, 1: SAT */
+    int32_t clampProducts;   /* SAT: 0 when the caller knows no product leaves [lo, hi] (the clamp is then the identity) */
     int32_t accumulatorWidth;
     int32_t lo;
     int32_t hi;
