@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "Passes", dependencies: ["GraphIR", "FixedPoint"]),
         // The fixed-point GRU's 32-bit lane kernel (C, vectorized: AVX2 where the CPU has it).
         .target(name: "CFixedKernels"),
-        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CBLAS", "CFixedKernels"]),
+        // The float GRU's lane kernels (C, vectorized like CFixedKernels).
+        .target(name: "CFloatKernels"),
+        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CBLAS", "CFixedKernels", "CFloatKernels"]),
         .target(
             name: "ModelIO",
             dependencies: ["GraphIR", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

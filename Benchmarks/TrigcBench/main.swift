@@ -23,7 +23,11 @@ do {
         try openCLBench(arguments: arguments)
         exit(0)
     }
-    try interpreterBench(gru: arguments.contains("--gru") || arguments.contains("--all"))
+    if arguments.contains("--only-gru") {   // just the particle GRU section
+        try gruBench(arguments: arguments)
+        exit(0)
+    }
+    try interpreterBench(gru: arguments.contains("--gru") || arguments.contains("--all"), arguments: arguments)
     try trainingBench(arguments: arguments)
     try openCLBench(arguments: arguments)
     try verilogBench()

@@ -1,16 +1,20 @@
 #include "CFixedKernels.h"
 
-/* Compiled twice (AVX2 and the baseline) and picked at load time: the lane loops are
-   written for the compiler to vectorize. Unsigned arithmetic where a sum may wrap. */
+/* The portable loops are compiled twice (AVX2 and the baseline) and picked at load time:
+   they are written for the compiler to vectorize. Unsigned arithmetic where a sum may wrap.
+   The register-blocked kernel (linear_avx2.c) is used instead where the CPU has AVX2. */
 #if defined(__x86_64__) && defined(__clang__)
 #define TRIGC_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define TRIGC_CLONES
 #endif
 
+int trigc_fixed_linear_avx2(const trigc_fixed_linear *plan, const int32_t *x, ptrdiff_t xStride, int32_t count,
+                            int32_t *out, ptrdiff_t outStride, int32_t lanes);
+
 TRIGC_CLONES
-void trigc_fixed_linear_block(const trigc_fixed_linear *plan, const int32_t *x, ptrdiff_t xStride, int32_t count,
-                              int32_t *out, ptrdiff_t outStride, int32_t lanes) {
+static void linear_portable(const trigc_fixed_linear *plan, const int32_t *x, ptrdiff_t xStride, int32_t count,
+                            int32_t *out, ptrdiff_t outStride, int32_t lanes) {
     const int32_t shift = plan->shift, half = plan->half, lo = plan->lo, hi = plan->hi;
     const int32_t unused = 32 - plan->accumulatorWidth;
     for (int32_t c = plan->columnStart; c < plan->columnEnd; c++) {
@@ -45,4 +49,12 @@ void trigc_fixed_linear_block(const trigc_fixed_linear *plan, const int32_t *x, 
             }
         }
     }
+}
+
+void trigc_fixed_linear_block(const trigc_fixed_linear *plan, const int32_t *x, ptrdiff_t xStride, int32_t count,
+                              int32_t *out, ptrdiff_t outStride, int32_t lanes) {
+    int32_t done = 0;
+    if (plan->vector) done = trigc_fixed_linear_avx2(plan, x, xStride, count, out, outStride, lanes);
+    /* The lanes past the last whole vector (or all of them). */
+    if (done < lanes) linear_portable(plan, x + done, xStride, count, out + done, outStride, lanes - done);
 }

@@ -2,14 +2,19 @@ import CFixedKernels
 import FixedPoint
 
 /// The GRU's matrix products over a block of events at once, in 32-bit lanes (the C kernel
-/// `trigc_fixed_linear_block`, vectorized): used when every product and, with saturation,
-/// every exact sum fits in 32 bits and the accumulator truncates or rounds (`TRN`, `RND`)
-/// and wraps or saturates (`WRAP`, `SAT`), which covers the usual `ap_fixed<16,6>` and
-/// `ap_fixed<16,6,AP_RND,AP_SAT>`. Other formats use the per-event path. Both give the same
-/// codes (test `blockGRUEqualsThePerEventPath`).
+/// `trigc_fixed_linear_block`, register-blocked with AVX2 where the CPU has it): used when
+/// every product and, with saturation, every exact sum fits in 32 bits and the accumulator
+/// truncates or rounds (`TRN`, `RND`) and wraps or saturates (`WRAP`, `SAT`), which covers
+/// the usual `ap_fixed<16,6>` and `ap_fixed<16,6,AP_RND,AP_SAT>`. Other formats use the
+/// per-event path. Both give the same codes (test `blockGRUEqualsThePerEventPath`). The
+/// elementwise step runs in C too when ``gates`` is set (`FixedGRU+Gates.swift`).
 struct GRUBlockPlan: Sendable {
     let kernel: [Int32]
     let recurrentKernel: [Int32]
+    /// The matrices' low 16 bits (zero-extended) when they and their inputs fit `Int16`: the
+    /// products are then one 16-bit multiply-add each.
+    let narrowKernel: [Int32]?
+    let narrowRecurrentKernel: [Int32]?
     let inputBias: [Int32]
     let recurrentBias: [Int32]?
     let inputShift: Int32
@@ -17,9 +22,17 @@ struct GRUBlockPlan: Sendable {
     let inputHalf: Int32
     let stateHalf: Int32
     let saturate: Bool
+    /// With SAT, whether a product of the kernel (the recurrent kernel) can leave A's range:
+    /// when none can, the per-product clamp is the identity and the AVX2 kernel skips it.
+    let inputClamp: Bool
+    let stateClamp: Bool
     let accumulatorWidth: Int32
     let lo: Int32
     let hi: Int32
+    /// Whether the register-blocked AVX2 kernel may be used (tests turn it off to compare).
+    var vectorKernel = true
+    /// The elementwise step in C, when the formats allow it.
+    var gates: GRUGatePlan?
 
     /// The plan, or nil when a product, sum or format does not fit the 32-bit rule.
     static func make(
@@ -58,28 +71,59 @@ struct GRUBlockPlan: Sendable {
         guard let k = narrow(kernel), let rk = narrow(recurrentKernel), let ib = narrow(inputBias),
               let rb = narrow(recurrentBias), let lo = Int32(exactly: a.minRaw), let hi = Int32(exactly: a.maxRaw)
         else { return nil }
+        // Int16 inputs: the input's and the state's codes (r ⊙ h has the state's format too).
+        func narrow16(_ m: [Int32], _ x: FixedFormat) -> [Int32]? {
+            guard x.minRaw >= Int64(Int16.min), x.maxRaw <= Int64(Int16.max),
+                  m.allSatisfy({ Int16(exactly: $0) != nil }) else { return nil }
+            return m.map { $0 & 0xFFFF }
+        }
+        // Whether (p + half) >> s can leave [minRaw, maxRaw] for |p| ≤ max |k| · max |x|.
+        func clamps(_ m: [Int32], _ x: FixedFormat, shift: Int) -> Bool {
+            let p = Int64(m.reduce(0) { max($0, $1.magnitude) }) * Int64(x.maxMagnitude)
+            let h = half(shift)
+            return (-p + h) >> Int64(shift) < a.minRaw || (p + h) >> Int64(shift) > a.maxRaw
+        }
         return GRUBlockPlan(
-            kernel: k, recurrentKernel: rk, inputBias: ib, recurrentBias: resetAfter ? rb : nil,
+            kernel: k, recurrentKernel: rk, narrowKernel: narrow16(k, input), narrowRecurrentKernel: narrow16(rk, state), inputBias: ib, recurrentBias: resetAfter ? rb : nil,
             inputShift: Int32(inputShift), stateShift: Int32(stateShift),
             inputHalf: Int32(half(inputShift)), stateHalf: Int32(half(stateShift)),
-            saturate: a.overflow == .sat, accumulatorWidth: Int32(a.width), lo: lo, hi: hi)
+            saturate: a.overflow == .sat, inputClamp: clamps(k, input, shift: inputShift),
+            stateClamp: clamps(rk, state, shift: stateShift), accumulatorWidth: Int32(a.width), lo: lo, hi: hi)
     }
 
     /// `out[c][e]` for columns `columns` of `matrix` times `x[i][e]` (`count` rows).
     func linear(
-        _ matrix: [Int32], bias: [Int32]?, shift: Int32, half: Int32, columns: Range<Int>,
+        _ matrix: [Int32], narrow: [Int32]?, bias: [Int32]?, shift: Int32, half: Int32, clamp: Bool, columns: Range<Int>,
         x: UnsafePointer<Int32>, count: Int, out: UnsafeMutablePointer<Int32>, lanes: Int
     ) {
         matrix.withUnsafeBufferPointer { m in
-            let run = { (b: UnsafePointer<Int32>?) in
-                var plan = trigc_fixed_linear(
-                    matrix: m.baseAddress, width: Int32(matrix.count / max(count, 1)), columnStart: Int32(columns.lowerBound),
-                    columnEnd: Int32(columns.upperBound), bias: b, shift: shift, half: half, saturate: saturate ? 1 : 0,
-                    accumulatorWidth: accumulatorWidth, lo: lo, hi: hi)
-                trigc_fixed_linear_block(&plan, x, lanes, Int32(count), out, lanes, Int32(lanes))
+            (narrow ?? []).withUnsafeBufferPointer { m16 in
+                (bias ?? []).withUnsafeBufferPointer { b in
+                    var plan = trigc_fixed_linear(
+                        matrix: m.baseAddress, width: Int32(matrix.count / max(count, 1)),
+                        columnStart: Int32(columns.lowerBound), columnEnd: Int32(columns.upperBound),
+                        bias: bias == nil ? nil : b.baseAddress, shift: shift, half: half, saturate: saturate ? 1 : 0,
+                        clampProducts: clamp ? 1 : 0, accumulatorWidth: accumulatorWidth, lo: lo, hi: hi,
+                        narrowMatrix: narrow == nil ? nil : m16.baseAddress, vector: vectorKernel ? 1 : 0)
+                    trigc_fixed_linear_block(&plan, x, lanes, Int32(count), out, lanes, Int32(lanes))
+                }
             }
-            if let bias { bias.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
         }
+    }
+
+    /// The input projections `lin(x_t, K, b_in)` of every lane.
+    func inputProjection(_ x: UnsafePointer<Int32>, features: Int, width: Int, out: UnsafeMutablePointer<Int32>, lanes: Int) {
+        linear(kernel, narrow: narrowKernel, bias: inputBias, shift: inputShift, half: inputHalf, clamp: inputClamp,
+               columns: 0..<width, x: x, count: features, out: out, lanes: lanes)
+    }
+
+    /// `lin(h, U[:, columns], bias)` of every lane.
+    func stateProjection(
+        _ h: UnsafePointer<Int32>, bias: [Int32]?, columns: Range<Int>, units: Int, out: UnsafeMutablePointer<Int32>,
+        lanes: Int
+    ) {
+        linear(recurrentKernel, narrow: narrowRecurrentKernel, bias: bias, shift: stateShift, half: stateHalf,
+               clamp: stateClamp, columns: columns, x: h, count: units, out: out, lanes: lanes)
     }
 }
 
@@ -101,86 +145,128 @@ extension FixedGRU {
         let reset32 = state32 + u * n
         let xw = reset32 + u * n
         let hw = xw + width * n
-        let state = UnsafeMutablePointer<Int64>.allocate(capacity: u * n)
-        defer { state.deallocate() }
-        state.initialize(repeating: 0, count: u * n)
         state32.initialize(repeating: 0, count: u * n)
-        let active = UnsafeMutablePointer<Bool>.allocate(capacity: n)
+        // The Swift step keeps the state in Int64 (mirrored in state32 for the products).
+        let lanes = plan.gates == nil ? SwiftLanes(units: u, count: n) : nil
+        defer { lanes?.deallocate() }
+        // Whether each lane's step is live (all are without a mask).
+        let active = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
         defer { active.deallocate() }
-        // Pre-activations of one unit across the lanes (two rows: z and the candidate).
-        let rows = UnsafeMutablePointer<Int64>.allocate(capacity: 2 * n)
-        defer { rows.deallocate() }
+        active.initialize(repeating: 1, count: n)
+        for t in 0..<timeSteps {
+            if let mask {
+                var any = false
+                for e in 0..<n {
+                    active[e] = mask[e * timeSteps + t] == 0 ? 1 : 0
+                    any = any || active[e] != 0
+                }
+                guard any else { continue }
+            }
+            for f in 0..<features {
+                let source = x + (t * features + f) * stride
+                for e in 0..<n { x32[f * n + e] = Int32(truncatingIfNeeded: source[e]) }
+            }
+            plan.inputProjection(x32, features: features, width: width, out: xw, lanes: n)
+            plan.stateProjection(state32, bias: plan.recurrentBias, columns: 0..<(resetAfter ? width : 2 * u),
+                                 units: u, out: hw, lanes: n)
+            if let gates = plan.gates {
+                gates.reset(xw: xw, hw: hw, state: state32, reset: reset32, lanes: n)
+            } else if let lanes {
+                laneReset(xw: xw, hw: hw, lanes: lanes, reset: reset32, count: n)
+            }
+            if !resetAfter {
+                plan.stateProjection(reset32, bias: nil, columns: 2 * u ..< width, units: u, out: hw, lanes: n)
+            }
+            if let gates = plan.gates {
+                gates.update(xw: xw, hw: hw, state: state32, active: active, lanes: n)
+            } else if let lanes {
+                laneUpdate(xw: xw, hw: hw, lanes: lanes, state32: state32, active: active, count: n)
+            }
+        }
+        for j in 0..<u {
+            for e in 0..<n { h[j * stride + e] = lanes.map { $0.state[j * n + e] } ?? Int64(state32[j * n + e]) }
+        }
+    }
+}
+
+/// The Swift step's lanes: the Int64 state and two rows of pre-activations.
+struct SwiftLanes {
+    let state: UnsafeMutablePointer<Int64>
+    let rows: UnsafeMutablePointer<Int64>
+
+    init(units: Int, count n: Int) {
+        state = .allocate(capacity: units * n)
+        state.initialize(repeating: 0, count: units * n)
+        rows = .allocate(capacity: 2 * n)
+    }
+
+    func deallocate() {
+        state.deallocate()
+        rows.deallocate()
+    }
+}
+
+extension FixedGRU {
+    /// r per lane in Swift, then the reset-after candidate's pre-activation or `conv(r·h → R)`.
+    func laneReset(
+        xw: UnsafePointer<Int32>, hw: UnsafeMutablePointer<Int32>, lanes: SwiftLanes,
+        reset: UnsafeMutablePointer<Int32>, count n: Int
+    ) {
+        let u = units
+        let aBits = accumulator.fractionalBits
+        let zBits = gate.output.fractionalBits
+        let hBits = result.fractionalBits
+        let pre = lanes.rows
+        for j in 0..<u {
+            for e in 0..<n {
+                pre[e] = accumulator.convert(raw: Int64(xw[(u + j) * n + e]) + Int64(hw[(u + j) * n + e]), fractionalBits: aBits)
+            }
+            gate.applyLanes(pre, into: pre, count: n)  // r
+            for e in 0..<n {
+                let r = pre[e]
+                let at = (2 * u + j) * n + e
+                if resetAfter {
+                    let rh = accumulator.convert(raw: r * Int64(hw[at]), fractionalBits: zBits + aBits)
+                    hw[at] = Int32(truncatingIfNeeded: accumulator.convert(raw: Int64(xw[at]) + rh, fractionalBits: aBits))
+                } else {
+                    reset[j * n + e] = Int32(truncatingIfNeeded:
+                        result.convert(raw: r * lanes.state[j * n + e], fractionalBits: zBits + hBits))
+                }
+            }
+        }
+    }
+
+    /// z, the candidate and the new state per lane in Swift, for the live lanes.
+    func laneUpdate(
+        xw: UnsafePointer<Int32>, hw: UnsafeMutablePointer<Int32>, lanes: SwiftLanes,
+        state32: UnsafeMutablePointer<Int32>, active: UnsafeMutablePointer<UInt8>, count n: Int
+    ) {
+        let u = units
         let aBits = accumulator.fractionalBits
         let zBits = gate.output.fractionalBits
         let hBits = result.fractionalBits
         let cBits = candidate.output.fractionalBits
         let sumBits = zBits + max(hBits, cBits)
         let one = Int64(1) << Int64(zBits)
-        for t in 0..<timeSteps {
-            var any = false
-            for e in 0..<n {
-                active[e] = mask.map { $0[e * timeSteps + t] == 0 } ?? true
-                any = any || active[e]
-            }
-            guard any else { continue }
-            for f in 0..<features {
-                let source = x + (t * features + f) * stride
-                for e in 0..<n { x32[f * n + e] = Int32(truncatingIfNeeded: source[e]) }
-            }
-            plan.linear(plan.kernel, bias: plan.inputBias, shift: plan.inputShift, half: plan.inputHalf,
-                        columns: 0..<width, x: x32, count: features, out: xw, lanes: n)
-            plan.linear(plan.recurrentKernel, bias: plan.recurrentBias, shift: plan.stateShift, half: plan.stateHalf,
-                        columns: 0..<(resetAfter ? width : 2 * u), x: state32, count: u, out: hw, lanes: n)
-            for j in 0..<u {
-                let pre = rows
-                for e in 0..<n {
-                    pre[e] = accumulator.convert(raw: Int64(xw[(u + j) * n + e]) + Int64(hw[(u + j) * n + e]), fractionalBits: aBits)
-                }
-                gate.applyLanes(pre, into: pre, count: n)  // r
-                for e in 0..<n {
-                    let r = pre[e]
-                    let at = (2 * u + j) * n + e
-                    if resetAfter {
-                        let rh = accumulator.convert(raw: r * Int64(hw[at]), fractionalBits: zBits + aBits)
-                        hw[at] = Int32(truncatingIfNeeded: accumulator.convert(raw: Int64(xw[at]) + rh, fractionalBits: aBits))
-                    } else {
-                        reset32[j * n + e] = Int32(truncatingIfNeeded:
-                            result.convert(raw: r * state[j * n + e], fractionalBits: zBits + hBits))
-                    }
-                }
-            }
-            if !resetAfter {
-                plan.linear(plan.recurrentKernel, bias: nil, shift: plan.stateShift, half: plan.stateHalf,
-                            columns: 2 * u ..< width, x: reset32, count: u, out: hw, lanes: n)
-                for j in 0..<u {
-                    for e in 0..<n {
-                        let at = (2 * u + j) * n + e
-                        hw[at] = Int32(truncatingIfNeeded:
-                            accumulator.convert(raw: Int64(xw[at]) + Int64(hw[at]), fractionalBits: aBits))
-                    }
-                }
-            }
-            for j in 0..<u {
-                let z = rows, c = rows + n
-                for e in 0..<n {
-                    z[e] = accumulator.convert(raw: Int64(xw[j * n + e]) + Int64(hw[j * n + e]), fractionalBits: aBits)
-                    c[e] = Int64(hw[(2 * u + j) * n + e])
-                }
-                gate.applyLanes(z, into: z, count: n)
-                candidate.applyLanes(c, into: c, count: n)
-                for e in 0..<n where active[e] {
-                    let zj = z[e]
-                    let old = state[j * n + e]
-                    let kept = (zj * old) << Int64(sumBits - zBits - hBits)
-                    let fresh = ((one - zj) * c[e]) << Int64(sumBits - zBits - cBits)
-                    let new = result.convert(raw: kept + fresh, fractionalBits: sumBits)
-                    state[j * n + e] = new
-                    state32[j * n + e] = Int32(truncatingIfNeeded: new)
-                }
-            }
-        }
+        let z = lanes.rows, c = lanes.rows + n
         for j in 0..<u {
-            for e in 0..<n { h[j * stride + e] = state[j * n + e] }
+            for e in 0..<n {
+                let at = (2 * u + j) * n + e
+                z[e] = accumulator.convert(raw: Int64(xw[j * n + e]) + Int64(hw[j * n + e]), fractionalBits: aBits)
+                c[e] = resetAfter
+                    ? Int64(hw[at]) : accumulator.convert(raw: Int64(xw[at]) + Int64(hw[at]), fractionalBits: aBits)
+            }
+            gate.applyLanes(z, into: z, count: n)
+            candidate.applyLanes(c, into: c, count: n)
+            for e in 0..<n where active[e] != 0 {
+                let zj = z[e]
+                let old = lanes.state[j * n + e]
+                let kept = (zj * old) << Int64(sumBits - zBits - hBits)
+                let fresh = ((one - zj) * c[e]) << Int64(sumBits - zBits - cBits)
+                let new = result.convert(raw: kept + fresh, fractionalBits: sumBits)
+                lanes.state[j * n + e] = new
+                state32[j * n + e] = Int32(truncatingIfNeeded: new)
+            }
         }
     }
 }

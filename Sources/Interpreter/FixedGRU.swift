@@ -28,7 +28,7 @@ struct FixedGRU: Sendable {
     /// per product. Off when fast paths are off.
     let shiftOnly: Bool
     /// The 32-bit lane plan for whole blocks of events, when the formats allow it (and fast
-    /// paths are on); see `FixedGRU+Block.swift`.
+    /// paths are on); see `FixedGRU+Block.swift` and `FixedGRU+Gates.swift`.
     let block: GRUBlockPlan?
 
     init(node: Node, _ a: GRUAttributes, input: FixedFormat, inputShape: [Int],
@@ -79,10 +79,15 @@ struct FixedGRU: Sendable {
                          node: name, what: "update gate × state")
         try checkProduct(z.maxMagnitude + one, c.maxMagnitude, shift: max(r.fractionalBits - c.fractionalBits, 0) + 1,
                          node: name, what: "(1 - update gate) × candidate")
-        block = fastPaths ? GRUBlockPlan.make(
+        var plan = fastPaths ? GRUBlockPlan.make(
             kernel: kernel, recurrentKernel: recurrentKernel, inputBias: inputBias, recurrentBias: recurrentBias,
             resetAfter: resetAfter, weight: w, input: input, state: r, accumulator: acc,
             inputProductBits: inputProductBits, stateProductBits: stateProductBits, features: features, units: units) : nil
+        if plan != nil {
+            plan?.gates = GRUGatePlan.make(accumulator: acc, result: r, gate: gate, candidate: candidate,
+                                           units: units, resetAfter: resetAfter)
+        }
+        block = plan
     }
 
     /// Int64 scratch values per event: projections of the input and the state, and r ⊙ h.

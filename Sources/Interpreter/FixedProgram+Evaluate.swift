@@ -1,3 +1,4 @@
+import CFixedKernels
 import FixedPoint
 import GraphIR
 
@@ -12,11 +13,7 @@ extension FixedProgram {
             let size = layout.size
             switch step {
             case let .input(slot, quantizer):
-                let source = inputs[slot] + start * size
-                for k in 0..<size {
-                    let column = y + k * stride
-                    for e in 0..<n { column[e] = quantizer.quantize(source[e * size + k]) }
-                }
+                quantizer.quantize(inputs[slot] + start * size, size: size, count: n, into: y, stride: stride)
             case let .dense(dense):
                 dense.evaluate(x, into: y, rows: size / dense.outFeatures, count: n, stride: stride,
                                scratch: ws.lanes)
@@ -27,14 +24,12 @@ extension FixedProgram {
                 if let mask = ws.masks[position] {
                     let steps = layout.timeSteps
                     let features = size / steps
-                    for e in 0..<n {
-                        for t in 0..<steps {
-                            var masked: UInt8 = 1
-                            for f in 0..<features where x[(t * features + f) * stride + e] != code {
-                                masked = 0
-                                break
-                            }
-                            mask[e * steps + t] = masked
+                    // Feature rows are read whole (events are contiguous in a row).
+                    for t in 0..<steps {
+                        for e in 0..<n { mask[e * steps + t] = 1 }
+                        for f in 0..<features {
+                            let row = x + (t * features + f) * stride
+                            for e in 0..<n where row[e] != code { mask[e * steps + t] = 0 }
                         }
                     }
                 }
@@ -118,6 +113,21 @@ struct InputQuantizer: Sendable {
         self.fast = fast && supported
         scale = Double(sign: .plus, exponent: format.fractionalBits, significand: 1)
         half = format.quantization == .rnd ? 0.5 : 0
+    }
+
+    /// `y[k·stride + e] = quantize(x[e·size + k])`: in C (vectorized) for the fast formats,
+    /// with this type's rule for a block that holds NaN, an infinity or a huge value.
+    func quantize(_ x: UnsafePointer<Float>, size: Int, count n: Int, into y: UnsafeMutablePointer<Int64>, stride: Int) {
+        if fast && format.isSigned {
+            var q = trigc_quantizer(
+                scale: scale, half: half, lo: format.minRaw, hi: format.maxRaw,
+                saturate: format.overflow == .sat ? 1 : 0, unused: Int32(64 - format.width))
+            if trigc_quantize_lanes(&q, x, size, Int32(n), Int32(size), y, stride) != 0 { return }
+        }
+        for k in 0..<size {
+            let column = y + k * stride
+            for e in 0..<n { column[e] = quantize(x[e * size + k]) }
+        }
     }
 
     @inline(__always)

@@ -25,19 +25,6 @@ enum FloatActivation {
         }
     }
 
-    /// One elementwise activation (softmax, which needs a row, is the identity here).
-    @inline(__always)
-    static func scalar(_ function: ActivationFunction, _ x: Float) -> Float {
-        switch function {
-        case .linear, .softmax: x
-        case .relu: max(x, 0)
-        case let .leakyRelu(alpha): x < 0 ? alpha * x : x
-        case .tanh: Foundation.tanh(x)
-        case .sigmoid: 1 / (1 + Foundation.exp(-x))
-        case let .hardSigmoid(slope, offset): min(max(slope * x + offset, 0), 1)
-        }
-    }
-
     /// Numerically stable softmax: `exp(x - max) / Σ exp(x - max)`.
     static func softmax(_ y: UnsafeMutablePointer<Float>, count: Int) {
         guard count > 0 else { return }

@@ -100,4 +100,32 @@ import Testing
             }
         }
     }
+    /// The lane kernel (C) gives `quantize`'s codes in feature-major order, for blocks of
+    /// ordinary values and for blocks that hold NaN, infinities or huge values (which it
+    /// hands back to the general rule), with lane counts that are not whole vectors of 8.
+    @Test(arguments: [false, true])
+    func blockQuantizerEqualsQuantize(specials: Bool) throws {
+        var rng = SplitMix64(seed: 11)
+        let (n, size, stride) = (13, 100, 16)  // two tiles of features in C, a tail of events
+        var values = (0..<(n * size)).map { _ in rng.nextFloat(limit: 80) }
+        if specials { values[5 * size + 3] = .nan; values[7] = 1e30; values[9 * size] = -.infinity }
+        for q in [QuantizationMode.trn, .rnd] {
+            for o in [OverflowMode.wrap, .sat] {
+                for (w, i) in [(16, 6), (10, 4), (40, 12)] {
+                    let f = try TestGraphs.format(w, i, q, o)
+                    var out = [Int64](repeating: 7, count: size * stride)
+                    values.withUnsafeBufferPointer { x in
+                        out.withUnsafeMutableBufferPointer { y in
+                            guard let x = x.baseAddress, let y = y.baseAddress else { return }
+                            InputQuantizer(f, fast: true).quantize(x, size: size, count: n, into: y, stride: stride)
+                        }
+                    }
+                    let expected = (0..<size).flatMap { k in
+                        (0..<stride).map { e in e < n ? f.quantize(values[e * size + k]) : 7 }
+                    }
+                    #expect(out == expected, "\(f)")
+                }
+            }
+        }
+    }
 }
