@@ -69,4 +69,22 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: "\(dir)/best.ir"))
         #expect(try trigc("ir", "check", "\(dir)/best.ir").status == 0)
     }
+
+    /// Narrow formats that lose decisions are said so, by compare and by --profile (which also
+    /// prints whether the profiled or the plain formats were kept).
+    @Test func lowAgreementIsWarned() throws {
+        let dir = try scratch()
+        #expect(try trigc("ir", "example", "hlf", "-o", "\(dir)/hlf.ir").status == 0)
+        #expect(try trigc("inputs", "\(dir)/hlf.ir", "--events", "300", "-o", "\(dir)/hlf.h5").status == 0)
+        let compare = try trigc("compare", "\(dir)/hlf.ir", "--input", "\(dir)/hlf.h5", "--fixed", "ap_fixed<5,3>")
+        #expect(compare.status == 0)
+        #expect(compare.stderr.contains("warning: the fixed-point model decides like float on only"))
+        let wide = try trigc("compare", "\(dir)/hlf.ir", "--input", "\(dir)/hlf.h5", "--fixed", "ap_fixed<24,8>")
+        #expect(!wide.stderr.contains("warning"))
+        let profiled = try trigc("run", "\(dir)/hlf.ir", "--input", "\(dir)/hlf.h5", "--fixed", "ap_fixed<5,3>",
+                                 "--profile", "\(dir)/hlf.h5", "-o", "\(dir)/out.h5")
+        #expect(profiled.status == 0, "\(profiled.stderr)")
+        #expect(profiled.stderr.contains("profiled,") && profiled.stderr.contains("without; kept the"))
+        #expect(profiled.stderr.contains("warning: the fixed-point model decides like float on only"))
+    }
 }
