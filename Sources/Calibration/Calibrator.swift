@@ -233,14 +233,17 @@ struct Search {
         return plan
     }
 
-    /// Tables 4 or 16 times finer (at most 65,536 entries) where that raises the metric, then
-    /// coordinate ascent on the integer bits of results and accumulators: each in turn
-    /// gets one or two integer bits fewer (saturating more often, resolving finer) where that
-    /// raises the metric (on a tie, lowers the largest output difference); two rounds, or
+    /// Tables 4 or 16 times finer (at most 65,536 entries), then coordinate ascent on the
+    /// integer bits of results and accumulators: each in turn gets one or two integer bits
+    /// fewer (saturating more often, resolving finer) or one more; each change is kept only
+    /// when it lowers the RMS output difference (else raises the metric); three rounds, or
     /// until the target is met.
     mutating func rebalance(_ start: FormatPlan) -> FormatPlan {
         let settings = calibrator.settings
+        // The RMS output difference, a smooth signal, judges each change where there is one:
+        // the count of agreeing events moves by single near-tied events and would fit them.
         func better(_ a: CalibrationScore, than b: CalibrationScore) -> Bool {
+            if let x = a.rmsDiff, let y = b.rmsDiff, x != y { return x < y }
             let (x, y) = (a.value(settings.metric), b.value(settings.metric))
             if x != y { return x > y }
             return (a.maxAbsDiff ?? 0) < (b.maxAbsDiff ?? 0)
@@ -260,7 +263,7 @@ struct Search {
             calibrator.progress("rebalancing: tables \(factor)x finer: " + Calibrator.describe(score, settings))
             if current.meets(settings) { return plan }
         }
-        for round in 1...2 {
+        for round in 1...3 {
             var changed = false
             for entry in plan.entries {
                 guard entry.role == .result || entry.role == .accumulator else { continue }
