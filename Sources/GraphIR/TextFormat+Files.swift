@@ -31,13 +31,13 @@ extension Graph {
             if let sidecar = document.sidecarFileName {
                 let sidecarURL = url.deletingLastPathComponent().appendingPathComponent(sidecar)
                 do {
-                    try Data(document.sidecar).write(to: sidecarURL, options: .atomic)
+                    try AtomicFile.write(Data(document.sidecar), to: sidecarURL)
                 } catch {
                     throw IRWriteError(path: sidecarURL.path, reason: fileErrorReason(error))
                 }
             }
             // Under a temporary name, renamed into place: never a half-written model.
-            try Data(document.text.utf8).write(to: url, options: .atomic)
+            try AtomicFile.write(Data(document.text.utf8), to: url)
         } catch let error as IRWriteError {
             throw error
         } catch {
@@ -63,5 +63,6 @@ public func fileErrorReason(_ error: any Error) -> String {
         default: return "error \(cocoa.code.rawValue)"
         }
     }
+    if let rename = error as? AtomicFile.RenameFailure { return rename.reason }
     return error.localizedDescription
 }

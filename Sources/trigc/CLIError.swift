@@ -26,7 +26,7 @@ enum CLIError: Error, CustomStringConvertible {
         case let .badCount(name, value):
             "\(name) must be positive, not \(value)."
         case let .inputShape(file, input, expected, found):
-            "\(file): dataset '\(input)' has shape \(found) but the model's input '\(input)' needs [events] + \(expected)."
+            "\(file): dataset \(input) has shape \(found) but the model's input needs [events] + \(expected)."
         case let .inputCounts(file, counts):
             "\(file): the input datasets hold different numbers of events (\(counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")))."
         case let .noEvents(file):

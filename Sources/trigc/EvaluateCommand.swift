@@ -182,13 +182,13 @@ enum ModelInputs {
             case "hlf_input":
                 values = data.hlf
                 guard shape == [EventSchema.hlfFeatureCount] else {
-                    throw CLIError.inputShape(file: file, input: name, expected: shape, found: [data.count, EventSchema.hlfFeatureCount])
+                    throw CLIError.inputShape(file: file, input: "'\(name)'", expected: shape, found: [data.count, EventSchema.hlfFeatureCount])
                 }
             case "gru_input":
                 values = data.particles
                 rows = DataPreparation.realRows(of: data)
                 guard shape == [data.maxParticles, EventSchema.particleFeatureCount] else {
-                    throw CLIError.inputShape(file: file, input: name, expected: shape,
+                    throw CLIError.inputShape(file: file, input: "'\(name)'", expected: shape,
                                               found: [data.count, data.maxParticles, EventSchema.particleFeatureCount])
                 }
             default:
@@ -285,7 +285,7 @@ enum FigureOutput {
         }
         let report = FigureReport(model: model, data: data, metrics: metrics, classes: names, epochs: epochs,
                                   plots: plots, png: png, extra: extra)
-        try report.json().write(to: directory.appendingPathComponent(prefix + ".json"), options: .atomic)
+        try AtomicFile.write(try report.json(), to: directory.appendingPathComponent(prefix + ".json"))
         return report
     }
 

@@ -21,7 +21,7 @@ enum EventData {
             let dataset = datasets[name] ?? name
             var array = try file.readFloats(dataset)
             guard array.shape.count == shape.count + 1, Array(array.shape.dropFirst()) == shape else {
-                throw CLIError.inputShape(file: path, input: dataset, expected: shape, found: array.shape)
+                throw CLIError.inputShape(file: path, input: dataset == name ? "'\(name)'" : "'\(dataset)' (model input '\(name)')", expected: shape, found: array.shape)
             }
             if let bad = array.values.firstIndex(where: { !$0.isFinite }) {
                 throw ModelIOError.nonFinite(path: path, name: dataset, index: bad)

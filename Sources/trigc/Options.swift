@@ -172,6 +172,9 @@ struct InputDatasetOptions: ParsableArguments {
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw CLIError.badList(name: "--input-dataset", value: spelling, expected: "INPUT=DATASET")
             }
+            guard map[parts[0]] == nil else {
+                throw CLIError.badList(name: "--input-dataset", value: spelling, expected: "one INPUT=DATASET per input ('\(parts[0])' is given twice)")
+            }
             map[parts[0]] = parts[1]
         }
         return map

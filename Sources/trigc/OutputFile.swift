@@ -32,38 +32,13 @@ enum OutputFile {
         }
     }
 
-    /// The temporary name `path` is written under.
-    static func temporaryPath(for path: String) -> String {
-        let url = URL(fileURLWithPath: path)
-        let name = ".\(url.lastPathComponent).trigc-\(getpid()).tmp"
-        return url.deletingLastPathComponent().appendingPathComponent(name).path
-    }
-
-    /// Whether `name` is such a temporary name (of any output, any process).
-    static func isTemporaryName(_ name: String) -> Bool {
-        name.hasPrefix(".") && name.contains(".trigc-") && name.hasSuffix(".tmp")
-    }
-
-    /// Removes the temporary files of `path` that commands which are no longer running left.
-    static func removeStaleTemporaries(of path: String) {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent()
-        let prefix = ".\(url.lastPathComponent).trigc-"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
-            let pid = name.dropFirst(prefix.count).dropLast(4)
-            guard let id = Int32(pid), id != getpid(), kill(id, 0) != 0, errno == ESRCH else { continue }
-            unlink(folder.appendingPathComponent(name).path)
-        }
-    }
+    static func temporaryPath(for path: String) -> String { AtomicFile.temporaryPath(for: path) }
+    static func isTemporaryName(_ name: String) -> Bool { AtomicFile.isTemporaryName(name) }
+    static func removeStaleTemporaries(of path: String) { AtomicFile.removeStaleTemporaries(of: path) }
 
     /// Renames a finished temporary file into place (replacing `path` atomically).
     static func commit(_ temporary: String, to path: String) throws {
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw OutputError.cannotRename(path: path, reason: reason)
-        }
+        if let reason = AtomicFile.commit(temporary, to: path) { throw OutputError.cannotRename(path: path, reason: reason) }
     }
 
     /// Writes an HDF5 file through `body` under a temporary name, closes it and renames it

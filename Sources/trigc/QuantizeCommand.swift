@@ -63,7 +63,7 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "Replace the final softmax by argmax (the class index only), as trigger hardware does.")
     var argmax = false
 
-    @Option(parsing: .unconditional, help: "Entries of each activation table before the search shrinks them (a power of two).")
+    @Option(parsing: .unconditional, help: "Entries of each activation table before the search shrinks them (a power of two from 16 to 65536).")
     var tableSize = 4096
 
     @Option(help: ArgumentHelp(
@@ -84,6 +84,8 @@ struct QuantizeCommand: ParsableCommand {
         }
         let shaped = try PassPipeline([ShapeInference()]).run(graph)
         let calibration = try Self.read(calibrate, for: shaped, limit: calibrationEvents, datasets: datasets)
+        // The held-out events are read before the search, so a bad file costs no search time.
+        let held = try check.map { try Self.read($0, for: shaped, limit: nil, datasets: datasets) }
         let started = Date()
         let calibrator = try Calibrator(graph: graph, data: calibration, settings: settings) { line in
             FileHandle.standardError.write(Data("calibrate: \(line)\n".utf8))
@@ -92,8 +94,7 @@ struct QuantizeCommand: ParsableCommand {
         print(CalibrationText.layers(result))
         print(CalibrationText.points(result, settings: settings))
         print(CalibrationText.summary(result, settings: settings, seconds: Date().timeIntervalSince(started)))
-        if let check {
-            let held = try Self.read(check, for: shaped, limit: nil, datasets: datasets)
+        if let check, let held {
             print(CalibrationText.check(try calibrator.evaluate(result.graph, on: held), file: check, events: held.count))
         }
         try ModelFile.save(result.graph, to: output.output, overwrite: output.overwrite, sidecar: false)
@@ -101,7 +102,7 @@ struct QuantizeCommand: ParsableCommand {
         if !result.reached {
             FileHandle.standardError.write(Data((CalibrationCLIError.outOfReach(
                 target: settings.target, metric: settings.metric, maxWidth: settings.maxWidth,
-                best: result.score.value(settings.metric), written: output.output).description + "\n").utf8))
+                reached: Self.judged(result.score, settings, tooFew: result.tooFewEvents), written: output.output).description + "\n").utf8))
             throw ExitCode(2)
         }
     }
@@ -140,6 +141,14 @@ struct QuantizeCommand: ParsableCommand {
             accumulatorExtraBits: accumulatorExtraBits, errorBudget: errorBudget)
     }
 
+    /// What the target was judged against: the agreement's lower bound where it was used.
+    static func judged(_ score: CalibrationScore, _ settings: CalibrationSettings, tooFew: Bool) -> (value: Double, bound: Bool) {
+        if settings.metric == .agreement, settings.confidence > 0, !tooFew {
+            return (score.agreementBound(z: settings.z), true)
+        }
+        return (score.value(settings.metric), false)
+    }
+
     /// The events of `path` for `graph`'s inputs, with the 'label' dataset when it has one.
     static func read(_ path: String, for graph: Graph, limit: Int?, datasets: [String: String]) throws -> CalibrationData {
         let inputs = try EventData.read(path, for: graph, limit: limit, datasets: datasets)
@@ -163,7 +172,7 @@ enum CalibrationCLIError: Error, CustomStringConvertible {
     case alreadyQuantized(String)
     case unknownInput(String, inputs: [String])
     case badLabels(String)
-    case outOfReach(target: Double, metric: CalibrationMetric, maxWidth: Int, best: Double, written: String)
+    case outOfReach(target: Double, metric: CalibrationMetric, maxWidth: Int, reached: (value: Double, bound: Bool), written: String)
 
     var description: String {
         switch self {
@@ -173,9 +182,10 @@ enum CalibrationCLIError: Error, CustomStringConvertible {
             "--input-dataset names '\(name)', which is not an input of the model (it has \(inputs.map { "'\($0)'" }.joined(separator: ", ")))."
         case let .badLabels(path):
             "\(path): dataset 'label' must hold one whole class index (0 or more) per event."
-        case let .outOfReach(target, metric, maxWidth, best, written):
-            "the target \(metric.rawValue) \(target) is out of reach within \(maxWidth) bits: the best found reaches "
-                + "\(String(format: "%.5f", best)), written to \(written) (raise --max-width or lower the target)."
+        case let .outOfReach(target, metric, maxWidth, reached, written):
+            "the target \(metric.rawValue) \(target) is out of reach within \(maxWidth) bits: the model written to \(written) reaches "
+                + (reached.bound ? "a lower bound of \(String(format: "%.5f", reached.value)) at the --confidence level"
+                    : "\(String(format: "%.5f", reached.value))") + " (raise --max-width or lower the target)."
         }
     }
 }

@@ -102,7 +102,7 @@ struct RunCommand: ParsableCommand {
             try file.setStringAttribute("model", model)
         }
         let count = inputs.values.first?.count ?? 0
-        let mode = quantize.format.map { "fixed \($0)" } ?? "float"
+        let mode = quantize.format.map { "fixed \($0)" } ?? (graph.isFixedPoint ? "fixed, the model's own formats" : "float")
         print("ran \(count) events (\(mode)) in \(formatted(seconds, 3)) s "
             + "(\(formatted(Double(count) / max(seconds, 1e-9), 0)) events/s); wrote \(output.output)")
     }
@@ -181,9 +181,14 @@ struct CompareCommand: ParsableCommand {
                 throw CLIError.missingOption(name: "--reference", reason: "because \(model) is already quantized and compare needs its float original (or --fixed to quantize it again)")
             }
             let original = try ModelFile.load(reference, keras: .isolated())
+            if original.isFixedPoint { throw CompareError.referenceQuantized(reference) }
             floatGraph = try PassPipeline(Pipelines.float).run(original)
             fixedGraph = try PassPipeline([ShapeInference()]).run(loaded)
+            try CompareError.checkOriginal(floatGraph, of: fixedGraph, reference: reference, model: model)
         } else {
+            if reference != nil {
+                throw CLIError.excludes(first: "--reference", second: loaded.isFixedPoint ? "--fixed" : "a float model (it is its own reference)")
+            }
             guard quantize.format != nil else { throw CLIError.needsFixed(flag: "compare") }
             try quantize.validate(for: loaded)
             var floatOptions = quantize
@@ -212,15 +217,57 @@ struct CompareCommand: ParsableCommand {
     }
 }
 
+/// A `--reference` that is not the quantized model's float original.
+enum CompareError: Error, CustomStringConvertible {
+    case referenceQuantized(String)
+    case notTheOriginal(reference: String, model: String, node: String)
+
+    var description: String {
+        switch self {
+        case let .referenceQuantized(path):
+            "the reference \(path) is quantized itself; give the float model that was quantized."
+        case let .notTheOriginal(reference, model, node):
+            "\(reference) is not the float original of \(model): it has no \(node) (give the model that was quantized, e.g. RUN/model-prescaled.ir)."
+        }
+    }
+
+    /// Every node of the quantized graph, but an argmax the quantization added, exists in
+    /// the reference with the same op and inputs.
+    static func checkOriginal(_ float: Graph, of fixed: Graph, reference: String, model: String) throws {
+        for node in fixed.nodes {
+            if case .argmax = node.op { continue }
+            guard let other = float[node.name] else { throw notTheOriginal(reference: reference, model: model, node: "node '\(node.name)'") }
+            let sameOp = other.op.keyword == node.op.keyword
+                || Set([other.op.keyword, node.op.keyword]) == ["batch_normalization", "affine"]
+            guard sameOp, other.inputs == node.inputs else {
+                throw notTheOriginal(reference: reference, model: model, node: "\(node.op.keyword) node '\(node.name)' reading \(node.inputs)")
+            }
+        }
+    }
+}
+
 /// How closely fixed-point outputs follow float ones.
 struct Agreement {
     var events = 0
     var sameDecision = 0
     var maxAbsDifference: Float = 0
     var meanAbsDifference: Double = 0
+    /// The fixed output is a class index (an `--argmax` model): only decisions compare.
+    var indexOnly = false
 
     init(float: [Float], fixed: [Float], classes: Int) {
-        guard classes > 0, float.count == fixed.count else { return }
+        guard classes > 0 else { return }
+        if classes > 1, fixed.count * classes == float.count {
+            // A class index per event against float scores.
+            indexOnly = true
+            events = fixed.count
+            for event in 0..<events
+            where argmax(float[(event * classes)..<((event + 1) * classes)]) == Int(fixed[event]) {
+                sameDecision += 1
+            }
+            return
+        }
+        guard float.count == fixed.count else { return }
         events = float.count / classes
         var total = 0.0
         for event in 0..<events {
@@ -243,9 +290,10 @@ struct Agreement {
 
     func report(output: String, format: String) -> String {
         let percent = 100 * Double(sameDecision) / Double(max(events, 1))
-        return "\(output) \(format): \(events) events, same decision as float on \(formatted(percent, 3))% "
-            + "(\(events - sameDecision) differ), max |float - fixed| \(formatted(Double(maxAbsDifference), 5)), "
-            + "mean \(formatted(meanAbsDifference, 6))"
+        let head = "\(output) \(format): \(events) events, same decision as float on \(formatted(percent, 3))% "
+            + "(\(events - sameDecision) differ)"
+        if indexOnly { return head + " (the fixed output is the class index)" }
+        return head + ", max |float - fixed| \(formatted(Double(maxAbsDifference), 5)), mean \(formatted(meanAbsDifference, 6))"
     }
 }
 

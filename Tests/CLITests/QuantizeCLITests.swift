@@ -87,4 +87,44 @@ import Testing
         #expect(profiled.stderr.contains("profiled,") && profiled.stderr.contains("without; kept the"))
         #expect(profiled.stderr.contains("warning: the fixed-point model decides like float on only"))
     }
+
+    /// Found by a newcomer trial: compare of an --argmax model counted 0 events; a wrong or
+    /// quantized reference, a float model with --reference, the same input mapped twice and a
+    /// bad --check file (after the search) were accepted; IR outputs left Foundation's own
+    /// temporary files behind when killed.
+    @Test func newcomerDefectsStayFixed() throws {
+        let dir = try scratch()
+        #expect(try trigc("ir", "example", "hlf", "--seed", "3", "-o", "\(dir)/hlf.ir").status == 0)
+        #expect(try trigc("ir", "example", "gru", "--time-steps", "5", "-o", "\(dir)/gru.ir").status == 0)
+        #expect(try trigc("inputs", "\(dir)/hlf.ir", "--events", "400", "-o", "\(dir)/cal.h5").status == 0)
+        #expect(try trigc("inputs", "\(dir)/gru.ir", "--events", "20", "-o", "\(dir)/gru.h5").status == 0)
+        // A stale temporary file of a killed writer of q.ir: removed when q.ir is written.
+        let stale = "\(dir)/.q.ir.trigc-999999.tmp"
+        try Data("partial".utf8).write(to: URL(fileURLWithPath: stale))
+        let q = try trigc("quantize", "\(dir)/hlf.ir", "--calibrate", "\(dir)/cal.h5", "--argmax", "--confidence", "0",
+                          "--target-agreement", "0.98", "-o", "\(dir)/q.ir")
+        #expect(q.status == 0, "\(q.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(names.allSatisfy { !$0.hasPrefix(".") }, "\(names)")
+
+        let compare = try trigc("compare", "\(dir)/q.ir", "--input", "\(dir)/cal.h5", "--reference", "\(dir)/hlf.ir")
+        #expect(compare.status == 0 && compare.stdout.contains("400 events"), "\(compare.stdout)\(compare.stderr)")
+        #expect(compare.stdout.contains("class index"))
+
+        func refused(_ arguments: [String], _ text: String) throws {
+            let outcome = try trigc(arguments: arguments)
+            #expect(outcome.status != 0 && outcome.stderr.contains(text), "\(arguments): \(outcome.stderr)")
+        }
+        try refused(["compare", "\(dir)/q.ir", "--input", "\(dir)/cal.h5", "--reference", "\(dir)/gru.ir"], "not the float original")
+        try refused(["compare", "\(dir)/q.ir", "--input", "\(dir)/cal.h5", "--reference", "\(dir)/q.ir"], "quantized itself")
+        try refused(["compare", "\(dir)/hlf.ir", "--input", "\(dir)/cal.h5", "--reference", "\(dir)/hlf.ir",
+                     "--fixed", "ap_fixed<16,6>"], "--reference")
+        try refused(["quantize", "\(dir)/hlf.ir", "--calibrate", "\(dir)/cal.h5", "--input-dataset", "hlf_input=a",
+                     "--input-dataset", "hlf_input=b", "-o", "\(dir)/x.ir"], "given twice")
+        try refused(["quantize", "\(dir)/hlf.ir", "--calibrate", "\(dir)/cal.h5", "--check", "\(dir)/gru.h5",
+                     "-o", "\(dir)/x.ir"], "hlf_input")
+        let checkFirst = try trigc("quantize", "\(dir)/hlf.ir", "--calibrate", "\(dir)/cal.h5", "--check", "\(dir)/gru.h5", "-o", "\(dir)/x.ir")
+        #expect(!checkFirst.stderr.contains("calibrate: uniform"), "the --check file is read before the search")
+    }
 }

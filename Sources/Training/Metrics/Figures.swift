@@ -1,4 +1,5 @@
 import Foundation
+import GraphIR
 import ToolProcess
 
 /// The figures of a training run or an evaluation: ROC curves and loss curves as plots,
@@ -54,7 +55,7 @@ public enum Figures {
     {
         let svgURL = directory.appendingPathComponent(name + ".svg")
         do {
-            try plot.svg().write(to: svgURL, atomically: true, encoding: .utf8)
+            try AtomicFile.write(Data(plot.svg().utf8), to: svgURL)
         } catch {
             throw .cannotWrite(path: svgURL.path)
         }
