@@ -21,7 +21,7 @@ public enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertible
         case let .badTarget(t):
             "the target \(t) must lie above 0 and at most 1 (0.999 asks that 99.9% of events decide like float)."
         case let .badWidths(low, high):
-            "widths from \(low) to \(high) bits are not a range calibration can search (it needs 2 ≤ min ≤ max ≤ 32)."
+            "widths from \(low) to \(high) bits are not a range calibration can search (it needs 2 ≤ min ≤ max, and max plus the accumulators' extra bits ≤ 32)."
         case .noEvents:
             "the calibration data holds no events."
         case let .missingInput(input, available):
@@ -50,8 +50,9 @@ public enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertible
     /// Checks the settings and that `data` matches `graph`'s inputs.
     static func check(settings: CalibrationSettings, data: CalibrationData, graph: Graph) throws(CalibrationError) {
         guard settings.target > 0, settings.target <= 1 else { throw .badTarget(settings.target) }
-        guard settings.minWidth >= 2, settings.minWidth <= settings.maxWidth, settings.maxWidth <= 32 else {
-            throw .badWidths(min: settings.minWidth, max: settings.maxWidth)
+        guard settings.minWidth >= 2, settings.minWidth <= settings.maxWidth,
+              settings.maxWidth + max(0, settings.accumulatorExtraBits) <= 32 else {
+            throw .badWidths(min: settings.minWidth, max: settings.maxWidth + max(0, settings.accumulatorExtraBits))
         }
         for name in graph.inputs {
             guard let batch = data.inputs[name] else {

@@ -99,9 +99,8 @@ public struct Calibrator {
         let (graph, score) = try search.evaluate(plan)
         let cost = Self.cost(of: graph)
         let widest = plan.entries.compactMap { plan.width($0.node, $0.role) }.max() ?? 0
-        if score.meets(settings) {
-            points.append(CalibrationPoint(label: "searched", score: score, cost: cost, maxWidth: widest))
-        }
+        points.append(CalibrationPoint(
+            label: score.meets(settings) ? "searched" : "written (best found)", score: score, cost: cost, maxWidth: widest))
         let layers = try report(graph)
         return CalibrationResult(
             graph: graph, score: score, cost: cost, reached: score.meets(settings), points: points, layers: layers,

@@ -128,8 +128,9 @@ struct QuantizeCommand: ParsableCommand {
         guard errorBudget.isFinite, errorBudget == 0 || errorBudget >= 1 else {
             throw CLIError.outOfRange(name: "--error-budget", value: "\(errorBudget)", range: "0 or at least 1")
         }
-        guard (0...16).contains(accumulatorExtraBits) else {
-            throw CLIError.outOfRange(name: "--accumulator-extra-bits", value: "\(accumulatorExtraBits)", range: "0 to 16")
+        guard (0...16).contains(accumulatorExtraBits), maxWidth + accumulatorExtraBits <= 32 else {
+            throw CLIError.outOfRange(name: "--accumulator-extra-bits", value: "\(accumulatorExtraBits)",
+                                      range: "0 to 16, with --max-width plus it at most 32")
         }
         guard confidence.isFinite, confidence >= 0, confidence < 1 else {
             throw CLIError.outOfRange(name: "--confidence", value: "\(confidence)", range: "0 or more and below 1")

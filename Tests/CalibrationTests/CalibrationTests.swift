@@ -107,7 +107,8 @@ enum Events {
         let result = try Calibrator(graph: graph, data: data, settings: settings).run()
         #expect(!result.reached)
         #expect(result.graph.isFixedPoint)
-        #expect(result.points.count == 2)
+        #expect(result.points.count == 3)
+        #expect(result.points.last?.label == "written (best found)")
     }
 
     @Test func badCalibrationDataIsRefused() throws {
