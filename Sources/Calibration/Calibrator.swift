@@ -22,10 +22,8 @@ public struct Calibrator {
     let prepared: Graph
     let original: Graph
     let magnitudes: [String: ValueMagnitudes]
-    /// Float outputs on the calibration events, `count × classes`.
-    let reference: [Float]
-    let classes: Int
-    let floatAUC: [Double]?
+    /// The float model's outputs on the calibration events.
+    let reference: FloatReference
     public let profile: RangeProfile
     /// Called with one line per stage (progress for long searches).
     var progress: (String) -> Void
@@ -34,37 +32,15 @@ public struct Calibrator {
         graph: Graph, data: CalibrationData, settings: CalibrationSettings = CalibrationSettings(),
         progress: @escaping (String) -> Void = { _ in }
     ) throws {
-        try self.init(graph: graph, data: data, settings: settings, tracing: true, progress: progress)
-    }
-
-    /// `tracing: false` skips the ranges (for scoring other events only).
-    init(
-        graph: Graph, data: CalibrationData, settings: CalibrationSettings, tracing: Bool,
-        progress: @escaping (String) -> Void = { _ in }
-    ) throws {
         try CalibrationError.check(settings: settings, data: data, graph: graph)
         self.settings = settings
         self.data = data
         self.progress = progress
         original = graph
-        let floatGraph = try RangeTracer.floatGraph(graph, argmax: false)
+        reference = try FloatReference(graph: graph, data: data)
         prepared = try RangeTracer.floatGraph(graph, argmax: settings.decisionOnly)
-        guard let output = floatGraph.outputs.first, let node = floatGraph[output], let shape = node.shape else {
-            throw CalibrationError.noOutput(graph: graph.name)
-        }
-        classes = max(1, shape.reduce(1, *))
-        let floatOut = try Interpreter(graph: floatGraph).run(data.inputs)
-        reference = floatOut[output]?.batch.values ?? []
-        if let bad = reference.firstIndex(where: { !$0.isFinite }) {
-            throw CalibrationError.nonFiniteFloat(event: bad / classes)
-        }
-        profile = tracing ? try RangeTracer.profile(prepared, inputs: data.inputs, limit: data.count) : RangeProfile()
+        profile = try RangeTracer.profile(prepared, inputs: data.inputs, limit: data.count)
         magnitudes = PrecisionAssignment.magnitudes(of: prepared, profile: profile)
-        if let labels = data.labels, settings.metric == .auc || classes > 1 {
-            floatAUC = ClassificationMetrics(probabilities: reference, labels: labels, classes: classes).auc
-        } else {
-            floatAUC = nil
-        }
     }
 
     /// Runs the search and returns the best model found.
@@ -115,39 +91,7 @@ public struct Calibrator {
     }
 
     /// Compares fixed-point outputs with the float reference.
-    func score(_ fixed: [Float]) -> CalibrationScore {
-        let count = data.count
-        var same = 0
-        var diff: Double? = nil
-        let isIndex = fixed.count == count && classes > 1
-        for e in 0..<count {
-            var best = 0
-            for j in 1..<classes where reference[e * classes + j] > reference[e * classes + best] { best = j }
-            let picked: Int
-            if isIndex {
-                picked = Int(fixed[e])
-            } else {
-                var b = 0
-                for j in 1..<classes where fixed[e * classes + j] > fixed[e * classes + b] { b = j }
-                picked = b
-            }
-            if picked == best { same += 1 }
-        }
-        var rms: Double?
-        if !isIndex {
-            diff = zip(fixed, reference).reduce(0) { max($0, abs(Double($1.0) - Double($1.1))) }
-            let squares = zip(fixed, reference).reduce(0.0) { $0 + (Double($1.0) - Double($1.1)) * (Double($1.0) - Double($1.1)) }
-            rms = fixed.isEmpty ? 0 : (squares / Double(fixed.count)).squareRoot()
-        }
-        var score = CalibrationScore(agreement: count == 0 ? 1 : Double(same) / Double(count), maxAbsDiff: diff)
-        score.events = count
-        score.rmsDiff = rms
-        if let labels = data.labels, let floatAUC, !isIndex {
-            score.auc = ClassificationMetrics(probabilities: fixed, labels: labels, classes: classes).auc
-            score.floatAUC = floatAUC
-        }
-        return score
-    }
+    func score(_ fixed: [Float]) -> CalibrationScore { reference.score(fixed) }
 
     /// One line: agreement, max abs diff and AUC ratio.
     static func describe(_ score: CalibrationScore, _ settings: CalibrationSettings) -> String {
@@ -304,12 +248,10 @@ extension Calibrator {
     /// How the quantized `graph` compares with the float model on other events (held out
     /// from calibration): the same figures as the search used.
     public func evaluate(_ graph: Graph, on other: CalibrationData) throws -> CalibrationScore {
-        var check = settings
-        check.pareto = false
-        let judge = try Calibrator(graph: original, data: other, settings: check, tracing: false)
+        try CalibrationError.check(settings: settings, data: other, graph: original)
         guard let output = graph.outputs.first, let values = try Interpreter(graph: graph).run(other.inputs)[output] else {
             throw CalibrationError.noOutput(graph: graph.name)
         }
-        return judge.score(values.batch.values)
+        return try FloatReference(graph: original, data: other).score(values.batch.values)
     }
 }

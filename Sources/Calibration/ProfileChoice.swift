@@ -26,12 +26,13 @@ public enum ProfileChoice {
         let plain = try PassPipeline(Pipelines.quantize(plainOptions, decisionOnly: decisionOnly)).run(graph)
         var settings = CalibrationSettings()
         settings.decisionOnly = decisionOnly
-        let judge = try Calibrator(graph: graph, data: data, settings: settings, tracing: false)
+        try CalibrationError.check(settings: settings, data: data, graph: graph)
+        let reference = try FloatReference(graph: graph, data: data)
         func agreement(_ g: Graph) throws -> Double {
             guard let output = g.outputs.first, let values = try Interpreter(graph: g).run(data.inputs)[output] else {
                 throw CalibrationError.noOutput(graph: g.name)
             }
-            return judge.score(values.batch.values).agreement
+            return reference.score(values.batch.values).agreement
         }
         let a = try agreement(profiled)
         let b = try agreement(plain)

@@ -154,14 +154,7 @@ extension FixedGRU {
         defer { active.deallocate() }
         active.initialize(repeating: 1, count: n)
         for t in 0..<timeSteps {
-            if let mask {
-                var any = false
-                for e in 0..<n {
-                    active[e] = mask[e * timeSteps + t] == 0 ? 1 : 0
-                    any = any || active[e] != 0
-                }
-                guard any else { continue }
-            }
+            if let mask, !liveLanes(mask, step: t, steps: timeSteps, count: n, into: active) { continue }
             for f in 0..<features {
                 let source = x + (t * features + f) * stride
                 for e in 0..<n { x32[f * n + e] = Int32(truncatingIfNeeded: source[e]) }

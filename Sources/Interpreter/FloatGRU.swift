@@ -65,14 +65,7 @@ struct FloatGRU: Sendable {
         let lanes = Int32(n)
         withMatrices { k, rk, bias, recurrentBias in
             for t in 0..<timeSteps {
-                if let mask {
-                    var any = false
-                    for e in 0..<n {
-                        active[e] = mask[e * timeSteps + t] == 0 ? 1 : 0
-                        any = any || active[e] != 0
-                    }
-                    guard any else { continue }
-                }
+                if let mask, !liveLanes(mask, step: t, steps: timeSteps, count: n, into: active) { continue }
                 let source = x + t * features
                 for e in 0..<n {
                     let row = source + e * timeSteps * features

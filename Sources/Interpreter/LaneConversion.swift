@@ -146,3 +146,18 @@ extension LaneConversion {
         }
     }
 }
+
+/// Marks in `active` the events whose step `t` is live (`mask[e·steps + t] == 0`) for a block
+/// of `n` events; false when none is (the whole step is skipped). Used by the fixed and the
+/// float GRU block paths alike.
+@inline(__always)
+func liveLanes(
+    _ mask: UnsafePointer<UInt8>, step t: Int, steps: Int, count n: Int, into active: UnsafeMutablePointer<UInt8>
+) -> Bool {
+    var any = false
+    for e in 0..<n {
+        active[e] = mask[e * steps + t] == 0 ? 1 : 0
+        any = any || active[e] != 0
+    }
+    return any
+}

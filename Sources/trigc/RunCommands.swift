@@ -1,4 +1,5 @@
 import ArgumentParser
+import Calibration
 import Foundation
 import GraphIR
 import Interpreter
@@ -207,11 +208,10 @@ struct CompareCommand: ParsableCommand {
         for (name, (floatName, fixedName)) in zip(loaded.outputs, zip(floatGraph.outputs, fixedGraph.outputs)) {
             guard let a = floats[floatName], let b = fixeds[fixedName] else { continue }
             let (x, y) = (a.batch, b.batch)
-            let agreement = Agreement(float: x.values, fixed: y.values, classes: x.shape.reduce(1, *))
-            print(agreement.report(output: name, format: quantize.format ?? "\(b.fixed.map { "\($0.format)" } ?? "")"))
-            if agreement.events > 0, Double(agreement.sameDecision) < 0.99 * Double(agreement.events) {
-                FileHandle.standardError.write(Data(Agreement.lowWarning(
-                    share: Double(agreement.sameDecision) / Double(agreement.events), events: agreement.events).utf8))
+            let comparison = OutputComparison(float: x.values, fixed: y.values, classes: x.shape.reduce(1, *))
+            print(Agreement.report(comparison, output: name, format: quantize.format ?? "\(b.fixed.map { "\($0.format)" } ?? "")"))
+            if comparison.events > 0, comparison.agreement < 0.99 {
+                FileHandle.standardError.write(Data(Agreement.lowWarning(share: comparison.agreement, events: comparison.events).utf8))
             }
         }
     }
@@ -246,62 +246,20 @@ enum CompareError: Error, CustomStringConvertible {
     }
 }
 
-/// How closely fixed-point outputs follow float ones.
-struct Agreement {
-    var events = 0
-    var sameDecision = 0
-    var maxAbsDifference: Float = 0
-    var meanAbsDifference: Double = 0
-    /// The fixed output is a class index (an `--argmax` model): only decisions compare.
-    var indexOnly = false
-
-    init(float: [Float], fixed: [Float], classes: Int) {
-        guard classes > 0 else { return }
-        if classes > 1, fixed.count * classes == float.count {
-            // A class index per event against float scores.
-            indexOnly = true
-            events = fixed.count
-            for event in 0..<events
-            where argmax(float[(event * classes)..<((event + 1) * classes)]) == Int(fixed[event]) {
-                sameDecision += 1
-            }
-            return
-        }
-        guard float.count == fixed.count else { return }
-        events = float.count / classes
-        var total = 0.0
-        for event in 0..<events {
-            let range = (event * classes)..<((event + 1) * classes)
-            if argmax(float[range]) == argmax(fixed[range]) { sameDecision += 1 }
-            for i in range {
-                let d = abs(float[i] - fixed[i])
-                maxAbsDifference = max(maxAbsDifference, d)
-                total += Double(d)
-            }
-        }
-        meanAbsDifference = total / Double(max(float.count, 1))
-    }
-
+/// What `compare` prints of an ``OutputComparison``.
+enum Agreement {
     /// The warning printed when fewer than 99% of events decide like float.
     static func lowWarning(share: Double, events: Int) -> String {
         "warning: the fixed-point model decides like float on only \(formatted(100 * share, 3))% of \(events) events "
             + "(below 99%); 'trigc quantize --calibrate' chooses formats that keep the decisions.\n"
     }
 
-    func report(output: String, format: String) -> String {
-        let percent = 100 * Double(sameDecision) / Double(max(events, 1))
-        let head = "\(output) \(format): \(events) events, same decision as float on \(formatted(percent, 3))% "
-            + "(\(events - sameDecision) differ)"
-        if indexOnly { return head + " (the fixed output is the class index)" }
-        return head + ", max |float - fixed| \(formatted(Double(maxAbsDifference), 5)), mean \(formatted(meanAbsDifference, 6))"
+    static func report(_ c: OutputComparison, output: String, format: String) -> String {
+        let head = "\(output) \(format): \(c.events) events, same decision as float on \(formatted(100 * c.agreement, 3))% "
+            + "(\(c.events - c.sameDecision) differ)"
+        guard let largest = c.maxAbsDiff, let mean = c.meanAbsDiff else { return head + " (the fixed output is the class index)" }
+        return head + ", max |float - fixed| \(formatted(largest, 5)), mean \(formatted(mean, 6))"
     }
-}
-
-/// The index of the first largest element.
-func argmax(_ values: ArraySlice<Float>) -> Int {
-    var best = values.startIndex
-    for i in values.indices where values[i] > values[best] { best = i }
-    return best - values.startIndex
 }
 
 /// A number with a fixed count of decimals.

@@ -154,4 +154,15 @@ enum Events {
                 == max(outcome.profiledAgreement, outcome.plainAgreement))
         #expect(try Events.agreement(graph, fixed: outcome.graph, on: held) >= Events.agreement(graph, fixed: plain, on: held))
     }
+
+    /// Scores, class indices and sizes that fit neither compare as documented.
+    @Test func outputComparison() {
+        let float: [Float] = [0.1, 0.7, 0.2, 0.5, 0.5, 0.0]
+        let scores = OutputComparison(float: float, fixed: [0.1, 0.6, 0.3, 0.4, 0.6, 0.0], classes: 3)
+        #expect(scores.events == 2 && scores.sameDecision == 1 && !scores.isIndex)
+        #expect(abs((scores.maxAbsDiff ?? 0) - 0.1) < 1e-6)
+        let indices = OutputComparison(float: float, fixed: [1, 0], classes: 3)
+        #expect(indices.isIndex && indices.sameDecision == 2 && indices.maxAbsDiff == nil)
+        #expect(OutputComparison(float: float, fixed: [1, 0, 2, 1], classes: 3).events == 0)
+    }
 }
