@@ -3,16 +3,26 @@ import PackageDescription
 
 let package = Package(
     name: "trigc",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "trigc", targets: ["trigc"]),
         .executable(name: "trigc-bench", targets: ["TrigcBench"]),
         .executable(name: "trigc-fuzz", targets: ["TrigcFuzz"]),
+        .executable(name: "trigc-serve", targets: ["TrigcServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        // Serving only (trigc-serve): the rest of trigc builds without them.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries (apt: libopenblas-dev, libhdf5-dev, ocl-icd-opencl-dev).
@@ -31,7 +41,7 @@ let package = Package(
         .target(name: "CFixedKernels"),
         // The float GRU's lane kernels (C, vectorized like CFixedKernels).
         .target(name: "CFloatKernels"),
-        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CBLAS", "CFixedKernels", "CFloatKernels"]),
+        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CFixedKernels", "CFloatKernels"]),
         .target(
             name: "ModelIO",
             dependencies: ["GraphIR", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -44,11 +54,42 @@ let package = Package(
         .target(name: "OpenCLRuntime", dependencies: ["COpenCL"]),
         // Kernels/*.cl are embedded (KernelSources.swift, checked against the files by a test).
         .target(name: "OpenCLBackend", dependencies: ["OpenCLRuntime", "GraphIR", "Training"]),
+        // Serving (Docs/Serving.md): the model repository, backends, dynamic batching and the
+        // KServe v2 REST codec, without any server package; the servers live in TrigcServe.
+        .target(
+            name: "Serving",
+            dependencies: [
+                "FixedPoint", "GraphIR", "Passes", "Interpreter", "ModelIO", "VerilogBackend", "Training", "OpenCLBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // The KServe v2 gRPC service: code generated from Proto/ (Tools/serving/generate-proto.sh), committed.
+        .target(
+            name: "ServingGRPC",
+            dependencies: [
+                "Serving",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Proto"]),
+        // `trigc serve` runs this executable: HTTP (Hummingbird), gRPC and Prometheus metrics.
+        .executableTarget(
+            name: "TrigcServe",
+            dependencies: [
+                "Serving", "ServingGRPC", "ModelIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(
             name: "trigc",
             dependencies: [
                 "FixedPoint", "GraphIR", "Passes", "Interpreter", "Calibration", "ModelIO", "EventIO", "VerilogBackend", "Training", "OpenCLBackend",
-                "ToolProcess",
+                "OpenCLRuntime", "ToolProcess", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Deterministic mutation fuzzing of every reader of untrusted files (make fuzz).
@@ -75,6 +116,7 @@ let package = Package(
             exclude: ["Golden"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Interpreter", "Passes", "GraphIR"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Interpreter", "Passes", "GraphIR", "FixedPoint"]),
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "Interpreter", "GraphIR", "Passes", "ModelIO", "FixedPoint"]),
         .testTarget(name: "OpenCLTests", dependencies: ["OpenCLBackend", "OpenCLRuntime", "Training", "GraphIR"]),
         // Runs the built `trigc` binary as a user would.
         .testTarget(name: "CLITests", dependencies: ["ModelIO", "trigc"]),

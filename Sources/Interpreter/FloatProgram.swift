@@ -1,8 +1,11 @@
+import CFloatKernels
 import Foundation
 import GraphIR
 
 /// The float32 evaluation of a graph. Within a block, each node's values are event-major
-/// (`[event][element]`), so a dense layer is one `sgemm` per block.
+/// (`[event][element]`). Every event's values are computed in an order that does not depend
+/// on the other events or the block size, so batching never changes an answer (the server
+/// relies on it).
 struct FloatProgram: BlockProgram {
     typealias Element = Float
 
@@ -88,12 +91,8 @@ struct FloatProgram: BlockProgram {
             case let .dense(weights, bias, inFeatures, outFeatures, activation):
                 guard let x else { continue }
                 let rows = n * size / outFeatures
-                for r in 0..<rows { (y + r * outFeatures).update(from: bias, count: outFeatures) }
-                weights.withUnsafeBufferPointer { w in
-                    guard let w = w.baseAddress else { return }
-                    sgemm(m: rows, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
-                          b: w, ldb: outFeatures, beta: 1, c: y, ldc: outFeatures)
-                }
+                Self.dense(x, rows: rows, weights: weights, bias: bias, inFeatures: inFeatures, outFeatures: outFeatures,
+                           y: y, scratch: ws.scratch)
                 FloatActivation.apply(activation, y, count: n * size, row: outFeatures)
             case let .activation(function):
                 guard let x else { continue }
@@ -155,6 +154,39 @@ struct FloatProgram: BlockProgram {
 
 /// Per-worker buffers of the float program: one block of values per node, masks for the
 /// masking nodes, and GRU scratch.
+extension FloatProgram {
+    /// `y = x·weights + bias` for `rows` event-major rows, each row's sums in a fixed order
+    /// (products added in order of the input feature, no fused multiply-add), so that an
+    /// event's outputs never depend on the other events of its block or on the block's size
+    /// (BLAS picks kernels, and so rounding, by matrix size). Rows become SIMD lanes: `x` is
+    /// transposed into `scratch`, multiplied by the float GRU's lane kernel, transposed back.
+    static func dense(
+        _ x: UnsafePointer<Float>, rows: Int, weights: [Float], bias: [Float], inFeatures: Int, outFeatures: Int,
+        y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+    ) {
+        guard rows > 0 else { return }
+        let xt = scratch
+        let yt = scratch + rows * inFeatures
+        for r in 0..<rows {
+            for i in 0..<inFeatures { xt[i * rows + r] = x[r * inFeatures + i] }
+        }
+        weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                var plan = trigc_float_linear(matrix: w.baseAddress, width: Int32(outFeatures), columnStart: 0,
+                                              columnEnd: Int32(outFeatures), bias: bias.count == outFeatures ? b.baseAddress : nil)
+                trigc_float_linear_block(&plan, xt, rows, Int32(inFeatures), yt, rows, Int32(rows))
+            }
+        }
+        for r in 0..<rows {
+            for c in 0..<outFeatures { y[r * outFeatures + c] = yt[c * rows + r] }
+        }
+    }
+
+    static func denseScratch(rows: Int, inFeatures: Int, outFeatures: Int) -> Int {
+        rows * (inFeatures + outFeatures)
+    }
+}
+
 final class FloatWorkspace {
     let values: [UnsafeMutablePointer<Float>]
     let masks: [UnsafeMutablePointer<UInt8>?]
@@ -172,9 +204,13 @@ final class FloatWorkspace {
             p.initialize(repeating: 0, count: blockSize * layout.timeSteps)
             return p
         }
-        let scratchSize = steps.map { step -> Int in
-            if case let .gru(gru) = step { return gru.scratchSize(blockSize: blockSize) }
-            return 0
+        let scratchSize = zip(steps, layouts).map { step, layout -> Int in
+            switch step {
+            case let .gru(gru): return gru.scratchSize(blockSize: blockSize)
+            case let .dense(_, _, inFeatures, outFeatures, _):
+                return FloatProgram.denseScratch(rows: blockSize * layout.size / outFeatures, inFeatures: inFeatures, outFeatures: outFeatures)
+            default: return 0
+            }
         }.max() ?? 0
         scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchSize))
         scratch.initialize(repeating: 0, count: max(1, scratchSize))
