@@ -1,6 +1,6 @@
 # trigc: the two commands a new user runs are `make demo` and `make test`.
 SHELL := /bin/bash
-APT_PACKAGES := libopenblas-dev libhdf5-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd verilator iverilog yosys librsvg2-bin
+APT_PACKAGES := libopenblas-dev libhdf5-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd verilator iverilog yosys librsvg2-bin python3-venv
 SWIFT ?= swift
 # Tests run in parallel workers; keep it to the cores we have.
 JOBS ?= $(shell nproc)
@@ -31,7 +31,9 @@ release: deps
 
 test: deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product trigc-serve
 	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
+	$(MAKE) --no-print-directory test-serving
 
 demo: release
 	./Tools/demo.sh $(BIN_RELEASE) $(DEMO_DIR)
@@ -51,5 +53,8 @@ FUZZ_SEED ?= 1
 fuzz: release
 	$(BIN_RELEASE)/trigc-fuzz all --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --corpus Fuzz/corpus --out fuzz-out
 
+# trigc serve with the real Triton clients: test-serving (part of make test), bench-serving.
+include Tools/serving/serving.mk
+
 clean:
-	rm -rf .build $(DEMO_DIR) fuzz-out
+	rm -rf .build $(DEMO_DIR) fuzz-out .venv-serving .venv-serving-bench

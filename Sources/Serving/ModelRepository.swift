@@ -13,6 +13,8 @@ public final class ModelRepository: Sendable {
     public static let modelFiles = ["model.ir", "model.h5", "model.keras"]
 
     private let keras: KerasImportOptions
+    /// Told of slow steps (a design being built for the rtl backend).
+    private let progress: (@Sendable (String) -> Void)?
     private let scratchRoot: URL
     private let models = Mutex<[String: [Int: ServedModel]]>([:])
     /// Why a model failed to load, for the repository index.
@@ -22,13 +24,15 @@ public final class ModelRepository: Sendable {
 
     /// `keras` says how Keras files are imported (the CLI isolates them in a worker
     /// process). Designs of the rtl backend go to a temporary folder of the server's own.
-    public init(root: String, keras: KerasImportOptions = KerasImportOptions()) throws(RepositoryError) {
+    public init(root: String, keras: KerasImportOptions = KerasImportOptions(),
+                progress: (@Sendable (String) -> Void)? = nil) throws(RepositoryError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RepositoryError("\(root): no such model repository (a folder of <model>/config.json and <model>/<version>/model.ir).")
         }
         self.root = URL(fileURLWithPath: root)
         self.keras = keras
+        self.progress = progress
         scratchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("trigc-serve-\(getpid())")
     }
 
@@ -72,6 +76,9 @@ public final class ModelRepository: Sendable {
             var loaded: [Int: ServedModel] = [:]
             do throws(RepositoryError) {
                 for (version, file) in versions {
+                    if config.backend == .rtl {
+                        progress?("\(name) v\(version): compiling to Verilog and building the \(config.simulator) simulation (about a minute)…")
+                    }
                     loaded[version] = try ServedModel(name: name, version: version, file: file, config: config, keras: keras,
                                                       scratchRoot: scratchRoot)
                 }

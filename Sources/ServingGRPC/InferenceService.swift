@@ -7,9 +7,21 @@ import Serving
 /// outputs go back as `raw_output_contents`, as Triton answers.
 public struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProtocol {
     public let server: InferenceServer
+    /// The largest tensor payload of one request, in bytes. The transport accepts more
+    /// (``transportLimit(_:)``), so that a message over the limit is answered
+    /// RESOURCE_EXHAUSTED with a sentence instead of a reset stream; past the transport's
+    /// limit grpc-swift resets the stream.
+    public let maxRequestBytes: Int
 
-    public init(server: InferenceServer) {
+    /// The message size the transport accepts for a `limit` on tensor bytes: four times it,
+    /// and at least 16 MiB more, at most 2 GiB.
+    public static func transportLimit(_ limit: Int) -> Int {
+        min(max(4 * limit, limit + (16 << 20)), Int(Int32.max))
+    }
+
+    public init(server: InferenceServer, maxRequestBytes: Int) {
         self.server = server
+        self.maxRequestBytes = maxRequestBytes
     }
 
     public func serverLive(request: Inference_ServerLiveRequest, context: ServerContext) async throws -> Inference_ServerLiveResponse {
@@ -98,13 +110,23 @@ public struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProt
     /// One inference: decoded, run, encoded.
     func infer(_ message: Inference_ModelInferRequest) async throws(ServingError) -> Inference_ModelInferResponse {
         let request: InferenceRequest
-        do {
+        do throws(ServingError) {
+            let bytes = Self.payloadBytes(message)
+            if bytes > maxRequestBytes {
+                throw ServingError(.tooLarge, "the request carries \(bytes) bytes of tensors, over this server's limit of \(maxRequestBytes) (--max-request-bytes).")
+            }
             request = try Self.decode(message)
         } catch {
             server.reportRejected(model: message.modelName, protocol: "grpc", error)
             throw error
         }
         return Self.encode(try await server.infer(request, protocol: "grpc"))
+    }
+
+    /// The bytes of a request's tensor data, raw or typed.
+    static func payloadBytes(_ message: Inference_ModelInferRequest) -> Int {
+        message.rawInputContents.reduce(0) { $0 + $1.count }
+            + message.inputs.reduce(0) { $0 + 4 * $1.contents.fp32Contents.count + 8 * $1.contents.fp64Contents.count }
     }
 
     /// The request's tensors, from raw contents (one entry per input) or typed contents.

@@ -31,6 +31,16 @@ final class ServingMetrics: ServingObserver {
         self.repository = repository
     }
 
+    /// Makes every model's request counters, at zero, so that `/metrics` lists the served
+    /// models before their first request.
+    func register(models: [String]) {
+        for model in Set(models) {
+            for name in ["http", "grpc"] {
+                _ = registry.makeCounter(descriptor: Self.requests, labels: [("model", model), ("protocol", name)])
+            }
+        }
+    }
+
     func inferenceEnded(model: String, protocol name: String, seconds: Double, timing: BatchTiming?, error: ServingError?) {
         // Only served models become label values: a client cannot grow the metrics at will.
         let label = repository.versions(of: model).isEmpty ? "_unknown" : model

@@ -132,7 +132,9 @@ struct RESTRoutes {
                 do {
                     body = try await request.body.collect(upTo: maxRequestBytes)
                 } catch let error as HTTPError where error.status == .contentTooLarge {
-                    throw ServingError(.tooLarge, "the request body is over this server's limit of \(maxRequestBytes) bytes (--max-request-bytes).")
+                    throw tooLarge
+                } catch is NIOTooManyBytesError {
+                    throw tooLarge
                 } catch {
                     throw ServingError(.badRequest, "the request body could not be read (\(error)).")
                 }
@@ -152,6 +154,10 @@ struct RESTRoutes {
         } catch {
             return Self.failure(ServingError(.internalError, "\(error)"))
         }
+    }
+
+    var tooLarge: ServingError {
+        ServingError(.tooLarge, "the request body is over this server's limit of \(maxRequestBytes) bytes (--max-request-bytes).")
     }
 
     static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {

@@ -29,6 +29,7 @@ struct TrigcServe: AsyncParsableCommand {
         logger.logLevel = .warning
         let repository = try loadRepository()
         let metrics = ServingMetrics(repository: repository)
+        metrics.register(models: repository.index().map(\.name))
         let server = InferenceServer(repository: repository, observer: metrics)
         for entry in repository.index() {
             let model = try? repository.model(entry.name, version: entry.version)
@@ -50,8 +51,8 @@ struct TrigcServe: AsyncParsableCommand {
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
                 address: .ipv4(host: options.host, port: options.grpcPort), transportSecurity: .plaintext,
-                config: .defaults { $0.rpc.maxRequestPayloadSize = options.maxRequestBytes }),
-            services: [InferenceService(server: server)])
+                config: .defaults { $0.rpc.maxRequestPayloadSize = InferenceService.transportLimit(options.maxRequestBytes) }),
+            services: [InferenceService(server: server, maxRequestBytes: options.maxRequestBytes)])
         let grpc = GRPCService(server: grpcServer, ready: ready)
         let draining = DrainingService(repository: repository)
         let group = ServiceGroup(configuration: .init(
@@ -72,7 +73,9 @@ struct TrigcServe: AsyncParsableCommand {
     func loadRepository() throws(Failure) -> ModelRepository {
         let repository: ModelRepository
         do {
-            repository = try ModelRepository(root: options.modelRepository, keras: kerasOptions())
+            repository = try ModelRepository(root: options.modelRepository, keras: kerasOptions()) { line in
+                FileHandle.standardError.write(Data("  \(line)\n".utf8))
+            }
             let names = repository.modelNames()
             FileHandle.standardError.write(Data("trigc serve: loading \(names.count) model(s) from \(options.modelRepository)…\n".utf8))
             try repository.loadAll()
