@@ -11,7 +11,9 @@ struct FloatProgram: BlockProgram {
 
     enum Step: Sendable {
         case input(slot: Int)
-        /// `weights` is `[in, out]` row-major; rows of the input are `count × rowsPerEvent`.
+        /// `weights` is `[in, out]` row-major and `bias` `[out]`, both padded with zero columns
+        /// to a multiple of 8 (``FloatProgram/paddedWidth(_:)``); rows of the input are
+        /// `count × rowsPerEvent`.
         case dense(weights: [Float], bias: [Float], inFeatures: Int, outFeatures: Int,
                    activation: ActivationFunction)
         case activation(ActivationFunction)
@@ -44,8 +46,10 @@ struct FloatProgram: BlockProgram {
         case .input:
             return .input(slot: inputNodes.firstIndex(of: position) ?? 0)
         case let .dense(weights, bias, activation):
-            return .dense(weights: weights.values, bias: bias.values, inFeatures: weights.shape[0],
-                          outFeatures: weights.shape[1], activation: activation)
+            let (w, b) = padded(weights: weights.values, bias: bias.values, inFeatures: weights.shape[0],
+                                outFeatures: weights.shape[1])
+            return .dense(weights: w, bias: b, inFeatures: weights.shape[0], outFeatures: weights.shape[1],
+                          activation: activation)
         case let .activation(function):
             return .activation(function)
         case let .masking(value):
@@ -91,8 +95,7 @@ struct FloatProgram: BlockProgram {
             case let .dense(weights, bias, inFeatures, outFeatures, activation):
                 guard let x else { continue }
                 let rows = n * size / outFeatures
-                Self.dense(x, rows: rows, weights: weights, bias: bias, inFeatures: inFeatures, outFeatures: outFeatures,
-                           y: y, scratch: ws.scratch)
+                Self.dense(x, rows: rows, weights: weights, bias: bias, inFeatures: inFeatures, outFeatures: outFeatures, y: y)
                 FloatActivation.apply(activation, y, count: n * size, row: outFeatures)
             case let .activation(function):
                 guard let x else { continue }
@@ -158,32 +161,35 @@ extension FloatProgram {
     /// `y = x·weights + bias` for `rows` event-major rows, each row's sums in a fixed order
     /// (products added in order of the input feature, no fused multiply-add), so that an
     /// event's outputs never depend on the other events of its block or on the block's size
-    /// (BLAS picks kernels, and so rounding, by matrix size). Rows become SIMD lanes: `x` is
-    /// transposed into `scratch`, multiplied by the float GRU's lane kernel, transposed back.
+    /// (BLAS picks kernels, and so rounding, by matrix size). `weights` and `bias` are
+    /// padded to ``paddedWidth(_:)`` columns.
     static func dense(
         _ x: UnsafePointer<Float>, rows: Int, weights: [Float], bias: [Float], inFeatures: Int, outFeatures: Int,
-        y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+        y: UnsafeMutablePointer<Float>
     ) {
         guard rows > 0 else { return }
-        let xt = scratch
-        let yt = scratch + rows * inFeatures
-        for r in 0..<rows {
-            for i in 0..<inFeatures { xt[i * rows + r] = x[r * inFeatures + i] }
-        }
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
-                var plan = trigc_float_linear(matrix: w.baseAddress, width: Int32(outFeatures), columnStart: 0,
-                                              columnEnd: Int32(outFeatures), bias: bias.count == outFeatures ? b.baseAddress : nil)
-                trigc_float_linear_block(&plan, xt, rows, Int32(inFeatures), yt, rows, Int32(rows))
+                guard let w = w.baseAddress, let b = b.baseAddress else { return }
+                trigc_float_dense_rows(x, Int32(rows), Int32(inFeatures), w, b, Int32(outFeatures),
+                                       Int32(paddedWidth(outFeatures)), y)
             }
-        }
-        for r in 0..<rows {
-            for c in 0..<outFeatures { y[r * outFeatures + c] = yt[c * rows + r] }
         }
     }
 
-    static func denseScratch(rows: Int, inFeatures: Int, outFeatures: Int) -> Int {
-        rows * (inFeatures + outFeatures)
+    /// Columns rounded up to whole vectors of 8.
+    static func paddedWidth(_ columns: Int) -> Int { (columns + 7) / 8 * 8 }
+
+    /// `[in, out]` weights and `[out]` bias (empty: zeros) padded with zero columns.
+    static func padded(weights: [Float], bias: [Float], inFeatures: Int, outFeatures: Int) -> ([Float], [Float]) {
+        let stride = paddedWidth(outFeatures)
+        var w = [Float](repeating: 0, count: inFeatures * stride)
+        for i in 0..<inFeatures {
+            for c in 0..<outFeatures { w[i * stride + c] = weights[i * outFeatures + c] }
+        }
+        var b = [Float](repeating: 0, count: stride)
+        for c in 0..<min(bias.count, outFeatures) { b[c] = bias[c] }
+        return (w, b)
     }
 }
 
@@ -204,13 +210,9 @@ final class FloatWorkspace {
             p.initialize(repeating: 0, count: blockSize * layout.timeSteps)
             return p
         }
-        let scratchSize = zip(steps, layouts).map { step, layout -> Int in
-            switch step {
-            case let .gru(gru): return gru.scratchSize(blockSize: blockSize)
-            case let .dense(_, _, inFeatures, outFeatures, _):
-                return FloatProgram.denseScratch(rows: blockSize * layout.size / outFeatures, inFeatures: inFeatures, outFeatures: outFeatures)
-            default: return 0
-            }
+        let scratchSize = steps.map { step -> Int in
+            if case let .gru(gru) = step { return gru.scratchSize(blockSize: blockSize) }
+            return 0
         }.max() ?? 0
         scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchSize))
         scratch.initialize(repeating: 0, count: max(1, scratchSize))

@@ -22,6 +22,13 @@ typedef struct {
 void trigc_float_linear_block(const trigc_float_linear *plan, const float *x, ptrdiff_t xStride, int32_t count,
                               float *out, ptrdiff_t outStride, int32_t lanes);
 
+/* y[r][c] = bias[c] + sum_i x[r][i] * weights[i][c] (summed in order of i, as
+   trigc_float_linear_block sums), for r in [0, rows), c in [0, out); rows are event-major.
+   weights is [in][stride] and bias [stride], stride = out rounded up to a multiple of 8,
+   the extra columns zeros. */
+void trigc_float_dense_rows(const float *x, int32_t rows, int32_t in, const float *weights, const float *bias,
+                            int32_t out, int32_t stride, float *y);
+
 /* Keras's elementwise activations. tanh and sigmoid use an exp with a relative error of a
    few float ulps (Cephes' expf polynomial), not libm. */
 typedef enum {
