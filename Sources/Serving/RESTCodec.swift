@@ -223,6 +223,12 @@ public struct JSONWriter: Sendable {
 
     public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Names and numbers need no escapes: their bytes go in as they are.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": raw("\\\"")

@@ -14,6 +14,8 @@ public struct ServingError: Error, Equatable, Sendable, CustomStringConvertible 
         case unavailable
         /// The model failed on valid input (HTTP 500, gRPC INTERNAL).
         case internalError
+
+        public static let all: [Kind] = [.badRequest, .notFound, .tooLarge, .unavailable, .internalError]
     }
 
     public var kind: Kind

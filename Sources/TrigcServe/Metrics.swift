@@ -2,10 +2,11 @@ import Hummingbird
 import NIOCore
 import Prometheus
 import Serving
+import Synchronization
 
 /// The server's Prometheus metrics (served at `/metrics` on the metrics port): requests and
 /// failures by model, protocol and reason; request, queue and compute time; batch sizes.
-final class ServingMetrics: ServingObserver {
+final class ServingMetrics: ServingObserver, Sendable {
     let registry = PrometheusCollectorRegistry()
     let repository: ModelRepository
 
@@ -35,30 +36,54 @@ final class ServingMetrics: ServingObserver {
     /// models before their first request.
     func register(models: [String]) {
         for model in Set(models) {
-            for name in ["http", "grpc"] {
-                _ = registry.makeCounter(descriptor: Self.requests, labels: [("model", model), ("protocol", name)])
-            }
+            for name in ["http", "grpc"] { _ = series(model: model, protocol: name) }
         }
+    }
+
+    /// The metrics of one model and protocol, made once.
+    struct Series {
+        let requests: Counter
+        let failures: [String: Counter]
+        let requestTime: DurationHistogram
+        let queueTime: DurationHistogram
+        let computeTime: DurationHistogram
+        let batchEvents: ValueHistogram
+    }
+
+    private let series = Mutex<[String: Series]>([:])
+
+    func series(model: String, protocol name: String) -> Series {
+        let key = model + "\u{0}" + name
+        if let found = series.withLock({ $0[key] }) { return found }
+        let model = [("model", model)]
+        let made = Series(
+            requests: registry.makeCounter(descriptor: Self.requests, labels: model + [("protocol", name)]),
+            failures: Dictionary(uniqueKeysWithValues: ServingError.Kind.all.map { kind in
+                let reason = Self.reason(kind)
+                return (reason, registry.makeCounter(descriptor: Self.failures, labels: model + [("protocol", name), ("reason", reason)]))
+            }),
+            requestTime: registry.makeDurationHistogram(descriptor: Self.requestTime, labels: model, buckets: Self.timeBuckets),
+            queueTime: registry.makeDurationHistogram(descriptor: Self.queueTime, labels: model, buckets: Self.timeBuckets),
+            computeTime: registry.makeDurationHistogram(descriptor: Self.computeTime, labels: model, buckets: Self.timeBuckets),
+            batchEvents: registry.makeValueHistogram(descriptor: Self.batchEvents, labels: model, buckets: Self.batchBuckets))
+        series.withLock { $0[key] = made }
+        return made
     }
 
     func inferenceEnded(model: String, protocol name: String, seconds: Double, timing: BatchTiming?, error: ServingError?) {
         // Only served models become label values: a client cannot grow the metrics at will.
         let label = repository.versions(of: model).isEmpty ? "_unknown" : model
-        registry.makeCounter(descriptor: Self.requests, labels: [("model", label), ("protocol", name)]).increment()
+        let metrics = series(model: label, protocol: name)
+        metrics.requests.increment()
         if let error {
-            registry.makeCounter(descriptor: Self.failures,
-                                 labels: [("model", label), ("protocol", name), ("reason", Self.reason(error.kind))]).increment()
+            metrics.failures[Self.reason(error.kind)]?.increment()
             return
         }
         guard let timing else { return }
-        registry.makeDurationHistogram(descriptor: Self.requestTime, labels: [("model", label)], buckets: Self.timeBuckets)
-            .record(.nanoseconds(Int64(seconds * 1e9)))
-        registry.makeDurationHistogram(descriptor: Self.queueTime, labels: [("model", label)], buckets: Self.timeBuckets)
-            .record(.nanoseconds(Int64(timing.queueSeconds * 1e9)))
-        registry.makeDurationHistogram(descriptor: Self.computeTime, labels: [("model", label)], buckets: Self.timeBuckets)
-            .record(.nanoseconds(Int64(timing.computeSeconds * 1e9)))
-        registry.makeValueHistogram(descriptor: Self.batchEvents, labels: [("model", label)], buckets: Self.batchBuckets)
-            .record(Double(timing.batchEvents))
+        metrics.requestTime.record(.nanoseconds(Int64(seconds * 1e9)))
+        metrics.queueTime.record(.nanoseconds(Int64(timing.queueSeconds * 1e9)))
+        metrics.computeTime.record(.nanoseconds(Int64(timing.computeSeconds * 1e9)))
+        metrics.batchEvents.record(Double(timing.batchEvents))
     }
 
     static func reason(_ kind: ServingError.Kind) -> String {
