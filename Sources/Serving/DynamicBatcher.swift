@@ -20,8 +20,11 @@ public struct BatchTiming: Sendable {
 /// others in its batch, so the answer equals running the request alone (bit for bit for
 /// the fixed-point interpreter; tested).
 ///
-/// Batches run on a thread of the batcher's own, one at a time, never on Swift's
-/// cooperative pool (a long batch must not starve the network code).
+/// Batches run one at a time on a thread of the batcher's own, never on Swift's cooperative
+/// pool (a long batch must not starve the network code) — except a small request (at most
+/// `inlineEvents`) to a model that is idle and has no queue delay: it runs at once on the
+/// caller's thread, saving two thread hand-offs (most of a one-event request's cost);
+/// requests arriving meanwhile queue for the batcher's thread as usual.
 public final class DynamicBatcher: @unchecked Sendable {
     public let maxBatchSize: Int
     public let maxQueueDelay: Double
@@ -43,14 +46,19 @@ public final class DynamicBatcher: @unchecked Sendable {
     private var queuedEvents = 0
     private var stopping = false
     private var finished = false
+    /// A batch is running (on the batcher's thread or inline).
+    private var running = false
+    /// The most events of a request run inline (0: never).
+    private let inlineEvents: Int
 
     public init(backend: any ModelBackend, inputShapes: [String: [Int]], outputWidths: [String: Int],
-                maxBatchSize: Int, maxQueueDelayMicroseconds: Int, label: String) {
+                maxBatchSize: Int, maxQueueDelayMicroseconds: Int, inlineEvents: Int = 0, label: String) {
         self.backend = backend
         self.inputShapes = inputShapes
         self.outputWidths = outputWidths
         self.maxBatchSize = maxBatchSize
         self.maxQueueDelay = Double(maxQueueDelayMicroseconds) * 1e-6
+        self.inlineEvents = maxQueueDelayMicroseconds == 0 ? inlineEvents : 0
         // The thread keeps the batcher alive until ``stop()`` lets it end.
         let thread = Thread { self.work() }
         thread.name = "trigc-batch-\(label)"
@@ -60,6 +68,7 @@ public final class DynamicBatcher: @unchecked Sendable {
     /// Queues `count` events and returns their outputs once their batch has run. The inputs
     /// are checked by the caller (names, shapes); `count` is at most ``maxBatchSize``.
     public func submit(_ inputs: [String: Batch], count: Int) async throws(ServingError) -> ([String: TensorValues], BatchTiming) {
+        if count <= inlineEvents, let answer = runInlineIfIdle(inputs, count: count) { return try answer.get() }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<([String: TensorValues], BatchTiming), ServingError>, Never>) in
             enqueue(Pending(inputs: inputs, count: count, arrival: .now) { continuation.resume(returning: $0) })
         }
@@ -79,21 +88,40 @@ public final class DynamicBatcher: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Runs the request on this thread when no batch is running or queued; nil otherwise.
+    private func runInlineIfIdle(_ inputs: [String: Batch], count: Int) -> Result<([String: TensorValues], BatchTiming), ServingError>? {
+        condition.lock()
+        guard !stopping, !running, queue.isEmpty else {
+            condition.unlock()
+            return nil
+        }
+        running = true
+        condition.unlock()
+        let box = AnswerBox()
+        run([Pending(inputs: inputs, count: count, arrival: .now) { box.answer = $0 }], events: count)
+        condition.lock()
+        running = false
+        // Requests that queued meanwhile are the batcher thread's.
+        condition.broadcast()
+        condition.unlock()
+        return box.answer
+    }
+
     /// Refuses new requests, runs every queued one, and returns when the last has been
     /// answered.
     public func stop() {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while !finished { condition.wait() }
+        while !finished || running { condition.wait() }
         condition.unlock()
     }
 
     private func work() {
         condition.lock()
         while true {
-            while queue.isEmpty && !stopping { condition.wait() }
-            if queue.isEmpty && stopping { break }
+            while (queue.isEmpty || running) && !(stopping && !running) { condition.wait() }
+            if queue.isEmpty { break }
             // Wait for the batch to fill, up to the first request's deadline.
             let deadline = Date(timeIntervalSinceNow: max(0, maxQueueDelay - (ContinuousClock.now - queue[0].arrival).seconds))
             while queuedEvents < maxBatchSize && !stopping && Date() < deadline {
@@ -107,9 +135,11 @@ public final class DynamicBatcher: @unchecked Sendable {
                 queue.removeFirst()
             }
             queuedEvents -= events
+            running = true
             condition.unlock()
             run(taken, events: events)
             condition.lock()
+            running = false
         }
         finished = true
         condition.broadcast()
@@ -158,6 +188,11 @@ public final class DynamicBatcher: @unchecked Sendable {
             offset += pending.count
         }
     }
+}
+
+/// The answer of an inline run (set and read on the same thread).
+private final class AnswerBox: @unchecked Sendable {
+    var answer: Result<([String: TensorValues], BatchTiming), ServingError>?
 }
 
 extension Duration {

@@ -13,6 +13,14 @@ public protocol ModelBackend: Sendable {
     /// Runs `count` events (inputs by graph input name) and returns every output tensor's
     /// values by tensor name, `count` events each, in the order of the model's outputs.
     func run(_ inputs: [String: Batch], count: Int) throws -> [String: TensorValues]
+
+    /// The most events of a request cheap enough to run on the caller's thread when the
+    /// model is idle (``DynamicBatcher``); 0 for never.
+    var inlineEvents: Int { get }
+}
+
+extension ModelBackend {
+    public var inlineEvents: Int { 0 }
 }
 
 /// The float or bit-exact fixed-point interpreter: what `trigc run` computes, event for
@@ -21,6 +29,28 @@ struct InterpreterBackend: ModelBackend {
     let interpreter: Interpreter
     /// (graph output node, tensor name) in the model's output order.
     let outputs: [(node: String, name: String)]
+
+    /// Requests of up to about 200,000 multiply-accumulates (a tenth of a millisecond or
+    /// so) run inline: the HLF DNN up to 100 events, a GRU over hundreds of steps never.
+    var inlineEvents: Int { 200_000 / max(1, Self.multiplyAccumulates(interpreter.graph)) }
+
+    /// The products one event costs: dense and GRU layers (the rest is small beside them).
+    static func multiplyAccumulates(_ graph: Graph) -> Int {
+        var total = 0
+        for node in graph.nodes {
+            switch node.op {
+            case let .dense(weights, _, _):
+                let rows = (node.shape?.reduce(1, *) ?? weights.shape[1]) / max(1, weights.shape[1])
+                total += weights.elementCount * rows
+            case let .gru(gru):
+                let steps = graph[node.inputs.first ?? ""]?.shape?.first ?? 1
+                total += steps * (gru.kernel.elementCount + gru.recurrentKernel.elementCount)
+            default:
+                continue
+            }
+        }
+        return total
+    }
 
     func run(_ inputs: [String: Batch], count: Int) throws -> [String: TensorValues] {
         let results = try interpreter.run(inputs)

@@ -124,6 +124,9 @@ public struct ModelConfig: Sendable, Equatable {
             }
             config.exactAccumulators = flag
         }
+        // Without dynamic_batching a request waits for no other (as in Triton); requests that
+        // queue while a batch runs still go together.
+        config.maxQueueDelayMicroseconds = 0
         if let batching = object["dynamic_batching"] {
             guard let batching = batching as? [String: Any] else {
                 throw RepositoryError("'dynamic_batching' must be an object like {\"max_queue_delay_microseconds\": 100}.")

@@ -93,7 +93,7 @@ public final class ServedModel: Sendable {
             backend: backend, inputShapes: inputShapes,
             outputWidths: Dictionary(uniqueKeysWithValues: outputs.map { ($0.name, $0.shape.dropFirst().reduce(1, *)) }),
             maxBatchSize: config.maxBatchSize, maxQueueDelayMicroseconds: config.maxQueueDelayMicroseconds,
-            label: "\(name)-\(version)")
+            inlineEvents: backend.inlineEvents, label: "\(name)-\(version)")
     }
 
     /// The graph as `trigc run` prepares it: quantized with `config.fixed` when given,

@@ -37,8 +37,9 @@ import Testing
     @Test func defaults() throws {
         let config = try parse(#"{"backend": "float"}"#)
         #expect(config.maxBatchSize == 1024)
-        #expect(config.maxQueueDelayMicroseconds == 100)
+        #expect(config.maxQueueDelayMicroseconds == 0)
         #expect(config.tableSize == 1024)
+        #expect(try parse(#"{"backend": "float", "dynamic_batching": {}}"#).maxQueueDelayMicroseconds == 100)
         #expect(config.fixed == nil)
     }
 
