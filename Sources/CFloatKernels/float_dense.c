@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "CFloatKernels.h"
+#include "clones.h"
 
 /* The float dense layer on event-major rows. Each output starts from its bias and adds the
    products in order of the input feature, a multiply then an add (no fused multiply-add),
@@ -9,11 +10,6 @@
    columns (zeros), so every tile is whole and only the valid columns are stored. */
 #pragma clang fp contract(off)
 
-#if defined(__x86_64__) && defined(__clang__)
-#define TRIGC_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TRIGC_CLONES
-#endif
 
 typedef float v8 __attribute__((vector_size(32)));
 

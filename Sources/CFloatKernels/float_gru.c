@@ -1,15 +1,11 @@
 #include "CFloatKernels.h"
+#include "clones.h"
 
 /* Compiled twice (AVX2 and the baseline) and picked at load time; the lane loops are branch-
    free for the compiler to vectorize. No contraction into fused multiply-adds, so both
    versions (and the register-blocked product in float_linear.c) round alike. */
 #pragma clang fp contract(off)
 
-#if defined(__x86_64__) && defined(__clang__)
-#define TRIGC_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TRIGC_CLONES
-#endif
 #define TRIGC_INLINE __attribute__((always_inline)) static inline
 
 /* exp(x) for x clamped to [-87.3, 88] (so 2^n stays a normal float): x = n·ln2 + r with

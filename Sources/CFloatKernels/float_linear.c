@@ -1,4 +1,5 @@
 #include "CFloatKernels.h"
+#include "clones.h"
 
 /* The float product over lanes: the portable loops, and a register-blocked AVX2 kernel
    (8 lanes × up to 10 columns in registers) used for the whole vectors of 8 lanes where the
@@ -6,11 +7,6 @@
    multiply-add), so every lane gets the same bits either way. */
 #pragma clang fp contract(off)
 
-#if defined(__x86_64__) && defined(__clang__)
-#define TRIGC_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TRIGC_CLONES
-#endif
 
 TRIGC_CLONES
 static void linear_portable(const trigc_float_linear *p, const float *x, ptrdiff_t xStride, int32_t count,
