@@ -1,5 +1,6 @@
 import FixedPoint
 import Foundation
+import ModelIO
 
 /// How one model of the repository is served: `DIR/<model>/config.json` (every key in
 /// Docs/Serving.md). Unknown keys are refused, so that a misspelled key never silently
@@ -66,6 +67,7 @@ public struct ModelConfig: Sendable, Equatable {
 
     /// Reads and checks `path`; `model` is the directory's name (a `name` key must equal it).
     public static func read(_ path: String, model: String) throws(RepositoryError) -> ModelConfig {
+        guard ModelFile.isRegularFile(path) else { throw RepositoryError("\(path): is not a regular file.") }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -34,6 +34,7 @@ public final class ModelRepository: Sendable {
         self.keras = keras
         self.progress = progress
         scratchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("trigc-serve-\(getpid())")
+        Self.removeStaleScratch(in: FileManager.default.temporaryDirectory)
     }
 
     /// The model folders of the repository (those holding a config.json), sorted.
@@ -72,7 +73,7 @@ public final class ModelRepository: Sendable {
         do throws(RepositoryError) {
             let config = try ModelConfig.read(configPath, model: name)
             let versions = try versionFiles(of: name)
-            try? FileManager.default.createDirectory(at: scratchRoot, withIntermediateDirectories: true)
+            if config.backend == .rtl { try makeScratchRoot() }
             var loaded: [Int: ServedModel] = [:]
             do throws(RepositoryError) {
                 for (version, file) in versions {
@@ -95,6 +96,42 @@ public final class ModelRepository: Sendable {
         } catch {
             failures.withLock { $0[name] = error.message }
             throw ServingError(.badRequest, error.message)
+        }
+    }
+
+    /// The folder of this server's own files (rtl designs), marked as trigc's; folders of
+    /// servers that died without removing theirs are removed first.
+    private func makeScratchRoot() throws(RepositoryError) {
+        Self.removeStaleScratch(in: scratchRoot.deletingLastPathComponent())
+        do {
+            try FileManager.default.createDirectory(at: scratchRoot, withIntermediateDirectories: true)
+            try Data("trigc serve \(getpid())\n".utf8).write(to: scratchRoot.appendingPathComponent(Self.scratchMarker))
+        } catch {
+            throw RepositoryError("\(scratchRoot.path): cannot be made for the rtl designs (\(error.localizedDescription)).")
+        }
+    }
+
+    static let scratchMarker = ".trigc-serve"
+
+    /// Removes `trigc-serve-PID` folders in `folder` whose process is gone and that hold
+    /// trigc's marker or nothing (a server killed with SIGKILL leaves its folder behind).
+    static func removeStaleScratch(in folder: URL) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for entry in entries where entry.hasPrefix("trigc-serve-") {
+            guard let pid = Int32(entry.dropFirst("trigc-serve-".count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = folder.appendingPathComponent(entry)
+            let marked = FileManager.default.fileExists(atPath: path.appendingPathComponent(scratchMarker).path)
+            // An empty one is removed too: a server stopped while building left only the folder.
+            let empty = (try? FileManager.default.contentsOfDirectory(atPath: path.path))?.isEmpty ?? false
+            guard marked || empty else { continue }
+            try? FileManager.default.removeItem(at: path)
+        }
+    }
+
+    /// Removes this server's own files (a server stopped while loading).
+    public func removeOwnFiles() {
+        if FileManager.default.fileExists(atPath: scratchRoot.appendingPathComponent(Self.scratchMarker).path) {
+            try? FileManager.default.removeItem(at: scratchRoot)
         }
     }
 
@@ -206,6 +243,6 @@ public final class ModelRepository: Sendable {
             return models.values.flatMap(\.values)
         }
         for model in all { model.unload() }
-        try? FileManager.default.removeItem(at: scratchRoot)
+        removeOwnFiles()
     }
 }

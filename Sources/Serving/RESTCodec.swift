@@ -151,7 +151,7 @@ public enum RESTCodec {
 
     /// Parses a JSON object; a body that is not one is a bad request naming `what`.
     public static func jsonObject(_ bytes: ArraySlice<UInt8>, what: String) throws(ServingError) -> [String: Any] {
-        guard !bytes.isEmpty else { throw .bad("\(what) has an empty body; it must be a JSON object.") }
+        guard !bytes.isEmpty else { throw .bad("\(what) has no JSON part (an empty body, or Inference-Header-Content-Length 0); it must be a JSON object.") }
         do {
             guard let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
                 throw ServingError.bad("\(what) must be a JSON object.")
@@ -168,8 +168,11 @@ public enum RESTCodec {
         guard let list = value as? [Any] else { throw .bad("input '\(name)' has no \"shape\" list.") }
         var shape: [Int] = []
         for item in list {
-            guard let number = item as? NSNumber, !isJSONBool(number), let size = Int(exactly: number.doubleValue), size >= 0 else {
+            guard let number = item as? NSNumber, !isJSONBool(number), number.doubleValue == number.doubleValue.rounded(), number.doubleValue >= 0 else {
                 throw .bad("input '\(name)' has a shape entry that is not a whole number ≥ 0.")
+            }
+            guard let size = Int(exactly: number.doubleValue), size <= 1 << 31 else {
+                throw .bad("input '\(name)' has a shape entry of \(number), too large for one request.")
             }
             shape.append(size)
         }

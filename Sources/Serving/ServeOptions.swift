@@ -10,16 +10,16 @@ public struct ServeOptions: ParsableArguments, Sendable {
     @Option(help: "Address to listen on.")
     public var host = "127.0.0.1"
 
-    @Option(help: "KServe v2 REST port (0: any free port).")
+    @Option(parsing: .unconditional, help: "KServe v2 REST port (0: any free port).")
     public var httpPort = 8000
 
-    @Option(help: "KServe v2 gRPC port (0: any free port).")
+    @Option(parsing: .unconditional, help: "KServe v2 gRPC port (0: any free port).")
     public var grpcPort = 8001
 
-    @Option(help: "Prometheus metrics port (0: any free port).")
+    @Option(parsing: .unconditional, help: "Prometheus metrics port (0: any free port).")
     public var metricsPort = 8002
 
-    @Option(help: "The largest request accepted, in bytes (REST body or gRPC message).")
+    @Option(parsing: .unconditional, help: "The largest request accepted, in bytes (REST body or gRPC message).")
     public var maxRequestBytes = 64 << 20
 
     public init() {}

@@ -30,7 +30,8 @@ public final class ServedModel: Sendable {
         do {
             loaded = try ModelFile.load(file, keras: keras)
         } catch {
-            throw RepositoryError("\(error)")
+            let text = "\(error)"
+            throw RepositoryError(text.contains(file) ? text : "model '\(name)' version \(version) (\(file)): \(text)")
         }
         let graph: Graph
         do {
@@ -150,7 +151,7 @@ public final class ServedModel: Sendable {
             guard tensor.shape.count == input.shape.count, Array(tensor.shape.dropFirst()) == perEvent, let events = tensor.shape.first,
                   events >= 1
             else {
-                throw .bad("input '\(tensor.name)' has shape \(tensor.shape); model '\(name)' takes \(["N"] + perEvent.map(String.init)) with N ≥ 1.")
+                throw .bad("input '\(tensor.name)' has shape \(tensor.shape); model '\(name)' takes [\((["N"] + perEvent.map(String.init)).joined(separator: ", "))] with N ≥ 1.")
             }
             if let count, count != events {
                 throw .bad("input '\(tensor.name)' has \(events) events but another input has \(count).")

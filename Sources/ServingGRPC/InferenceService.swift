@@ -131,7 +131,13 @@ public struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProt
 
     /// The request's tensors, from raw contents (one entry per input) or typed contents.
     public static func decode(_ message: Inference_ModelInferRequest) throws(ServingError) -> InferenceRequest {
+        if message.parameters["classification"] != nil || message.outputs.contains(where: { $0.parameters["classification"] != nil }) {
+            throw ServingError(.badRequest, "the classification extension is not supported; ask for the outputs themselves.")
+        }
         let raw = message.rawInputContents
+        if !raw.isEmpty, message.inputs.contains(where: { $0.hasContents }) {
+            throw ServingError(.badRequest, "the request has both raw_input_contents and typed contents; send one or the other.")
+        }
         if !raw.isEmpty, raw.count != message.inputs.count {
             throw ServingError(.badRequest, "the request has \(raw.count) raw_input_contents for \(message.inputs.count) inputs.")
         }

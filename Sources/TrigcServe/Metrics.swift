@@ -70,9 +70,14 @@ final class ServingMetrics: ServingObserver, Sendable {
         return made
     }
 
+    /// A model served now or since the start (its requests keep their label after an unload).
+    func known(_ model: String) -> Bool {
+        series.withLock { $0[model + "\u{0}http"] != nil } || !repository.versions(of: model).isEmpty
+    }
+
     func inferenceEnded(model: String, protocol name: String, seconds: Double, timing: BatchTiming?, error: ServingError?) {
         // Only served models become label values: a client cannot grow the metrics at will.
-        let label = repository.versions(of: model).isEmpty ? "_unknown" : model
+        let label = known(model) ? model : "_unknown"
         let metrics = series(model: label, protocol: name)
         metrics.requests.increment()
         if let error {

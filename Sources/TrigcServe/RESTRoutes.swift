@@ -125,6 +125,8 @@ struct RESTRoutes {
         do {
             let decoded: RESTCodec.DecodedRequest
             do {
+                // An unknown model or version is 404 whatever the body holds.
+                _ = try server.repository.model(model, version: version)
                 if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
                     throw ServingError(.badRequest, "Content-Encoding '\(encoding)' is not supported; send the body uncompressed.")
                 }

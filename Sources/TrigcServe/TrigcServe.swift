@@ -26,8 +26,16 @@ struct TrigcServe: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "trigc-serve")
-        logger.logLevel = .warning
-        let repository = try loadRepository()
+        // trigc serve reports its own failures as sentences; the libraries' logs stay quiet.
+        logger.logLevel = .critical
+        // Every port is checked before the (possibly long) model loading.
+        try PortCheck.check(host: options.host, ports: [
+            ("--http-port", options.httpPort), ("--grpc-port", options.grpcPort), ("--metrics-port", options.metricsPort),
+        ])
+        // A signal while loading stops trigc serve cleanly; the service group takes signals over once listening.
+        let early = EarlyStop()
+        let repository = try loadRepository(early: early)
+        early.end()
         let metrics = ServingMetrics(repository: repository)
         metrics.register(models: repository.index().map(\.name))
         let server = InferenceServer(repository: repository, observer: metrics)
@@ -50,14 +58,15 @@ struct TrigcServe: AsyncParsableCommand {
             logger: logger)
         let grpcServer = GRPCServer(
             transport: .http2NIOPosix(
-                address: .ipv4(host: options.host, port: options.grpcPort), transportSecurity: .plaintext,
+                address: options.host.contains(":")
+                    ? .ipv6(host: options.host, port: options.grpcPort) : .ipv4(host: options.host, port: options.grpcPort),
+                transportSecurity: .plaintext,
                 config: .defaults { $0.rpc.maxRequestPayloadSize = InferenceService.transportLimit(options.maxRequestBytes) }),
             services: [InferenceService(server: server, maxRequestBytes: options.maxRequestBytes)])
-        let grpc = GRPCService(server: grpcServer, ready: ready)
-        let draining = DrainingService(repository: repository)
+        let servers = Servers(http: http, metrics: metricsApp, grpc: GRPCService(server: grpcServer, ready: ready),
+                              repository: repository)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: draining), .init(service: metricsApp), .init(service: http), .init(service: grpc)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [.init(service: servers)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
@@ -69,17 +78,24 @@ struct TrigcServe: AsyncParsableCommand {
         FileHandle.standardError.write(Data("trigc serve: stopped; every accepted request was answered.\n".utf8))
     }
 
-    /// The repository with every model loaded; a failure as one sentence.
-    func loadRepository() throws(Failure) -> ModelRepository {
+    /// The repository with every model loaded; a failure as one sentence (the server's own
+    /// files removed).
+    func loadRepository(early: EarlyStop) throws(Failure) -> ModelRepository {
         let repository: ModelRepository
         do {
             repository = try ModelRepository(root: options.modelRepository, keras: kerasOptions()) { line in
                 FileHandle.standardError.write(Data("  \(line)\n".utf8))
             }
-            let names = repository.modelNames()
-            FileHandle.standardError.write(Data("trigc serve: loading \(names.count) model(s) from \(options.modelRepository)…\n".utf8))
+        } catch {
+            throw Failure(message: error.message)
+        }
+        early.repository = repository
+        let names = repository.modelNames()
+        FileHandle.standardError.write(Data("trigc serve: loading \(names.count) model(s) from \(options.modelRepository)…\n".utf8))
+        do {
             try repository.loadAll()
         } catch {
+            repository.shutdown()
             throw Failure(message: error.message)
         }
         return repository
@@ -93,8 +109,8 @@ struct TrigcServe: AsyncParsableCommand {
 
     static func describe(_ error: any Error) -> String {
         let text = "\(error)"
-        if text.contains("Address already in use") || text.contains("EADDRINUSE") { return "a port is already in use (\(text))." }
-        return text
+        if text.contains("Address already in use") { return "a port became busy between the check and listening; try again." }
+        return text.hasSuffix(".") ? text : text + "."
     }
 }
 
@@ -114,8 +130,9 @@ actor ReadyLine {
     func listening(_ what: String, _ port: Int?) {
         ports[what] = port ?? -1
         guard ports.count == 3, let http = ports["HTTP"], let grpc = ports["gRPC"], let metrics = ports["metrics"] else { return }
+        let url = host.contains(":") ? "[\(host)]" : host
         FileHandle.standardOutput.write(Data(
-            "trigc serve: ready: HTTP \(host):\(http), gRPC \(host):\(grpc), metrics http://\(host):\(metrics)/metrics\n".utf8))
+            "trigc serve: ready: HTTP \(url):\(http), gRPC \(url):\(grpc), metrics http://\(url):\(metrics)/metrics\n".utf8))
     }
 }
 
@@ -138,12 +155,54 @@ struct GRPCService: Service {
     }
 }
 
-/// Marks the server not ready as soon as shutdown begins (load balancers stop sending).
-struct DrainingService: Service {
+/// The three listeners as one service, so that shutdown reaches them all at once: readiness
+/// turns 503, REST, gRPC and metrics stop accepting together, and each finishes what it
+/// accepted. (A service group would stop its services one after the other.)
+struct Servers: Service {
+    let http: Application<RouterResponder<BasicRequestContext>>
+    let metrics: Application<RouterResponder<BasicRequestContext>>
+    let grpc: GRPCService
     let repository: ModelRepository
 
     func run() async throws {
-        try? await gracefulShutdown()
-        repository.beginDraining()
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await http.run() }
+            group.addTask { try await metrics.run() }
+            group.addTask { try await grpc.run() }
+            group.addTask {
+                try? await gracefulShutdown()
+                repository.beginDraining()
+            }
+        }
+    }
+}
+
+/// SIGTERM or SIGINT before the server listens: remove the server's own files, exit 0.
+final class EarlyStop: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var _repository: ModelRepository?
+    var repository: ModelRepository? {
+        get { lock.withLock { _repository } }
+        set { lock.withLock { _repository = newValue } }
+    }
+
+    init() {
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                repository?.removeOwnFiles()
+                FileHandle.standardError.write(Data("trigc serve: stopped while loading models.\n".utf8))
+                exit(0)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Hands the signals over (the service group installs its own handlers).
+    func end() {
+        for source in sources { source.cancel() }
     }
 }
