@@ -65,6 +65,36 @@ public struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProt
         }
     }
 
+    /// Triton's configuration of the model: name, platform, max batch size, inputs and
+    /// outputs without the batch axis, queue delay.
+    public func modelConfig(request: Inference_ModelConfigRequest, context: ServerContext) async throws -> Inference_ModelConfigResponse {
+        let model = try rpc { () throws(ServingError) in try server.repository.model(request.name, version: request.version) }
+        let triton = TritonConfig(model)
+        return .with {
+            $0.config = .with { config in
+                config.name = model.name
+                config.platform = model.platform
+                config.backend = "trigc"
+                config.maxBatchSize = Int32(model.config.maxBatchSize)
+                config.input = triton.inputs.map { tensor in
+                    .with {
+                        $0.name = tensor.name
+                        $0.dataType = Inference_DataType(rawValue: tensor.typeCode) ?? .typeInvalid
+                        $0.dims = tensor.dims.map(Int64.init)
+                    }
+                }
+                config.output = triton.outputs.map { tensor in
+                    .with {
+                        $0.name = tensor.name
+                        $0.dataType = Inference_DataType(rawValue: tensor.typeCode) ?? .typeInvalid
+                        $0.dims = tensor.dims.map(Int64.init)
+                    }
+                }
+                config.dynamicBatching = .with { $0.maxQueueDelayMicroseconds = UInt64(model.config.maxQueueDelayMicroseconds) }
+            }
+        }
+    }
+
     public func modelInfer(request: Inference_ModelInferRequest, context: ServerContext) async throws -> Inference_ModelInferResponse {
         try await rpc { () async throws(ServingError) in try await infer(request) }
     }

@@ -89,11 +89,21 @@ struct RESTRoutes {
         return Response(status: server.repository.isReady ? .ok : .serviceUnavailable)
     }
 
+    /// Triton's model configuration as JSON (what `tritonclient`'s `get_model_config`
+    /// returns), with trigc's own `config.json` keys under `trigc`.
     func modelConfig(_ context: BasicRequestContext, version: String?) throws -> Response {
         let model = try server.repository.model(try modelName(context), version: version)
-        var object = model.config.json
-        object["name"] = model.name
-        object["platform"] = model.platform
+        let triton = TritonConfig(model)
+        func tensors(_ list: [TritonConfig.Tensor]) -> [[String: Any]] {
+            list.map { ["name": $0.name, "data_type": $0.dataType, "dims": $0.dims] }
+        }
+        let object: [String: Any] = [
+            "name": model.name, "platform": model.platform, "backend": "trigc",
+            "max_batch_size": model.config.maxBatchSize,
+            "input": tensors(triton.inputs), "output": tensors(triton.outputs),
+            "dynamic_batching": ["max_queue_delay_microseconds": model.config.maxQueueDelayMicroseconds],
+            "trigc": model.config.json,
+        ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Self.json(.ok, Array(data))
     }

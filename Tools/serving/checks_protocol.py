@@ -170,6 +170,23 @@ class TestMetadata(ServingCase):
                     self.check_metadata(f"gRPC ModelMetadata {model.name} v'{version}'", model,
                                         version, gmeta["inputs"], gmeta["outputs"])
 
+    def test_model_config(self):
+        """Triton's ModelConfig (what SONIC reads first): max batch size, tensors without the
+        batch axis, over REST and gRPC."""
+        client, gclient = self.http(), self.grpc()
+        for model in self.fix.models.values():
+            with self.subTest(model=model.name):
+                for label, config in [("REST", client.get_model_config(model.name)),
+                                      ("gRPC", gclient.get_model_config(model.name, as_json=True)["config"])]:
+                    self.assertEqual(config["name"], model.name, f"{label} config {config}")
+                    self.assertGreater(int(config["max_batch_size"]), 0, f"{label} config {config}")
+                    dims = {i["name"]: [int(d) for d in i["dims"]] for i in config["input"]}
+                    self.assertEqual(dims, {name: list(model.events[name].shape[1:]) for name in model.inputs},
+                                     f"{label} config inputs {config['input']}")
+                    self.assertEqual({i["data_type"] for i in config["input"]}, {"TYPE_FP32"}, f"{label}")
+                    self.assertEqual(sorted(o["name"] for o in config["output"]), model.outputs(""),
+                                     f"{label} config outputs")
+
     def test_model_ready(self):
         client, gclient = self.http(), self.grpc()
         for model in self.fix.models.values():

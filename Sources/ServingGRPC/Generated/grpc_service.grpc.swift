@@ -106,6 +106,19 @@ public enum Inference_GRPCInferenceService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ModelConfig" metadata.
+        public enum ModelConfig: Sendable {
+            /// Request type for "ModelConfig".
+            public typealias Input = Inference_ModelConfigRequest
+            /// Response type for "ModelConfig".
+            public typealias Output = Inference_ModelConfigResponse
+            /// Descriptor for "ModelConfig".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "inference.GRPCInferenceService"),
+                method: "ModelConfig",
+                type: .unary
+            )
+        }
         /// Namespace for "ModelStreamInfer" metadata.
         public enum ModelStreamInfer: Sendable {
             /// Request type for "ModelStreamInfer".
@@ -166,6 +179,7 @@ public enum Inference_GRPCInferenceService: Sendable {
             ServerMetadata.descriptor,
             ModelMetadata.descriptor,
             ModelInfer.descriptor,
+            ModelConfig.descriptor,
             ModelStreamInfer.descriptor,
             RepositoryIndex.descriptor,
             RepositoryModelLoad.descriptor,
@@ -291,6 +305,24 @@ extension Inference_GRPCInferenceService {
             request: GRPCCore.StreamingServerRequest<Inference_ModelInferRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Inference_ModelInferResponse>
+
+        /// Handle the "ModelConfig" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's model configuration (what Triton clients such as CMS's SONIC read first).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Inference_ModelConfigRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Inference_ModelConfigResponse` messages.
+        func modelConfig(
+            request: GRPCCore.StreamingServerRequest<Inference_ModelConfigRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Inference_ModelConfigResponse>
 
         /// Handle the "ModelStreamInfer" method.
         ///
@@ -461,6 +493,24 @@ extension Inference_GRPCInferenceService {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Inference_ModelInferResponse>
 
+        /// Handle the "ModelConfig" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's model configuration (what Triton clients such as CMS's SONIC read first).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Inference_ModelConfigRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Inference_ModelConfigResponse` message.
+        func modelConfig(
+            request: GRPCCore.ServerRequest<Inference_ModelConfigRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Inference_ModelConfigResponse>
+
         /// Handle the "ModelStreamInfer" method.
         ///
         /// > Source IDL Documentation:
@@ -628,6 +678,24 @@ extension Inference_GRPCInferenceService {
             context: GRPCCore.ServerContext
         ) async throws -> Inference_ModelInferResponse
 
+        /// Handle the "ModelConfig" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Triton's model configuration (what Triton clients such as CMS's SONIC read first).
+        ///
+        /// - Parameters:
+        ///   - request: A `Inference_ModelConfigRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Inference_ModelConfigResponse` to respond with.
+        func modelConfig(
+            request: Inference_ModelConfigRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Inference_ModelConfigResponse
+
         /// Handle the "ModelStreamInfer" method.
         ///
         /// > Source IDL Documentation:
@@ -766,6 +834,17 @@ extension Inference_GRPCInferenceService.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Inference_GRPCInferenceService.Method.ModelConfig.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_ModelConfigRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Inference_ModelConfigResponse>(),
+            handler: { request, context in
+                try await self.modelConfig(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Inference_GRPCInferenceService.Method.ModelStreamInfer.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Inference_ModelInferRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Inference_ModelStreamInferResponse>(),
@@ -881,6 +960,17 @@ extension Inference_GRPCInferenceService.ServiceProtocol {
         return GRPCCore.StreamingServerResponse(single: response)
     }
 
+    public func modelConfig(
+        request: GRPCCore.StreamingServerRequest<Inference_ModelConfigRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Inference_ModelConfigResponse> {
+        let response = try await self.modelConfig(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
     public func repositoryIndex(
         request: GRPCCore.StreamingServerRequest<Inference_RepositoryIndexRequest>,
         context: GRPCCore.ServerContext
@@ -989,6 +1079,19 @@ extension Inference_GRPCInferenceService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Inference_ModelInferResponse> {
         return GRPCCore.ServerResponse<Inference_ModelInferResponse>(
             message: try await self.modelInfer(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func modelConfig(
+        request: GRPCCore.ServerRequest<Inference_ModelConfigRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Inference_ModelConfigResponse> {
+        return GRPCCore.ServerResponse<Inference_ModelConfigResponse>(
+            message: try await self.modelConfig(
                 request: request.message,
                 context: context
             ),

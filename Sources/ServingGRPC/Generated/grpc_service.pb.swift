@@ -33,6 +33,94 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+/// Triton's model configuration (model_config.proto), the fields trigc fills. With
+/// max_batch_size > 0, dims leave out the batch axis, as in Triton.
+public nonisolated enum Inference_DataType: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case typeInvalid // = 0
+  case typeBool // = 1
+  case typeUint8 // = 2
+  case typeUint16 // = 3
+  case typeUint32 // = 4
+  case typeUint64 // = 5
+  case typeInt8 // = 6
+  case typeInt16 // = 7
+  case typeInt32 // = 8
+  case typeInt64 // = 9
+  case typeFp16 // = 10
+  case typeFp32 // = 11
+  case typeFp64 // = 12
+  case typeString // = 13
+  case typeBf16 // = 14
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .typeInvalid
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .typeInvalid
+    case 1: self = .typeBool
+    case 2: self = .typeUint8
+    case 3: self = .typeUint16
+    case 4: self = .typeUint32
+    case 5: self = .typeUint64
+    case 6: self = .typeInt8
+    case 7: self = .typeInt16
+    case 8: self = .typeInt32
+    case 9: self = .typeInt64
+    case 10: self = .typeFp16
+    case 11: self = .typeFp32
+    case 12: self = .typeFp64
+    case 13: self = .typeString
+    case 14: self = .typeBf16
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .typeInvalid: return 0
+    case .typeBool: return 1
+    case .typeUint8: return 2
+    case .typeUint16: return 3
+    case .typeUint32: return 4
+    case .typeUint64: return 5
+    case .typeInt8: return 6
+    case .typeInt16: return 7
+    case .typeInt32: return 8
+    case .typeInt64: return 9
+    case .typeFp16: return 10
+    case .typeFp32: return 11
+    case .typeFp64: return 12
+    case .typeString: return 13
+    case .typeBf16: return 14
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Inference_DataType] = [
+    .typeInvalid,
+    .typeBool,
+    .typeUint8,
+    .typeUint16,
+    .typeUint32,
+    .typeUint64,
+    .typeInt8,
+    .typeInt16,
+    .typeInt32,
+    .typeInt64,
+    .typeFp16,
+    .typeFp32,
+    .typeFp64,
+    .typeString,
+    .typeBf16,
+  ]
+
+}
+
 public nonisolated struct Inference_ServerLiveRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -501,9 +589,125 @@ public nonisolated struct Inference_RepositoryModelUnloadResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Inference_ModelInput: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var dataType: Inference_DataType = .typeInvalid
+
+  public var dims: [Int64] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Inference_ModelOutput: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var dataType: Inference_DataType = .typeInvalid
+
+  public var dims: [Int64] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Inference_ModelDynamicBatching: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var maxQueueDelayMicroseconds: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Inference_ModelConfig: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var platform: String = String()
+
+  public var backend: String = String()
+
+  public var maxBatchSize: Int32 = 0
+
+  public var input: [Inference_ModelInput] = []
+
+  public var output: [Inference_ModelOutput] = []
+
+  public var dynamicBatching: Inference_ModelDynamicBatching {
+    get {_dynamicBatching ?? Inference_ModelDynamicBatching()}
+    set {_dynamicBatching = newValue}
+  }
+  /// Returns true if `dynamicBatching` has been explicitly set.
+  public var hasDynamicBatching: Bool {self._dynamicBatching != nil}
+  /// Clears the value of `dynamicBatching`. Subsequent reads from it will return its default value.
+  public mutating func clearDynamicBatching() {self._dynamicBatching = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _dynamicBatching: Inference_ModelDynamicBatching? = nil
+}
+
+public nonisolated struct Inference_ModelConfigRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var version: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Inference_ModelConfigResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var config: Inference_ModelConfig {
+    get {_config ?? Inference_ModelConfig()}
+    set {_config = newValue}
+  }
+  /// Returns true if `config` has been explicitly set.
+  public var hasConfig: Bool {self._config != nil}
+  /// Clears the value of `config`. Subsequent reads from it will return its default value.
+  public mutating func clearConfig() {self._config = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _config: Inference_ModelConfig? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "inference"
+
+nonisolated extension Inference_DataType: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0TYPE_INVALID\0\u{1}TYPE_BOOL\0\u{1}TYPE_UINT8\0\u{1}TYPE_UINT16\0\u{1}TYPE_UINT32\0\u{1}TYPE_UINT64\0\u{1}TYPE_INT8\0\u{1}TYPE_INT16\0\u{1}TYPE_INT32\0\u{1}TYPE_INT64\0\u{1}TYPE_FP16\0\u{1}TYPE_FP32\0\u{1}TYPE_FP64\0\u{1}TYPE_STRING\0\u{1}TYPE_BF16\0")
+}
 
 nonisolated extension Inference_ServerLiveRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ServerLiveRequest"
@@ -1520,6 +1724,249 @@ nonisolated extension Inference_RepositoryModelUnloadResponse: SwiftProtobuf.Mes
   }
 
   public static func ==(lhs: Inference_RepositoryModelUnloadResponse, rhs: Inference_RepositoryModelUnloadResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelInput: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelInput"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}data_type\0\u{2}\u{2}dims\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.dataType) }()
+      case 4: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.dataType != .typeInvalid {
+      try visitor.visitSingularEnumField(value: self.dataType, fieldNumber: 2)
+    }
+    if !self.dims.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.dims, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelInput, rhs: Inference_ModelInput) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.dataType != rhs.dataType {return false}
+    if lhs.dims != rhs.dims {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelOutput: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelOutput"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}data_type\0\u{1}dims\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.dataType) }()
+      case 3: try { try decoder.decodeRepeatedInt64Field(value: &self.dims) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.dataType != .typeInvalid {
+      try visitor.visitSingularEnumField(value: self.dataType, fieldNumber: 2)
+    }
+    if !self.dims.isEmpty {
+      try visitor.visitPackedInt64Field(value: self.dims, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelOutput, rhs: Inference_ModelOutput) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.dataType != rhs.dataType {return false}
+    if lhs.dims != rhs.dims {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelDynamicBatching: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelDynamicBatching"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{2}max_queue_delay_microseconds\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.maxQueueDelayMicroseconds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.maxQueueDelayMicroseconds != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxQueueDelayMicroseconds, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelDynamicBatching, rhs: Inference_ModelDynamicBatching) -> Bool {
+    if lhs.maxQueueDelayMicroseconds != rhs.maxQueueDelayMicroseconds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelConfig: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelConfig"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}platform\0\u{4}\u{2}max_batch_size\0\u{1}input\0\u{1}output\0\u{4}\u{5}dynamic_batching\0\u{2}\u{6}backend\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.platform) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.maxBatchSize) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.input) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.output) }()
+      case 11: try { try decoder.decodeSingularMessageField(value: &self._dynamicBatching) }()
+      case 17: try { try decoder.decodeSingularStringField(value: &self.backend) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.platform.isEmpty {
+      try visitor.visitSingularStringField(value: self.platform, fieldNumber: 2)
+    }
+    if self.maxBatchSize != 0 {
+      try visitor.visitSingularInt32Field(value: self.maxBatchSize, fieldNumber: 4)
+    }
+    if !self.input.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.input, fieldNumber: 5)
+    }
+    if !self.output.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.output, fieldNumber: 6)
+    }
+    try { if let v = self._dynamicBatching {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+    } }()
+    if !self.backend.isEmpty {
+      try visitor.visitSingularStringField(value: self.backend, fieldNumber: 17)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelConfig, rhs: Inference_ModelConfig) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.platform != rhs.platform {return false}
+    if lhs.backend != rhs.backend {return false}
+    if lhs.maxBatchSize != rhs.maxBatchSize {return false}
+    if lhs.input != rhs.input {return false}
+    if lhs.output != rhs.output {return false}
+    if lhs._dynamicBatching != rhs._dynamicBatching {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelConfigRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelConfigRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}version\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.version) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.version.isEmpty {
+      try visitor.visitSingularStringField(value: self.version, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelConfigRequest, rhs: Inference_ModelConfigRequest) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.version != rhs.version {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Inference_ModelConfigResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ModelConfigResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}config\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._config) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._config {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Inference_ModelConfigResponse, rhs: Inference_ModelConfigResponse) -> Bool {
+    if lhs._config != rhs._config {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
