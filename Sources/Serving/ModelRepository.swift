@@ -220,7 +220,9 @@ public final class ModelRepository: Sendable {
         var entries: [IndexEntry] = []
         for name in Set(modelNames()).union(served.keys).sorted() {
             if let versions = served[name] {
-                entries += versions.map { IndexEntry(name: name, version: "\($0)", state: "READY", reason: "") }
+                // A reload that failed leaves the versions loaded before it serving; say so.
+                let reason = failed[name].map { "the last load failed, so the versions loaded before it are served: \($0)" } ?? ""
+                entries += versions.map { IndexEntry(name: name, version: "\($0)", state: "READY", reason: reason) }
             } else if !readyOnly {
                 entries.append(IndexEntry(name: name, version: "", state: "UNAVAILABLE", reason: failed[name] ?? "unloaded"))
             }
