@@ -25,6 +25,15 @@ public struct KerasImportOptions: Hashable, Sendable {
         self.isolation = isolation
         self.limits = limits
     }
+
+    /// Imports in `trigc _import-worker`, run from `executable` (a trigc binary), killed after
+    /// `timeout` seconds and limited to that much CPU time and ten seconds more.
+    public static func worker(executable: String, timeout: Double = 60) -> KerasImportOptions {
+        let cpu = Int(min(max(timeout, 1), 1e6).rounded(.up)) + 10
+        return KerasImportOptions(isolation: .subprocess(
+            executable: executable, arguments: ["_import-worker", "--cpu-seconds", "\(cpu)", "--parent", "\(getpid())"],
+            timeout: timeout))
+    }
 }
 
 /// The first line a worker prints, before the graph as `.ir` text.

@@ -23,6 +23,15 @@ public enum Pipelines {
         return passes
     }
 
+    /// A graph made ready to run as `trigc run` (and `trigc serve`) runs it: quantized with
+    /// `options` when given, otherwise as the file holds it — a float graph, or an already
+    /// quantized one whose constants become codes if they are not yet. `decisionOnly` puts
+    /// argmax in place of the final softmax.
+    public static func forRunning(_ options: PrecisionOptions?, decisionOnly: Bool = false) -> [any GraphPass] {
+        guard let options else { return float + (decisionOnly ? [SoftmaxToArgmax()] : []) + [ConstantQuantization()] }
+        return quantize(options, decisionOnly: decisionOnly)
+    }
+
     /// A quantized graph as read from a file, made current: `scaling-to-affine`, then
     /// `constant-quantization` (a graph written before constants were stored as codes gets
     /// them now, once). A float graph, or one already holding codes, comes back unchanged.

@@ -100,6 +100,7 @@ public final class ServedModel: Sendable {
     /// The graph as `trigc run` prepares it: quantized with `config.fixed` when given,
     /// otherwise as the file holds it (float, or already quantized).
     static func prepare(_ graph: Graph, config: ModelConfig, file: String) throws -> Graph {
+        var options: PrecisionOptions?
         switch config.backend {
         case .float, .opencl:
             if graph.isFixedPoint {
@@ -110,16 +111,15 @@ public final class ServedModel: Sendable {
                 if graph.isFixedPoint {
                     throw RepositoryError("\(file): is already quantized; drop 'fixed' from config.json to serve its own formats.")
                 }
-                var options = PrecisionOptions(defaultFormat: format)
-                options.exactAccumulators = config.exactAccumulators
-                options.tables.size = config.tableSize
-                return try PassPipeline(Pipelines.quantize(options)).run(graph)
-            }
-            if !graph.isFixedPoint {
+                var precision = PrecisionOptions(defaultFormat: format)
+                precision.exactAccumulators = config.exactAccumulators
+                precision.tables.size = config.tableSize
+                options = precision
+            } else if !graph.isFixedPoint {
                 throw RepositoryError("\(file): is a float model; backend \(config.backend.rawValue) needs 'fixed' (e.g. \"ap_fixed<16,6>\") in config.json or a quantized model.")
             }
         }
-        return try PassPipeline(Pipelines.float + [ConstantQuantization()]).run(graph)
+        return try PassPipeline(Pipelines.forRunning(options)).run(graph)
     }
 
     /// Checks `request` against the model and runs it through the batcher.

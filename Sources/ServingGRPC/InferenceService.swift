@@ -79,20 +79,24 @@ public struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProt
                 config.input = triton.inputs.map { tensor in
                     .with {
                         $0.name = tensor.name
-                        $0.dataType = Inference_DataType(rawValue: tensor.typeCode) ?? .typeInvalid
+                        $0.dataType = Self.dataType(tensor)
                         $0.dims = tensor.dims.map(Int64.init)
                     }
                 }
                 config.output = triton.outputs.map { tensor in
                     .with {
                         $0.name = tensor.name
-                        $0.dataType = Inference_DataType(rawValue: tensor.typeCode) ?? .typeInvalid
+                        $0.dataType = Self.dataType(tensor)
                         $0.dims = tensor.dims.map(Int64.init)
                     }
                 }
                 config.dynamicBatching = .with { $0.maxQueueDelayMicroseconds = UInt64(model.config.maxQueueDelayMicroseconds) }
             }
         }
+    }
+
+    static func dataType(_ tensor: TritonConfig.Tensor) -> Inference_DataType {
+        Inference_DataType(rawValue: tensor.typeCode) ?? .typeInvalid
     }
 
     public func modelInfer(request: Inference_ModelInferRequest, context: ServerContext) async throws -> Inference_ModelInferResponse {

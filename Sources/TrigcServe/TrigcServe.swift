@@ -102,9 +102,7 @@ struct TrigcServe: AsyncParsableCommand {
     }
 
     func kerasOptions() -> KerasImportOptions {
-        guard let importWorker else { return KerasImportOptions() }
-        return KerasImportOptions(isolation: .subprocess(
-            executable: importWorker, arguments: ["_import-worker", "--cpu-seconds", "70", "--parent", "\(getpid())"], timeout: 60))
+        importWorker.map { .worker(executable: $0) } ?? KerasImportOptions()
     }
 
     static func describe(_ error: any Error) -> String {

@@ -41,9 +41,6 @@ extension KerasImportOptions {
     /// Keras files are imported by `trigc _import-worker` in a child process (this same
     /// binary), so that a file that crashes or hangs the HDF5 library becomes one sentence.
     static func isolated(timeout: Double = workerTimeout) -> KerasImportOptions {
-        let executable = WorkerProcess.thisExecutable
-        let cpu = Int(min(max(timeout, 1), 1e6).rounded(.up)) + 10
-        return KerasImportOptions(isolation: .subprocess(
-            executable: executable, arguments: ["_import-worker", "--cpu-seconds", "\(cpu)", "--parent", "\(getpid())"], timeout: timeout))
+        .worker(executable: WorkerProcess.thisExecutable, timeout: timeout)
     }
 }

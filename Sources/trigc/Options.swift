@@ -103,11 +103,11 @@ struct QuantizeOptions: ParsableArguments {
         }
         guard var options = try precisionOptions() else {
             // A graph quantized before constants were codes gets them here (a float graph is unchanged).
-            return try PassPipeline(Pipelines.float + (argmax ? [SoftmaxToArgmax()] : []) + [ConstantQuantization()]).run(graph)
+            return try PassPipeline(Pipelines.forRunning(nil, decisionOnly: argmax)).run(graph)
         }
         guard profile != nil || profileInputs != nil, let (ranges, events) = try rangeProfile(graph, inputs: profileInputs)
         else {
-            return try PassPipeline(Pipelines.quantize(options, decisionOnly: argmax)).run(graph)
+            return try PassPipeline(Pipelines.forRunning(options, decisionOnly: argmax)).run(graph)
         }
         options.profile = ranges
         options.profileMargin = profileMargin
