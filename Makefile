@@ -8,7 +8,7 @@ BIN_DEBUG := .build/debug
 BIN_RELEASE := .build/release
 DEMO_DIR ?= demo-out
 
-.PHONY: all deps build release test demo bench fuzz clean
+.PHONY: all deps build release test lint demo bench fuzz clean
 
 all: build
 
@@ -29,11 +29,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product trigc-serve
 	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS)
 	$(MAKE) --no-print-directory test-serving
+
+# File lengths, force unwraps, Package.swift against imports and Docs/Architecture.md.
+lint:
+	python3 Tools/lint/test_lint.py -q
+	python3 Tools/lint/lint.py
 
 demo: release
 	./Tools/demo.sh $(BIN_RELEASE) $(DEMO_DIR)

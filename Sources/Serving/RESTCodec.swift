@@ -214,8 +214,8 @@ public struct JSONWriter: Sendable {
 
     public init() {}
 
-    public mutating func open(_ bracket: Character) { bytes.append(UInt8(ascii: bracket.unicodeScalars.first!)) }
-    public mutating func close(_ bracket: Character) { open(bracket) }
+    public mutating func open(_ bracket: Unicode.Scalar) { bytes.append(UInt8(ascii: bracket)) }
+    public mutating func close(_ bracket: Unicode.Scalar) { open(bracket) }
     public mutating func comma() { bytes.append(UInt8(ascii: ",")) }
     public mutating func raw(_ text: String) { bytes += Array(text.utf8) }
 

@@ -11,7 +11,17 @@ struct RESTRoutes {
     /// The largest request body read.
     let maxRequestBytes: Int
 
-    static let headerLength = HTTPField.Name(RESTCodec.headerLengthField)!
+    /// Triton's `Inference-Header-Content-Length` (the JSON part of a binary request).
+    let headerLength: HTTPField.Name
+
+    init(server: InferenceServer, maxRequestBytes: Int) throws {
+        guard let headerLength = HTTPField.Name(RESTCodec.headerLengthField) else {
+            throw Failure(message: "trigc serve: \(RESTCodec.headerLengthField) is not a valid HTTP field name.")
+        }
+        self.server = server
+        self.maxRequestBytes = maxRequestBytes
+        self.headerLength = headerLength
+    }
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -150,7 +160,7 @@ struct RESTRoutes {
                 } catch {
                     throw ServingError(.badRequest, "the request body could not be read (\(error)).")
                 }
-                decoded = try RESTCodec.decodeInfer(Array(body.readableBytesView), headerLength: request.headers[Self.headerLength],
+                decoded = try RESTCodec.decodeInfer(Array(body.readableBytesView), headerLength: request.headers[headerLength],
                                                     model: model, version: version)
             } catch let error as ServingError {
                 server.reportRejected(model: model, protocol: "http", error)
@@ -159,7 +169,7 @@ struct RESTRoutes {
             let response = try await server.infer(decoded.request, protocol: "http")
             let (bytes, jsonLength) = RESTCodec.encodeInfer(response, binaryOutputs: decoded.binaryOutputs, allBinary: decoded.allBinary)
             var headers: HTTPFields = [.contentType: jsonLength == nil ? "application/json" : "application/octet-stream"]
-            if let jsonLength { headers[Self.headerLength] = String(jsonLength) }
+            if let jsonLength { headers[headerLength] = String(jsonLength) }
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch let error as ServingError {
             return Self.failure(error)

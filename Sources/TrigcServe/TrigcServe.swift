@@ -47,7 +47,7 @@ struct TrigcServe: AsyncParsableCommand {
 
         let ready = ReadyLine(host: options.host)
         let http = Application(
-            router: RESTRoutes(server: server, maxRequestBytes: options.maxRequestBytes).router(),
+            router: try RESTRoutes(server: server, maxRequestBytes: options.maxRequestBytes).router(),
             configuration: .init(address: .hostname(options.host, port: options.httpPort), serverName: "trigc"),
             onServerRunning: { channel in await ready.listening("HTTP", channel.localAddress?.port) },
             logger: logger)
