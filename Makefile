@@ -8,7 +8,7 @@ BIN_DEBUG := .build/debug
 BIN_RELEASE := .build/release
 DEMO_DIR ?= demo-out
 
-.PHONY: all deps build release test lint demo bench fuzz clean
+.PHONY: all deps build release test lint demo bench fuzz gpu-check clean
 
 all: build
 
@@ -58,8 +58,12 @@ FUZZ_SEED ?= 1
 fuzz: release
 	$(BIN_RELEASE)/trigc-fuzz all --seconds $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --corpus Fuzz/corpus --out fuzz-out
 
+# The binaries, libraries and script for a machine with a GPU and no Swift (Docs/GPU.md).
+gpu-check: deps
+	Tools/gpu/bundle.sh gpu-bundle.tar.xz
+
 # trigc serve with the real Triton clients: test-serving (part of make test), bench-serving.
 include Tools/serving/serving.mk
 
 clean:
-	rm -rf .build $(DEMO_DIR) fuzz-out .venv-serving .venv-serving-bench
+	rm -rf .build $(DEMO_DIR) fuzz-out .venv-serving .venv-serving-bench gpu-bundle.tar.xz
