@@ -27,9 +27,13 @@ public struct LinePlot: Sendable {
     public var yRange: ClosedRange<Double>
     public var series: [Series]
     public var legend: LegendCorner
+    /// A logarithmic y axis (decade ticks written as powers of ten); `yRange` must then be
+    /// positive.
+    public var yLogarithmic: Bool
 
     public init(title: String, xLabel: String, yLabel: String, xRange: ClosedRange<Double>,
-                yRange: ClosedRange<Double>, series: [Series], legend: LegendCorner = .topRight) {
+                yRange: ClosedRange<Double>, series: [Series], legend: LegendCorner = .topRight,
+                yLogarithmic: Bool = false) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -37,6 +41,7 @@ public struct LinePlot: Sendable {
         self.yRange = yRange
         self.series = series
         self.legend = legend
+        self.yLogarithmic = yLogarithmic
     }
 
     /// Colours for successive series (colour-blind safe).
@@ -59,6 +64,19 @@ public struct LinePlot: Sendable {
         return values
     }
 
+    /// The powers of ten within `range` (at least its two ends' decades).
+    public static func decades(_ range: ClosedRange<Double>) -> [Double] {
+        let low = Int(floor(log10(max(range.lowerBound, 1e-300)) + 1e-9))
+        let high = Int(ceil(log10(max(range.upperBound, 1e-300)) - 1e-9))
+        return (low...max(low, high)).map { pow(10, Double($0)) }
+    }
+
+    /// A decade tick's text: `10` with the exponent raised (SVG markup).
+    static func powerLabel(_ value: Double) -> String {
+        let exponent = Int(log10(value).rounded())
+        return exponent == 0 ? "1" : exponent == 1 ? "10" : "10<tspan dy=\"-6\" font-size=\"9\">\(exponent)</tspan>"
+    }
+
     /// Text for a tick value, with no more decimals than the step needs.
     static func label(_ value: Double, step: Double) -> String {
         let decimals = step >= 1 ? 0 : min(6, Int(ceil(-log10(step) - 1e-9)))
@@ -77,9 +95,12 @@ public struct LinePlot: Sendable {
         let plotW = Double(width) - left - right
         let plotH = Double(height) - top - bottom
         let xSpan = max(xRange.upperBound - xRange.lowerBound, 1e-12)
-        let ySpan = max(yRange.upperBound - yRange.lowerBound, 1e-12)
+        // On a logarithmic axis positions are linear in log10(y).
+        func scaled(_ y: Double) -> Double { yLogarithmic ? log10(max(y, 1e-300)) : y }
+        let (yLow, yHigh) = (scaled(yRange.lowerBound), scaled(yRange.upperBound))
+        let ySpan = max(yHigh - yLow, 1e-12)
         func px(_ x: Double) -> Double { left + (min(max(x, xRange.lowerBound), xRange.upperBound) - xRange.lowerBound) / xSpan * plotW }
-        func py(_ y: Double) -> Double { top + plotH - (min(max(y, yRange.lowerBound), yRange.upperBound) - yRange.lowerBound) / ySpan * plotH }
+        func py(_ y: Double) -> Double { top + plotH - (min(max(scaled(y), yLow), yHigh) - yLow) / ySpan * plotH }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -88,7 +109,7 @@ public struct LinePlot: Sendable {
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"24\" font-size=\"16\" text-anchor=\"middle\">\(Self.escaped(title))</text>\n"
         // Grid and ticks.
         let xTicks = Self.ticks(xRange)
-        let yTicks = Self.ticks(yRange)
+        let yTicks = yLogarithmic ? Self.decades(yRange) : Self.ticks(yRange)
         let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
         let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1
         s += "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n"
@@ -101,7 +122,7 @@ public struct LinePlot: Sendable {
         }
         for y in yTicks {
             s += "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(y)))\" x2=\"\(f(left))\" y2=\"\(f(py(y)))\" stroke=\"black\"/>\n"
-            s += "<text x=\"\(f(left - 8))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(Self.label(y, step: yStep))</text>\n"
+            s += "<text x=\"\(f(left - 8))\" y=\"\(f(py(y) + 4))\" text-anchor=\"end\">\(yLogarithmic ? Self.powerLabel(y) : Self.label(y, step: yStep))</text>\n"
         }
         s += "</g>\n"
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"black\"/>\n"

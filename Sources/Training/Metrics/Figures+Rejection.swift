@@ -1,0 +1,39 @@
+import Foundation
+
+extension Figures {
+    /// Background rejection (1 / false-positive rate, on a logarithmic axis) against signal
+    /// efficiency (true-positive rate), one curve per class against the rest, with the
+    /// random classifier (rejection = 1 / efficiency) dashed. This is how trigger physicists
+    /// read a classifier whose linear ROC sits in one corner: at AUC 0.99 the curves still
+    /// part by decades here. Points where no background passes (rejection infinite) are left
+    /// out; the largest finite rejection is the number of background events.
+    public static func rejectionPlot(_ metrics: ClassificationMetrics, classNames: [String], title: String) -> LinePlot {
+        var highest = 10.0
+        var series: [LinePlot.Series] = metrics.roc.enumerated().map { c, curve in
+            let points = zip(curve.falsePositiveRate, curve.truePositiveRate)
+                .filter { $0.0 > 0 && $0.1 > 0 }
+                .map { (x: $0.1, y: 1 / $0.0) }
+            highest = max(highest, points.map(\.y).max() ?? 1)
+            return LinePlot.Series(
+                name: c < classNames.count ? classNames[c] : "class \(c)",
+                points: thinned(points, to: 600),
+                color: LinePlot.palette[c % LinePlot.palette.count])
+        }
+        let top = LinePlot.decades(1...highest).last ?? 10
+        let random = stride(from: 0.0, through: 1.0, by: 0.01).map { step -> (x: Double, y: Double) in
+            let efficiency = pow(10, -log10(top) * (1 - step))  // evenly spaced on the log axis
+            return (x: efficiency, y: 1 / efficiency)
+        }
+        series.append(LinePlot.Series(name: "random", points: random, color: "#999999", dashed: true))
+        return LinePlot(title: title, xLabel: "signal efficiency (true positive rate)",
+                        yLabel: "background rejection (1 / false positive rate)",
+                        xRange: 0...1, yRange: 1...top, series: series, yLogarithmic: true)
+    }
+
+    /// At most `limit` points, evenly picked by index (both ends kept).
+    static func thinned(_ points: [(x: Double, y: Double)], to limit: Int) -> [(x: Double, y: Double)] {
+        guard points.count > limit, limit >= 2 else { return points }
+        let step = Double(points.count - 1) / Double(limit - 1)
+        return (0..<limit).map { points[Int((Double($0) * step).rounded())] }
+    }
+}
