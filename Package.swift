@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "TrigcServe",
             dependencies: [
-                "Serving", "ServingGRPC", "ModelIO",
+                "GraphIR", "Serving", "ServingGRPC", "ModelIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

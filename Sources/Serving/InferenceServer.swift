@@ -1,4 +1,5 @@
 import Foundation
+import GraphIR
 
 /// Where the protocol front ends report each request (the server's Prometheus metrics).
 public protocol ServingObserver: Sendable {
@@ -13,7 +14,7 @@ public final class InferenceServer: Sendable {
     public let repository: ModelRepository
     public let observer: (any ServingObserver)?
     public static let name = "trigc"
-    public static let version = "0.1.0"
+    public static let version = TrigcVersion.string
     /// The KServe v2 / Triton extensions served.
     public static let extensions = ["binary_tensor_data", "model_repository", "statistics_prometheus"]
 

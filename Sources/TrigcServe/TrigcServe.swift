@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraphIR
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Hummingbird
@@ -17,7 +18,8 @@ struct TrigcServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trigc serve",
         abstract: "Serve a model repository over the KServe v2 / Triton protocols (REST and gRPC).",
-        discussion: ServeOptions.discussion)
+        discussion: ServeOptions.discussion,
+        version: TrigcVersion.string)
 
     @OptionGroup var options: ServeOptions
 

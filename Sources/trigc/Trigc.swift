@@ -12,6 +12,7 @@ struct Trigc: ParsableCommand {
             HDF5: one dataset per model input, named after the input (see 'trigc inputs'), or \
             event files of the built-in dataset (see 'trigc datagen').
             """,
+        version: TrigcVersion.string,
         subcommands: [IRCommand.self, ImportCommand.self, InputsCommand.self, RunCommand.self, CompareCommand.self, QuantizeCommand.self, CompileCommand.self, SimulateCommand.self, ReportCommand.self, DevicesCommand.self, ServeCommand.self,
                       DatagenCommand.self, TrainCommand.self, EvaluateCommand.self, ImportWorkerCommand.self, DataCheckCommand.self])
 
