@@ -12,6 +12,7 @@ enum CLIError: Error, CustomStringConvertible {
     case excludes(first: String, second: String)
     case badList(name: String, value: String, expected: String)
     case missingOption(name: String, reason: String)
+    case needsOption(flag: String, needs: String)
 
     var description: String {
         switch self {
@@ -39,6 +40,8 @@ enum CLIError: Error, CustomStringConvertible {
             "\(name) takes \(expected), not '\(value)'."
         case let .missingOption(name, reason):
             "\(name) is needed \(reason)."
+        case let .needsOption(flag, needs):
+            "\(flag) only applies with \(needs)."
         }
     }
 }

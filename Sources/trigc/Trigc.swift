@@ -14,7 +14,7 @@ struct Trigc: ParsableCommand {
             """,
         version: TrigcVersion.string,
         subcommands: [IRCommand.self, ImportCommand.self, InputsCommand.self, RunCommand.self, CompareCommand.self, QuantizeCommand.self, CompileCommand.self, SimulateCommand.self, ReportCommand.self, DevicesCommand.self, ServeCommand.self,
-                      DatagenCommand.self, TrainCommand.self, EvaluateCommand.self, ImportWorkerCommand.self, DataCheckCommand.self])
+                      DatagenCommand.self, TrainCommand.self, TuneCommand.self, EvaluateCommand.self, ImportWorkerCommand.self, DataCheckCommand.self])
 
     /// Parses and runs the command; every failure ends as one sentence and a non-zero exit,
     /// Foundation's errors included (they are rendered here, not printed raw).

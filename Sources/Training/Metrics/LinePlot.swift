@@ -8,12 +8,15 @@ public struct LinePlot: Sendable {
         public var points: [(x: Double, y: Double)]
         public var color: String
         public var dashed: Bool
+        /// A marker at each point instead of a line (a scatter plot).
+        public var markers: Bool
 
-        public init(name: String, points: [(x: Double, y: Double)], color: String, dashed: Bool = false) {
+        public init(name: String, points: [(x: Double, y: Double)], color: String, dashed: Bool = false, markers: Bool = false) {
             self.name = name
             self.points = points
             self.color = color
             self.dashed = dashed
+            self.markers = markers
         }
     }
 
@@ -129,7 +132,12 @@ public struct LinePlot: Sendable {
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(Double(height) - 12))\" font-size=\"14\" text-anchor=\"middle\">\(Self.escaped(xLabel))</text>\n"
         s += "<text x=\"18\" y=\"\(f(top + plotH / 2))\" font-size=\"14\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f(top + plotH / 2)))\">\(Self.escaped(yLabel))</text>\n"
         // Series.
-        for line in series where !line.points.isEmpty {
+        for line in series where line.markers {
+            for point in line.points {
+                s += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"4\" fill=\"\(line.color)\" fill-opacity=\"0.8\"/>\n"
+            }
+        }
+        for line in series where !line.points.isEmpty && !line.markers {
             let points = line.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             let dash = line.dashed ? " stroke-dasharray=\"6 4\"" : ""
             s += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash) points=\"\(points)\"/>\n"
