@@ -1,6 +1,6 @@
 # trigc: the two commands a new user runs are `make demo` and `make test`.
 SHELL := /bin/bash
-APT_PACKAGES := libopenblas-dev libhdf5-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd verilator iverilog yosys librsvg2-bin python3-venv
+APT_PACKAGES := libopenblas-dev libhdf5-dev ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd verilator iverilog yosys librsvg2-bin python3-venv libopenmpi-dev openmpi-bin
 SWIFT ?= swift
 # Tests run in parallel workers; keep it to the cores we have.
 JOBS ?= $(shell nproc)

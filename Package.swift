@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "COpenCL", pkgConfig: "OpenCL", providers: [.apt(["ocl-icd-opencl-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // Child tools under a supervisor that kills their process group when trigc dies.
         .target(name: "CProcess"),
@@ -54,6 +55,8 @@ let package = Package(
         // Calibrated ranges and the search for per-value formats (trigc quantize --calibrate).
         .target(name: "Calibration", dependencies: ["GraphIR", "FixedPoint", "Passes", "Interpreter", "Training"]),
         .target(name: "OpenCLRuntime", dependencies: ["COpenCL"]),
+        // Data-parallel training over MPI (Docs/Distributed.md): Training's Collective on Open MPI.
+        .target(name: "Distributed", dependencies: ["CMPI", "Training"]),
         // Kernels/*.cl are embedded (KernelSources.swift, checked against the files by a test).
         .target(name: "OpenCLBackend", dependencies: ["OpenCLRuntime", "GraphIR", "Training"]),
         // Serving (Docs/Serving.md): the model repository, backends, dynamic batching and the

@@ -208,6 +208,8 @@ def check_architecture(pkg):
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             m = TABLE_ROW.match(line)
+            if not m and line.startswith("| `"):
+                report(path, number, "architecture", "a table row needs four cells: | `target` | kind | owns | imports |")
             if m:
                 deps = set(re.findall(r"`([\w-]+)`", m.group(4)))
                 rows[m.group(1)] = (number, deps)

@@ -22,6 +22,8 @@ public enum TrainingError: Error, Sendable, Equatable {
     case diverged(epoch: Int, batch: Int, loss: Double)
     /// The training device failed; what it computed since is not trusted.
     case deviceFailed(device: String, reason: String)
+    /// A collective operation of distributed training failed.
+    case distributed(String)
 }
 
 extension TrainingError: CustomStringConvertible {
@@ -50,6 +52,8 @@ extension TrainingError: CustomStringConvertible {
                 + "written: try a lower learning rate."
         case let .deviceFailed(device, reason):
             "the training device \(device) failed (\(reason)); nothing it computed since was kept."
+        case let .distributed(reason):
+            "distributed training: \(reason)."
         }
     }
 }
