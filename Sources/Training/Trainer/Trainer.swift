@@ -63,6 +63,10 @@ public final class Trainer {
     public let optimizer: Optimizer
     public let schedule: LearningRateSchedule
     public let options: TrainingOptions
+    /// The ranks of a data-parallel job (nil: this process alone). Each global batch is
+    /// split between the ranks, their gradients summed (``Collective/sum(_:)``) before the
+    /// optimizer step, so every rank holds the same weights; set it before ``fit(_:validation:)``.
+    public var collective: (any Collective)?
     /// Called after every batch and every epoch, on the calling thread.
     public var onBatch: ((BatchProgress) -> Void)?
     public var onEpoch: ((EpochSummary) -> Void)?
@@ -127,7 +131,9 @@ public final class Trainer {
         let classes = model.outputShape.reduce(1, *)
         var labelStaging = [Float](repeating: 0, count: batchSize * classes)
         for b in 0..<batches {
-            let rows = order[(b * batchSize)..<min(count, (b + 1) * batchSize)]
+            let global = order[(b * batchSize)..<min(count, (b + 1) * batchSize)]
+            // This rank's share of the global batch (all of it without a collective).
+            let rows = share(of: global)
             let n = rows.count
             let tensors = model.inputTensors(batch: n)
             for (k, input) in model.inputs.enumerated() {
@@ -137,12 +143,12 @@ public final class Trainer {
                 }
             }
             Self.gather(labels, rows: rows, width: classes, into: &labelStaging)
-            let (loss, hits) = trainBatch(tensors, labels: labelStaging, batch: n)
+            let (loss, hits) = try trainBatch(tensors, labels: labelStaging, batch: n, globalBatch: global.count)
             try model.device.checkHealth()
             guard loss.isFinite else { throw .diverged(epoch: epoch + 1, batch: b + 1, loss: loss) }
             lossSum += loss
             correct += hits
-            seen += n
+            seen += global.count
             if let onBatch {
                 onBatch(BatchProgress(
                     epoch: epoch + 1, batch: b + 1, batches: batches, seen: seen, total: count,
@@ -153,19 +159,28 @@ public final class Trainer {
         return (lossSum / Double(max(1, seen)), Double(correct) / Double(max(1, seen)))
     }
 
-    /// Forward, fused softmax cross-entropy, backward and an optimizer step on one batch.
-    private func trainBatch(_ inputs: [DeviceTensor], labels: [Float], batch n: Int) -> (Double, Int) {
+    /// Forward, fused softmax cross-entropy, backward and an optimizer step on one batch
+    /// (this rank's `n` rows of a global batch of `globalBatch`); returns the global batch's
+    /// summed loss and correct count.
+    private func trainBatch(_ inputs: [DeviceTensor], labels: [Float], batch n: Int,
+                            globalBatch: Int) throws(TrainingError) -> (Double, Int) {
         let device = model.device
-        let buffers = lossBuffers(batch: n)
-        labels.withUnsafeBufferPointer {
-            device.write(UnsafeBufferPointer(rebasing: $0[0 ..< buffers.labels.count]), to: buffers.labels, at: 0)
+        var (loss, correct) = (0.0, 0)
+        if n > 0 {
+            let buffers = lossBuffers(batch: n)
+            labels.withUnsafeBufferPointer {
+                device.write(UnsafeBufferPointer(rebasing: $0[0 ..< buffers.labels.count]), to: buffers.labels, at: 0)
+            }
+            let context = PassContext(device: device, batch: n, training: true, seed: options.seed, counter: step)
+            let output = model.forward(inputs, context: context)
+            (loss, correct) = device.softmaxCrossEntropy(
+                probabilities: output.matrix(rows: n), labels: buffers.labels.matrix(rows: n),
+                logitGradient: buffers.gradient.matrix(rows: n))
+            model.backward(logitGradient: buffers.gradient, context: context)
         }
-        let context = PassContext(device: device, batch: n, training: true, seed: options.seed, counter: step)
-        let output = model.forward(inputs, context: context)
-        let (loss, correct) = device.softmaxCrossEntropy(
-            probabilities: output.matrix(rows: n), labels: buffers.labels.matrix(rows: n),
-            logitGradient: buffers.gradient.matrix(rows: n))
-        model.backward(logitGradient: buffers.gradient, context: context)
+        if let collective, collective.size > 1 {
+            (loss, correct) = try reduceGradients(collective, rows: n, globalBatch: globalBatch, loss: loss, correct: correct)
+        }
         optimizer.step(model.parameters, device: device)
         step += 1
         return (loss, correct)
@@ -181,9 +196,12 @@ public final class Trainer {
         let arrays = try data.ordered(for: model, checkLabels: true)
         let size = max(1, batchSize ?? options.batchSize)
         let classes = model.outputShape.reduce(1, *)
-        var lossSum = 0.0, correct = 0, start = 0
-        while start < data.count {
-            let n = min(size, data.count - start)
+        var lossSum = 0.0, correct = 0
+        // Each rank evaluates its contiguous share; the sums are added across ranks.
+        let mine = share(of: 0..<data.count)
+        var start = mine.lowerBound
+        while start < mine.upperBound {
+            let n = min(size, mine.upperBound - start)
             let tensors = model.inputTensors(batch: n)
             for (k, input) in model.inputs.enumerated() {
                 arrays[k].withUnsafeBufferPointer {
@@ -206,6 +224,11 @@ public final class Trainer {
             start += n
         }
         try model.device.checkHealth()
+        if let collective, collective.size > 1 {
+            var sums = [lossSum, Double(correct)]
+            try collective.sum(&sums)
+            (lossSum, correct) = (sums[0], Int(sums[1]))
+        }
         return (lossSum / Double(max(1, data.count)), Double(correct) / Double(max(1, data.count)))
     }
 
