@@ -54,3 +54,15 @@ import Testing
         #expect(svg.contains("background rejection (1 / false positive rate)"))
     }
 }
+
+@Suite struct LearningRatePlotTests {
+    @Test func ratesOnALogAxisSpanningTheirDecades() {
+        let plot = Figures.learningRatePlot(rates: [1e-3, 1e-3, 5e-4, 2.5e-4], title: "lr")
+        #expect(plot.yLogarithmic)
+        #expect(plot.yRange == 1e-4...1e-2)
+        #expect(plot.series[0].points.map(\.y) == [Double(Float(1e-3)), Double(Float(1e-3)), Double(Float(5e-4)), Double(Float(2.5e-4))])
+        let constant = Figures.learningRatePlot(rates: [1e-3, 1e-3], title: "lr")
+        #expect(constant.yRange == 1e-4...1e-2)
+        #expect(LinePlot.decades(Double(Float(1e-3))...Double(Float(1e-1))) == [1e-3, 1e-2, 1e-1].map { pow(10, log10($0).rounded()) })
+    }
+}

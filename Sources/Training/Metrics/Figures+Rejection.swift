@@ -37,3 +37,18 @@ extension Figures {
         return (0..<limit).map { points[Int((Double($0) * step).rounded())] }
     }
 }
+
+extension Figures {
+    /// The learning rate used in each epoch (log axis: schedules move it by factors).
+    public static func learningRatePlot(rates: [Float], title: String) -> LinePlot {
+        let points = rates.enumerated().map { (x: Double($0 + 1), y: Double($1)) }
+        let positive = points.map(\.y).filter { $0 > 0 }
+        // The decades around the rates, with room: a rate never sits on the frame.
+        let low = pow(10, floor(log10(positive.min() ?? 1e-3) - 0.01))
+        let high = pow(10, ceil(log10(positive.max() ?? 1e-3) + 0.01))
+        return LinePlot(title: title, xLabel: "epoch", yLabel: "learning rate",
+                        xRange: 1...Double(max(2, rates.count)), yRange: low...high,
+                        series: [LinePlot.Series(name: "learning rate", points: points, color: LinePlot.palette[2])],
+                        yLogarithmic: true)
+    }
+}

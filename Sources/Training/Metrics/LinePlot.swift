@@ -69,8 +69,9 @@ public struct LinePlot: Sendable {
 
     /// The powers of ten within `range` (at least its two ends' decades).
     public static func decades(_ range: ClosedRange<Double>) -> [Double] {
-        let low = Int(floor(log10(max(range.lowerBound, 1e-300)) + 1e-9))
-        let high = Int(ceil(log10(max(range.upperBound, 1e-300)) - 1e-9))
+        // A tolerance for ends that are decades up to float rounding (Float(1e-3) as Double).
+        let low = Int(floor(log10(max(range.lowerBound, 1e-300)) + 1e-6))
+        let high = Int(ceil(log10(max(range.upperBound, 1e-300)) - 1e-6))
         return (low...max(low, high)).map { pow(10, Double($0)) }
     }
 
