@@ -158,6 +158,30 @@ struct OutputOptions: ParsableArguments {
     var overwrite = false
 }
 
+/// The events a command reads: a data file with one dataset per model input, optionally only
+/// its first events, and which dataset each input reads.
+struct EventInputOptions: ParsableArguments {
+    @Option(help: "The HDF5 file with one dataset per model input.")
+    var input: String
+
+    @Option(parsing: .unconditional, help: "Only the first N events.")
+    var events: Int?
+
+    @OptionGroup var datasets: InputDatasetOptions
+
+    /// Refuses an event count that is not positive (checked before any work).
+    func checkCount() throws {
+        if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
+    }
+
+    /// The batches of `graph`'s inputs; `--input-dataset` is checked against `model`'s
+    /// inputs (the graph as loaded, before passes).
+    func read(for graph: Graph, model: Graph) throws -> [String: Batch] {
+        try checkCount()
+        return try EventData.read(input, for: graph, limit: events, datasets: try datasets.map(for: model))
+    }
+}
+
 /// Which dataset of a data file each model input reads (by default the one named after it).
 struct InputDatasetOptions: ParsableArguments {
     @Option(name: .customLong("input-dataset"), help: ArgumentHelp(
