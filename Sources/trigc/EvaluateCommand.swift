@@ -60,7 +60,7 @@ struct EvaluateCommand: ParsableCommand {
             throw CLIError.dataNeededForModel
         }
         if let config, data == nil { try config.checkData(run: target) }
-        let readFiles = [modelPath, dataPath] + (quantize.profile.map { [$0] } ?? [])
+        let readFiles = [modelPath, dataPath] + quantize.readFiles
         if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite, inputs: readFiles) }
         if let out {
             // The folder itself may be new; its parent must exist.
@@ -111,7 +111,7 @@ struct EvaluateCommand: ParsableCommand {
         if let format = quantize.format {
             let (core, scaling) = try ModelInputs.splitScaling(loaded)
             // --profile events: the ranges of the chosen events themselves, scaled as the core reads them.
-            let profileInputs = quantize.profile == "events"
+            let profileInputs = quantize.profile == .chosenEvents
                 ? try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath) : nil
             let fixedGraph = try quantize.prepare(core, profileInputs: profileInputs)
             let fixedInputs = try ModelInputs.batches(chosen, for: fixedGraph, scaling: scaling, file: dataPath)

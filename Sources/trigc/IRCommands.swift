@@ -80,7 +80,7 @@ struct IRQuantize: ParsableCommand {
 
     func run() throws {
         guard quantize.format != nil else { throw CLIError.needsFixed(flag: "ir quantize") }
-        try OutputFile.check(output.output, overwrite: output.overwrite, inputs: [model] + (quantize.profile.map { [$0] } ?? []))
+        try OutputFile.check(output.output, overwrite: output.overwrite, inputs: [model] + quantize.readFiles)
         let graph = try quantize.prepare(try ModelFile.load(model, keras: .isolated()))
         try ModelFile.save(graph, to: output.output, overwrite: output.overwrite, sidecar: false)
         print("wrote \(output.output) (\(graph.nodes.count) nodes, \(graph.tables.count) activation tables)")

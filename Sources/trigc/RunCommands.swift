@@ -104,7 +104,7 @@ struct RunCommand: ParsableCommand {
     }
 
     /// The files `run` reads, which its output must not replace.
-    var runInputs: [String] { [model, data.input] + (quantize.profile.map { [$0] } ?? []) }
+    var runInputs: [String] { [model, data.input] + quantize.readFiles }
 
     /// Events per `predict` batch on a training device.
     static let deviceBatch = 4096
