@@ -20,6 +20,23 @@ struct DatasetHeader {
     /// Whether the type is one of the standard IEEE float or two's-complement integer
     /// encodings (the only ones trigc converts: a damaged encoding can crash libhdf5).
     var isStandardNumber: Bool
+
+    var isInteger: Bool { typeClass == H5T_INTEGER }
+    var isFloat: Bool { typeClass == H5T_FLOAT }
+}
+
+/// The element types trigc reads and writes in memory (HDF5 converts to and from the file's).
+enum MemoryType {
+    case float32, float64, int64, int32
+
+    var id: HID {
+        switch self {
+        case .float32: trigc_H5T_NATIVE_FLOAT()
+        case .float64: trigc_H5T_NATIVE_DOUBLE()
+        case .int64: trigc_H5T_NATIVE_INT64()
+        case .int32: trigc_H5T_NATIVE_INT32()
+        }
+    }
 }
 
 private let hDefault = hid_t(H5P_DEFAULT)
@@ -125,8 +142,8 @@ enum H5 {
         return Int(clamping: size)
     }
 
-    static func read(_ ds: HID, memType: HID, into buffer: UnsafeMutableRawPointer, _ path: String, _ name: String) throws(ModelIOError) {
-        try check(H5Dread(ds, memType, hAll, hAll, hDefault, buffer), path, name, "read dataset")
+    static func read(_ ds: HID, memType: MemoryType, into buffer: UnsafeMutableRawPointer, _ path: String, _ name: String) throws(ModelIOError) {
+        try check(H5Dread(ds, memType.id, hAll, hAll, hDefault, buffer), path, name, "read dataset")
     }
 
     static func ensureGroups(_ file: HID, for name: String, _ path: String) throws(ModelIOError) {
@@ -141,7 +158,7 @@ enum H5 {
     }
 
     static func write(
-        _ file: HID, _ path: String, _ name: String, shape: [Int], memType: HID,
+        _ file: HID, _ path: String, _ name: String, shape: [Int], memType: MemoryType,
         data: UnsafeRawPointer
     ) throws(ModelIOError) {
         try ensureGroups(file, for: name, path)
@@ -156,10 +173,10 @@ enum H5 {
         defer { H5Pclose(properties) }
         try check(H5Pset_obj_track_times(properties, false), path, name, "make properties for")
         let ds = try check(
-            H5Dcreate2(file, name, memType, space, hDefault, properties, hDefault),
+            H5Dcreate2(file, name, memType.id, space, hDefault, properties, hDefault),
             path, name, "create dataset")
         defer { H5Dclose(ds) }
-        try check(H5Dwrite(ds, memType, hAll, hAll, hDefault, data), path, name, "write dataset")
+        try check(H5Dwrite(ds, memType.id, hAll, hAll, hDefault, data), path, name, "write dataset")
     }
 
     static func children(_ file: HID, _ path: String, _ group: String) throws(ModelIOError) -> [String] {

@@ -1,4 +1,3 @@
-import CHDF5
 import Foundation
 
 /// A numeric array read from or written to an HDF5 dataset, row-major.
@@ -93,27 +92,27 @@ public final class HDF5File {
 
     /// Reads any integer or floating-point dataset as Float (HDF5 converts).
     public func readFloats(_ name: String) throws(ModelIOError) -> HDF5Array<Float> {
-        try readNumbers(name, memType: trigc_H5T_NATIVE_FLOAT(), zero: Float(0))
+        try readNumbers(name, memType: .float32, zero: Float(0))
     }
 
     /// Reads any integer or floating-point dataset as Double.
     public func readDoubles(_ name: String) throws(ModelIOError) -> HDF5Array<Double> {
-        try readNumbers(name, memType: trigc_H5T_NATIVE_DOUBLE(), zero: Double(0))
+        try readNumbers(name, memType: .float64, zero: Double(0))
     }
 
     /// Reads an integer dataset as Int64.
     public func readInts(_ name: String) throws(ModelIOError) -> HDF5Array<Int64> {
-        try readNumbers(name, memType: trigc_H5T_NATIVE_INT64(), zero: Int64(0), integersOnly: true)
+        try readNumbers(name, memType: .int64, zero: Int64(0), integersOnly: true)
     }
 
     private func readNumbers<T: Sendable & Hashable>(
-        _ name: String, memType: HID, zero: T, integersOnly: Bool = false
+        _ name: String, memType: MemoryType, zero: T, integersOnly: Bool = false
     ) throws(ModelIOError) -> HDF5Array<T> {
         guard hasDataset(name) else { throw .missingDataset(path: path, name: name) }
         let (id, path, limits) = (self.id, self.path, self.limits)
         return try H5.withDataset(id, path, name, limits) { ds, header throws(ModelIOError) in
             let numeric = header.isStandardNumber
-                && (header.typeClass == H5T_INTEGER || (!integersOnly && header.typeClass == H5T_FLOAT))
+                && (header.isInteger || (!integersOnly && header.isFloat))
             guard numeric else { throw .unsupportedType(path: path, name: name) }
             let storage = try H5.storage(id, ds, header, path, name)
             if let problem = limits.problem(
@@ -137,25 +136,25 @@ public final class HDF5File {
 
     /// Writes (or replaces) a float32 dataset, making parent groups as needed.
     public func write(_ name: String, _ array: HDF5Array<Float>) throws(ModelIOError) {
-        try writeNumbers(name, array, memType: trigc_H5T_NATIVE_FLOAT())
+        try writeNumbers(name, array, memType: .float32)
     }
 
     /// Writes (or replaces) a float64 dataset.
     public func write(_ name: String, _ array: HDF5Array<Double>) throws(ModelIOError) {
-        try writeNumbers(name, array, memType: trigc_H5T_NATIVE_DOUBLE())
+        try writeNumbers(name, array, memType: .float64)
     }
 
     /// Writes (or replaces) an int64 dataset.
     public func write(_ name: String, _ array: HDF5Array<Int64>) throws(ModelIOError) {
-        try writeNumbers(name, array, memType: trigc_H5T_NATIVE_INT64())
+        try writeNumbers(name, array, memType: .int64)
     }
 
     /// Writes (or replaces) an int32 dataset.
     public func write(_ name: String, _ array: HDF5Array<Int32>) throws(ModelIOError) {
-        try writeNumbers(name, array, memType: trigc_H5T_NATIVE_INT32())
+        try writeNumbers(name, array, memType: .int32)
     }
 
-    private func writeNumbers<T>(_ name: String, _ array: HDF5Array<T>, memType: HID) throws(ModelIOError) {
+    private func writeNumbers<T>(_ name: String, _ array: HDF5Array<T>, memType: MemoryType) throws(ModelIOError) {
         precondition(array.values.count == array.shape.reduce(1, *), "shape and value count disagree")
         let (id, path) = (self.id, self.path)
         // HDF5 wants a non-null pointer even for an empty dataset: lend it a spare byte.

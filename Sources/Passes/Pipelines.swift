@@ -38,4 +38,11 @@ public enum Pipelines {
     public static var loadQuantized: [any GraphPass] {
         [ScalingToAffine(), ConstantQuantization()]
     }
+
+    /// The graph without its input scalers, for features scaled upstream (by the host, or
+    /// before the hardware): `scaling-to-affine`, then `input-scaler-removal`. The scalers
+    /// removed are ``InputScaler/find(in:)`` of the graph after `scaling-to-affine`.
+    public static var hostScaled: [any GraphPass] {
+        [ScalingToAffine(), InputScalerRemoval()]
+    }
 }

@@ -150,3 +150,16 @@ struct Stamp {
         value ^= 0xff
     }
 }
+
+/// The simulators trigc drives: Verilator (fast, the default) or Icarus (small runs).
+public enum SimulatorKind: String, CaseIterable, Hashable, Sendable {
+    case verilator, icarus
+
+    /// The simulator of the design compiled in `directory`.
+    public func open(directory: URL) throws(VerilogError) -> any RTLSimulator {
+        switch self {
+        case .verilator: try VerilatorSimulator(directory: directory)
+        case .icarus: try IcarusSimulator(directory: directory)
+        }
+    }
+}

@@ -17,16 +17,16 @@ struct CompileCommand: ParsableCommand {
     @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
     var model: String
 
-    @Option(help: "The hardware target; only 'verilog'.")
-    var target = "verilog"
+    @Option(help: "The hardware target.")
+    var target = HardwareTarget.verilog
 
     @OptionGroup var quantize: QuantizeOptions
 
     @Option(parsing: .unconditional, help: "Multiplications per multiplier: 1 is fully parallel (II 1); R > 1 shares each multiplier over R cycles (II R).")
     var reuse = 1
 
-    @Option(help: "Constant multiplications as 'dsp' (x * C) or 'shift-add' (canonical signed digits).")
-    var multipliers = "dsp"
+    @Option(help: "Constant multiplications as dsp (x * C) or shift-add (canonical signed digits).")
+    var multipliers = MultiplierMapping.dsp
 
     @Option(parsing: .unconditional, help: "A pipeline register after every N adder-tree levels in dense layers (default: none).")
     var adderLevels: Int?
@@ -38,12 +38,6 @@ struct CompileCommand: ParsableCommand {
     var overwrite = false
 
     func run() throws {
-        guard target == "verilog" else {
-            throw ValidationError("--target must be 'verilog', not '\(target)'.")
-        }
-        guard let mapping = MultiplierMapping(rawValue: multipliers) else {
-            throw ValidationError("--multipliers must be 'dsp' or 'shift-add', not '\(multipliers)'.")
-        }
         if reuse <= 0 { throw CLIError.badCount(name: "--reuse", value: reuse) }
         if let adderLevels, adderLevels <= 0 { throw CLIError.badCount(name: "--adder-levels", value: adderLevels) }
         var options = quantize
@@ -52,7 +46,7 @@ struct CompileCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let design = try VerilogLowering.lower(
-            graph, options: VerilogOptions(reuseFactor: reuse, multipliers: mapping, adderLevelsPerStage: adderLevels))
+            graph, options: VerilogOptions(reuseFactor: reuse, multipliers: multipliers, adderLevelsPerStage: adderLevels))
         let files = try VerilogPrinter().print(design.hardware)
         let elapsed = clock.now - start
         try DesignDirectory.write(design, files: files, graph: graph, to: URL(fileURLWithPath: output),
@@ -63,3 +57,10 @@ struct CompileCommand: ParsableCommand {
             + "compiled to Verilog in \(formatted(seconds, 3)) s; wrote \(files.count) files to \(output)")
     }
 }
+
+/// What `compile --target` writes; one target so far.
+enum HardwareTarget: String, CaseIterable, ExpressibleByArgument {
+    case verilog
+}
+
+extension MultiplierMapping: ExpressibleByArgument {}

@@ -53,7 +53,7 @@ enum DataFileGuard {
     /// libhdf5 is CPU-bound; honest reads go at disk speed).
     static func timeout(for path: String) -> Double {
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        return 30 + 10 * Double(bytes ?? 0) / 1e9
+        return 30 + 10 * Double(bytes) / 1e9
     }
 
     static func checkEvents(_ path: String) throws {
@@ -70,10 +70,6 @@ enum DataFileGuard {
         let executable = WorkerProcess.thisExecutable
         let result = WorkerProcess.run(executable: executable, arguments: ["_check-data", "--parent", "\(getpid())"] + arguments + [path],
                                        timeout: timeout(for: path))
-        if case let .failure(failure) = result { throw GuardedFailure(description: WorkerProcess.message(failure, path: path)) }
-    }
-
-    struct GuardedFailure: Error, CustomStringConvertible {
-        let description: String
+        if case let .failure(failure) = result { throw CLIError.unreadableData(WorkerProcess.message(failure, path: path)) }
     }
 }

@@ -46,7 +46,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var quantize: QuantizeOptions
 
     func run() throws {
-        guard !quantize.argmax else { throw TrainCLIError.argmaxHasNoROC }
+        guard !quantize.argmax else { throw CLIError.argmaxHasNoROC }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
             throw ModelIOError.fileNotFound(path: target)
@@ -55,18 +55,18 @@ struct EvaluateCommand: ParsableCommand {
         let runURL = URL(fileURLWithPath: target, isDirectory: true)
         let config = isRun ? try RunConfig.read(from: runURL) : nil
         let modelPath = isRun ? runURL.appendingPathComponent(RunDirectory.modelFile).path : target
-        if isRun, !FileManager.default.fileExists(atPath: modelPath) { throw TrainCLIError.unfinishedRun(run: target) }
+        if isRun, !FileManager.default.fileExists(atPath: modelPath) { throw CLIError.unfinishedRun(run: target) }
         guard let dataPath = data ?? config?.data else {
-            throw ValidationError("--data is needed when TARGET is a model file.")
+            throw CLIError.dataNeededForModel
         }
         if let config, data == nil { try config.checkData(run: target) }
-        let readFiles = [modelPath, dataPath] + (quantize.profile.map { [$0] } ?? [])
+        let readFiles = [modelPath, dataPath] + quantize.readFiles
         if let writeInputs { try OutputFile.check(writeInputs, overwrite: overwrite, inputs: readFiles) }
         if let out {
             // The folder itself may be new; its parent must exist.
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory)
-            if exists && !isDirectory.boolValue { throw OutputError.cannotWrite(path: out, reason: "it is a file, not a folder") }
+            if exists && !isDirectory.boolValue { throw CLIError.cannotWrite(path: out, reason: "it is a file, not a folder") }
             if !exists { try OutputFile.check(out, overwrite: false) }
         }
         let loaded = try ModelFile.load(modelPath, keras: .isolated())
@@ -75,7 +75,7 @@ struct EvaluateCommand: ParsableCommand {
         if let directory, FileManager.default.fileExists(atPath: directory.path) {
             let prefixes = ["evaluate-float"] + (quantize.format == nil ? [] : ["evaluate-fixed"])
             for prefix in prefixes {
-                for name in FigureOutput.fileNames(prefix: prefix, history: false) {
+                for name in Figures.reportFileNames(prefix: prefix, history: false) {
                     try OutputFile.check(directory.appendingPathComponent(name).path, overwrite: overwrite, inputs: readFiles)
                 }
             }
@@ -91,7 +91,8 @@ struct EvaluateCommand: ParsableCommand {
             chosen = try DataPreparation.prepare(events, options: options, file: dataPath).test
         }
 
-        for input in loaded.inputs where ModelInputs.scaler(of: input, in: try ScalingToAffine().run(loaded)) == nil {
+        let scalers = InputScaler.find(in: try ScalingToAffine().run(loaded))
+        for input in loaded.inputs where scalers[input] == nil {
             FileHandle.standardError.write(Data(("note: \(modelPath) has no affine scaler on '\(input)', so '\(input)' "
                 + "reads the raw features of \(dataPath); use a model exported with its scaler (RUN/model.ir).\n").utf8))
         }
@@ -103,21 +104,21 @@ struct EvaluateCommand: ParsableCommand {
         let floatInputs = try ModelInputs.batches(chosen, for: floatGraph, scaling: [:], file: dataPath)
         let floatOut = try Self.probabilities(try Interpreter(graph: floatGraph).run(floatInputs), graph: floatGraph)
         let floatMetrics = ClassificationMetrics(probabilities: floatOut, labels: chosen.labels)
-        print(FigureOutput.summary(floatMetrics, label: "float (\(chosen.count) events)"))
+        print(figureSummary(floatMetrics, label: "float (\(chosen.count) events)"))
 
         // Everything is computed before any figure is written: a failure writes nothing.
         var fixedResult: (metrics: ClassificationMetrics, agreement: Double, format: String)?
         if let format = quantize.format {
             let (core, scaling) = try ModelInputs.splitScaling(loaded)
             // --profile events: the ranges of the chosen events themselves, scaled as the core reads them.
-            let profileInputs = quantize.profile == "events"
+            let profileInputs = quantize.profile == .chosenEvents
                 ? try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath) : nil
             let fixedGraph = try quantize.prepare(core, profileInputs: profileInputs)
             let fixedInputs = try ModelInputs.batches(chosen, for: fixedGraph, scaling: scaling, file: dataPath)
             let fixedOut = try Self.probabilities(try Interpreter(graph: fixedGraph).run(fixedInputs), graph: fixedGraph)
             let fixedMetrics = ClassificationMetrics(probabilities: fixedOut, labels: chosen.labels)
             let agreement = ClassificationMetrics.decisionAgreement(floatOut, fixedOut)
-            print(FigureOutput.summary(fixedMetrics, label: "fixed \(format)"))
+            print(figureSummary(fixedMetrics, label: "fixed \(format)"))
             print("decision agreement fixed vs float: \(formatted(100 * agreement, 3))% of \(chosen.count) events")
             if agreement < 0.99 {
                 FileHandle.standardError.write(Data(Agreement.lowWarning(share: agreement, events: chosen.count).utf8))
@@ -127,11 +128,11 @@ struct EvaluateCommand: ParsableCommand {
         var written: [FigureReport] = []
         if let directory {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            written.append(try FigureOutput.write(
+            written.append(try Figures.writeReport(
                 floatMetrics, model: "\(modelPath) float", data: dataPath, history: [], in: directory,
                 title: "float, \(chosen.count) events", prefix: "evaluate-float"))
             if let (fixedMetrics, agreement, format) = fixedResult {
-                written.append(try FigureOutput.write(
+                written.append(try Figures.writeReport(
                     fixedMetrics, model: "\(modelPath) fixed \(format)", data: dataPath, history: [], in: directory,
                     title: "fixed \(format), \(chosen.count) events", prefix: "evaluate-fixed",
                     extra: ["format": format, "decision_agreement": String(agreement)]))
@@ -156,7 +157,7 @@ struct EvaluateCommand: ParsableCommand {
     /// The model's single output as `count × classes` probabilities.
     static func probabilities(_ outputs: [String: InterpreterOutput], graph: Graph) throws -> [Float] {
         guard let name = graph.outputs.first, let output = outputs[name] else {
-            throw ValidationError("the model has no output to evaluate.")
+            throw CLIError.noOutput
         }
         return output.batch.values
     }
@@ -169,135 +170,52 @@ enum EvaluationSplit: String, ExpressibleByArgument {
 
 /// Event-file features as the interpreter's input batches.
 enum ModelInputs {
-    /// Batches for the study's inputs `hlf_input` ([14]) and `gru_input` ([T, 19]), raw or
-    /// scaled on the host by `scaling` (particle rows: the real ones only, so padding stays
-    /// zero and is still masked).
+    /// Batches for the study's inputs (``StudyInput``), raw or scaled on the host by
+    /// `scaling` (particle rows: the real ones only, so padding stays zero and is still masked).
     static func batches(_ data: EventDataset, for graph: Graph, scaling: [String: InputScaling], file: String) throws -> [String: Batch] {
         var result: [String: Batch] = [:]
         for name in graph.inputs {
             guard let node = graph[name], case let .input(shape) = node.op else { continue }
             var values: [Float]
             var rows: [Int]?
-            switch name {
-            case "hlf_input":
+            switch StudyInput(rawValue: name) {
+            case .hlf:
                 values = data.hlf
                 guard shape == [EventSchema.hlfFeatureCount] else {
                     throw CLIError.inputShape(file: file, input: "'\(name)'", expected: shape, found: [data.count, EventSchema.hlfFeatureCount])
                 }
-            case "gru_input":
+            case .particles:
                 values = data.particles
                 rows = DataPreparation.realRows(of: data)
                 guard shape == [data.maxParticles, EventSchema.particleFeatureCount] else {
                     throw CLIError.inputShape(file: file, input: "'\(name)'", expected: shape,
                                               found: [data.count, data.maxParticles, EventSchema.particleFeatureCount])
                 }
-            default:
-                throw ValidationError("the model's input '\(name)' is neither hlf_input nor gru_input, so it cannot read an event file.")
+            case nil:
+                throw CLIError.notAStudyInput(name)
             }
-            if let s = scaling[name] { applyScaling(s, to: &values, rows: rows, features: s.scale.count) }
+            scaling[name]?.apply(&values, rows: rows)
             result[name] = Batch(count: data.count, shape: shape, values: values)
         }
         return result
     }
 
-    /// `x · scale + offset` over the last axis of the chosen rows.
-    static func applyScaling(_ s: InputScaling, to values: inout [Float], rows: [Int]?, features: Int) {
-        let all = rows ?? Array(0..<(values.count / max(features, 1)))
-        for r in all {
-            for j in 0..<features { values[r * features + j] = values[r * features + j] * s.scale[j] + s.offset[j] }
-        }
-    }
-
-    /// The `affine` node that scales graph input `input`: the one reading it, or reading the
-    /// masking node that reads it (where `trigc train` puts it, so padding is found on raw values).
-    static func scaler(of input: String, in graph: Graph) -> Node? {
-        let sources = [input] + graph.nodes.filter { node in
-            if case .masking = node.op { return node.inputs == [input] }
-            return false
-        }.map(\.name)
-        return graph.nodes.first { node in
-            guard case .affine = node.op, node.precision == nil, node.inputs.count == 1 else { return false }
-            return sources.contains(node.inputs[0])
-        }
-    }
-
-    /// The graph without its input scalers (`affine` nodes found by ``scaler(of:in:)``, after
-    /// `scaling-to-affine` turned older `<input>_scaling` dense nodes into them; their users
-    /// read what they read), and those scalings by input.
+    /// The graph without its input scalers (``Pipelines/hostScaled``), and those scalings by input.
     static func splitScaling(_ loaded: Graph) throws -> (Graph, [String: InputScaling]) {
-        let graph = try ScalingToAffine().run(loaded)
-        var scaling: [String: InputScaling] = [:]
-        var replaced: [String: String] = [:]
-        for input in graph.inputs {
-            guard let node = scaler(of: input, in: graph), case let .affine(scale, offset) = node.op,
-                  let source = node.inputs.first
-            else { continue }
-            scaling[input] = InputScaling(scale: scale.values, offset: offset.values)
-            replaced[node.name] = source
-        }
-        var result = graph
-        result.nodes = graph.nodes.filter { replaced[$0.name] == nil }.map { node in
-            var node = node
-            node.inputs = node.inputs.map { replaced[$0] ?? $0 }
-            return node
-        }
-        result.outputs = graph.outputs.map { replaced[$0] ?? $0 }
-        return (result, scaling)
+        let scalers = InputScaler.find(in: try ScalingToAffine().run(loaded))
+        let core = try PassPipeline(Pipelines.hostScaled).run(loaded)
+        return (core, scalers.mapValues { InputScaling(scale: $0.scale, offset: $0.offset) })
     }
 }
 
-/// Plots and JSON of figures, written the same way by `train` and `evaluate`.
-enum FigureOutput {
-    /// The files ``write`` may write for `prefix` (the loss plot only with a history).
-    static func fileNames(prefix: String, history: Bool) -> [String] {
-        let stem = prefix == "metrics" ? "" : prefix + "-"
-        let plots = ["roc"] + (history ? ["loss"] : [])
-        return plots.flatMap { ["\(stem)\($0).svg", "\(stem)\($0).png"] } + ["\(prefix).json"]
+/// One line: AUC per class and accuracy (and a warning for classes without an AUC).
+func figureSummary(_ metrics: ClassificationMetrics, label: String) -> String {
+    let aucs = zip(EventClass.allCases, metrics.roc).map { "\($0.name) \($1.isDefined ? formatted($1.auc, 4) : "n/a")" }
+        .joined(separator: ", ")
+    let undefined = zip(EventClass.allCases, metrics.roc).filter { !$1.isDefined }.map(\.0.name)
+    if !undefined.isEmpty {
+        FileHandle.standardError.write(Data(("warning: \(label): no AUC for \(undefined.joined(separator: ", ")): "
+            + "those \(metrics.events) events do not hold both that class and another.\n").utf8))
     }
-
-    /// Writes `<prefix>-roc.svg`, `<prefix>-loss.svg` (when there is a history), PNGs when a
-    /// converter is present, and `<prefix>.json`; returns the report written.
-    @discardableResult
-    static func write(
-        _ metrics: ClassificationMetrics, model: String, data: String, history: [EpochSummary], in directory: URL,
-        title: String, prefix: String = "metrics", extra: [String: String] = [:]
-    ) throws -> FigureReport {
-        let names = EventClass.allCases.map(\.name)
-        let converter = Figures.pngConverter()
-        var plots: [String: String] = [:]
-        let stem = prefix == "metrics" ? "" : prefix + "-"
-        let roc = try Figures.write(Figures.rocPlot(metrics, classNames: names, title: "ROC, \(title)"),
-                                    name: stem + "roc", in: directory, converter: converter)
-        plots["roc_svg"] = roc.svg
-        plots["roc_png"] = roc.png
-        if !history.isEmpty {
-            let loss = try Figures.write(
-                Figures.lossPlot(losses: history.map(\.loss), validationLosses: history.map(\.validationLoss), title: "Loss, \(title)"),
-                name: stem + "loss", in: directory, converter: converter)
-            plots["loss_svg"] = loss.svg
-            plots["loss_png"] = loss.png
-        }
-        let png = converter.map { plots["roc_png"] != nil ? "PNG written with \($0.lastPathComponent)" : "PNG skipped: \($0.lastPathComponent) failed" }
-            ?? "PNG skipped: neither rsvg-convert nor convert is on PATH"
-        let epochs = history.map {
-            FigureReport.Epoch(epoch: $0.epoch, loss: $0.loss, accuracy: $0.accuracy, validationLoss: $0.validationLoss,
-                               validationAccuracy: $0.validationAccuracy, samplesPerSecond: $0.samplesPerSecond)
-        }
-        let report = FigureReport(model: model, data: data, metrics: metrics, classes: names, epochs: epochs,
-                                  plots: plots, png: png, extra: extra)
-        try AtomicFile.write(try report.json(), to: directory.appendingPathComponent(prefix + ".json"))
-        return report
-    }
-
-    /// One line: AUC per class and accuracy.
-    static func summary(_ metrics: ClassificationMetrics, label: String) -> String {
-        let aucs = zip(EventClass.allCases, metrics.roc).map { "\($0.name) \($1.isDefined ? formatted($1.auc, 4) : "n/a")" }
-            .joined(separator: ", ")
-        let undefined = zip(EventClass.allCases, metrics.roc).filter { !$1.isDefined }.map(\.0.name)
-        if !undefined.isEmpty {
-            FileHandle.standardError.write(Data(("warning: \(label): no AUC for \(undefined.joined(separator: ", ")): "
-                + "those \(metrics.events) events do not hold both that class and another.\n").utf8))
-        }
-        return "\(label): AUC \(aucs); accuracy \(formatted(metrics.accuracy, 4))"
-    }
+    return "\(label): AUC \(aucs); accuracy \(formatted(metrics.accuracy, 4))"
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import GraphIR
 import ModelIO
 import Passes
+import Training
 
 struct IRCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,8 +24,8 @@ struct IRExample: ParsableCommand {
         abstract: "Write one of the study's three model shapes with seeded weights.",
         discussion: "hlf: 14 -> Dense 50, 20, 10 relu -> 3 softmax. gru: Masking -> GRU(50) -> 3. inclusive: the GRU branch and 14 features -> Dense 25 relu -> 3.")
 
-    @Argument(help: "hlf, gru or inclusive.")
-    var name: String
+    @Argument(help: "The model shape.")
+    var name: StudyModelKind
 
     @Option(parsing: .unconditional, help: "Seed of the weights.")
     var seed: UInt64 = 1
@@ -54,13 +55,12 @@ struct IRExample: ParsableCommand {
         try OutputFile.check(output.output, overwrite: output.overwrite)
         let graph: Graph
         switch name {
-        case "hlf": graph = .hlfDNN(seed: seed)
-        case "gru":
+        case .hlf: graph = .hlfDNN(seed: seed)
+        case .gru:
             graph = .particleGRU(timeSteps: timeSteps, features: features, units: units, resetAfter: !resetBefore, seed: seed)
-        case "inclusive":
+        case .inclusive:
             graph = .inclusive(
                 timeSteps: timeSteps, features: features, units: units, resetAfter: !resetBefore, seed: seed)
-        default: throw CLIError.unknownExample(name)
         }
         try ModelFile.save(graph, to: output.output, overwrite: output.overwrite, sidecar: sidecar)
         print("wrote \(output.output)")
@@ -80,7 +80,7 @@ struct IRQuantize: ParsableCommand {
 
     func run() throws {
         guard quantize.format != nil else { throw CLIError.needsFixed(flag: "ir quantize") }
-        try OutputFile.check(output.output, overwrite: output.overwrite, inputs: [model] + (quantize.profile.map { [$0] } ?? []))
+        try OutputFile.check(output.output, overwrite: output.overwrite, inputs: [model] + quantize.readFiles)
         let graph = try quantize.prepare(try ModelFile.load(model, keras: .isolated()))
         try ModelFile.save(graph, to: output.output, overwrite: output.overwrite, sidecar: false)
         print("wrote \(output.output) (\(graph.nodes.count) nodes, \(graph.tables.count) activation tables)")

@@ -11,22 +11,6 @@ enum MemoryBudget {
     static func check(_ factors: [Int], what: String, advice: String) throws {
         let bytes = checkedElementCount(factors)
         if let bytes, bytes <= limit { return }
-        throw BudgetError.tooLarge(what: what, bytes: bytes, limit: limit, advice: advice)
+        throw CLIError.tooLarge(what: what, bytes: bytes, limit: limit, advice: advice)
     }
-}
-
-/// Work that would not fit, as one sentence.
-enum BudgetError: Error, CustomStringConvertible {
-    case tooLarge(what: String, bytes: Int?, limit: Int, advice: String)
-
-    var description: String {
-        switch self {
-        case let .tooLarge(what, bytes, limit, advice):
-            let size = bytes.map { "\(gibibytes($0)) GiB" } ?? "more than Int.max bytes"
-            return "\(what) would need \(size) of memory, more than the \(gibibytes(limit)) GiB (half of this machine's) "
-                + "trigc allows itself; \(advice)."
-        }
-    }
-
-    private func gibibytes(_ bytes: Int) -> String { formatted(Double(bytes) / Double(1 << 30), 1) }
 }

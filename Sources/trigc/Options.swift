@@ -30,7 +30,7 @@ struct QuantizeOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Give each layer the integer bits of its value range on these events (an HDF5 file like run's --input; for evaluate, 'events' means its own chosen events), keeping the --fixed width and modes.",
         valueName: "data.h5"))
-    var profile: String?
+    var profile: ProfileSource?
 
     @Option(parsing: .unconditional, help: "At most this many events of --profile.")
     var profileEvents = 10_000
@@ -86,8 +86,8 @@ struct QuantizeOptions: ParsableArguments {
             return
         }
         for name in options.overrides.keys where graph[name] == nil { throw CLIError.unknownLayer(name) }
-        if let profile, profile != "events", !FileManager.default.fileExists(atPath: profile) {
-            throw ModelIOError.fileNotFound(path: profile)
+        if let path = profile?.file, !FileManager.default.fileExists(atPath: path) {
+            throw ModelIOError.fileNotFound(path: path)
         }
     }
 
@@ -133,8 +133,10 @@ extension QuantizeOptions {
         let batches: [String: Batch]
         if let inputs {
             (source, batches) = ("the chosen events", inputs)
-        } else if let profile {
-            (source, batches) = (profile, try EventData.read(profile, for: floatGraph, limit: profileEvents))
+        } else if let path = profile?.file {
+            (source, batches) = (path, try EventData.read(path, for: floatGraph, limit: profileEvents))
+        } else if profile == .chosenEvents {
+            throw CLIError.badList(name: "--profile", value: "events", expected: "a data file here (only evaluate profiles its own chosen events)")
         } else {
             return nil
         }
@@ -149,6 +151,26 @@ extension QuantizeOptions {
     }
 }
 
+/// Where `--profile` takes its events: a data file, or (for `evaluate`, spelled `events`)
+/// the command's own chosen events.
+enum ProfileSource: ExpressibleByArgument, Equatable {
+    case file(String)
+    case chosenEvents
+
+    init?(argument: String) {
+        self = argument == "events" ? .chosenEvents : .file(argument)
+    }
+
+    var file: String? {
+        if case let .file(path) = self { path } else { nil }
+    }
+}
+
+extension QuantizeOptions {
+    /// The files these options read (the --profile file), which no output may replace.
+    var readFiles: [String] { profile?.file.map { [$0] } ?? [] }
+}
+
 /// Where and whether to write an output file.
 struct OutputOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "The file to write.")
@@ -156,6 +178,30 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(help: "Replace the output file if it exists (otherwise trigc refuses).")
     var overwrite = false
+}
+
+/// The events a command reads: a data file with one dataset per model input, optionally only
+/// its first events, and which dataset each input reads.
+struct EventInputOptions: ParsableArguments {
+    @Option(help: "The HDF5 file with one dataset per model input.")
+    var input: String
+
+    @Option(parsing: .unconditional, help: "Only the first N events.")
+    var events: Int?
+
+    @OptionGroup var datasets: InputDatasetOptions
+
+    /// Refuses an event count that is not positive (checked before any work).
+    func checkCount() throws {
+        if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
+    }
+
+    /// The batches of `graph`'s inputs; `--input-dataset` is checked against `model`'s
+    /// inputs (the graph as loaded, before passes).
+    func read(for graph: Graph, model: Graph) throws -> [String: Batch] {
+        try checkCount()
+        return try EventData.read(input, for: graph, limit: events, datasets: try datasets.map(for: model))
+    }
 }
 
 /// Which dataset of a data file each model input reads (by default the one named after it).

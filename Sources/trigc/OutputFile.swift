@@ -12,33 +12,32 @@ enum OutputFile {
     /// case it must be a regular file (never a device, a FIFO, a link or a folder) and none
     /// of `inputs` (the command's own input files).
     static func check(_ path: String, overwrite: Bool, inputs: [String] = []) throws {
-        guard !path.isEmpty, !path.hasSuffix("/") else { throw OutputError.notAFileName(path: path) }
+        guard !path.isEmpty, !path.hasSuffix("/") else { throw CLIError.notAFileName(path: path) }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw OutputError.noFolder(path: path, folder: folder)
+            throw CLIError.noFolder(path: path, folder: folder)
         }
         var info = stat()
         guard lstat(path, &info) == 0 else { return }  // absent: fine
-        if info.st_mode & S_IFMT == S_IFDIR { throw OutputError.isFolder(path: path) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw OutputError.notRegular(path: path) }
+        if info.st_mode & S_IFMT == S_IFDIR { throw CLIError.outputIsFolder(path: path) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw CLIError.outputNotRegular(path: path) }
         guard overwrite else { throw ModelIOError.fileExists(path: path) }
         for input in inputs {
             var other = stat()
             if stat(input, &other) == 0, other.st_dev == info.st_dev, other.st_ino == info.st_ino {
-                throw OutputError.isInput(path: path, input: input)
+                throw CLIError.outputIsInput(path: path, input: input)
             }
         }
     }
 
     static func temporaryPath(for path: String) -> String { AtomicFile.temporaryPath(for: path) }
-    static func isTemporaryName(_ name: String) -> Bool { AtomicFile.isTemporaryName(name) }
     static func removeStaleTemporaries(of path: String) { AtomicFile.removeStaleTemporaries(of: path) }
 
     /// Renames a finished temporary file into place (replacing `path` atomically).
     static func commit(_ temporary: String, to path: String) throws {
-        if let reason = AtomicFile.commit(temporary, to: path) { throw OutputError.cannotRename(path: path, reason: reason) }
+        if let reason = AtomicFile.commit(temporary, to: path) { throw CLIError.cannotRename(path: path, reason: reason) }
     }
 
     /// Writes an HDF5 file through `body` under a temporary name, closes it and renames it
@@ -56,7 +55,7 @@ enum OutputFile {
             }()
         } catch {
             unlink(temporary)
-            throw OutputError.cannotWrite(path: path, reason: reason(error, temporary: temporary, path: path))
+            throw CLIError.cannotWrite(path: path, reason: reason(error, temporary: temporary, path: path))
         }
         try commit(temporary, to: path)
     }
@@ -69,7 +68,7 @@ enum OutputFile {
             try data.write(to: URL(fileURLWithPath: temporary))
         } catch {
             unlink(temporary)
-            throw OutputError.cannotWrite(path: path, reason: reason(error, temporary: temporary, path: path))
+            throw CLIError.cannotWrite(path: path, reason: reason(error, temporary: temporary, path: path))
         }
         try commit(temporary, to: path)
     }
@@ -86,29 +85,5 @@ enum OutputFile {
             text += "; the folder is not writable"
         }
         return text
-    }
-}
-
-/// Why an output could not be written, as one sentence.
-enum OutputError: Error, CustomStringConvertible {
-    case notAFileName(path: String)
-    case noFolder(path: String, folder: String)
-    case isFolder(path: String)
-    case notRegular(path: String)
-    case isInput(path: String, input: String)
-    case cannotRename(path: String, reason: String)
-    case cannotWrite(path: String, reason: String)
-
-    var description: String {
-        switch self {
-        case let .notAFileName(path): "'\(path)' does not name a file to write."
-        case let .noFolder(path, folder): "cannot write \(path): the folder \(folder) does not exist."
-        case let .isFolder(path): "cannot write \(path): it is a folder."
-        case let .notRegular(path):
-            "\(path) is not a regular file (a device, a pipe or a link), so trigc will not replace it; choose another output."
-        case let .isInput(path, input): "the output \(path) is the input \(input); write to another file."
-        case let .cannotRename(path, reason): "cannot put \(path) in place (\(reason))."
-        case let .cannotWrite(path, reason): "cannot write \(path) (\(reason))."
-        }
     }
 }

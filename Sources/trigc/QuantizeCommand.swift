@@ -40,7 +40,7 @@ struct QuantizeCommand: ParsableCommand {
     var confidence = 0.95
 
     @Option(help: "agreement (decisions like float) or auc (every class keeps the target share of its float AUC; needs 'label').")
-    var metric: String = "agreement"
+    var metric: CalibrationMetric = .agreement
 
     @Option(parsing: .unconditional, help: "The widest format any value may get.")
     var maxWidth = 18
@@ -78,9 +78,9 @@ struct QuantizeCommand: ParsableCommand {
         let reads = [model, calibrate] + (check.map { [$0] } ?? [])
         try OutputFile.check(output.output, overwrite: output.overwrite, inputs: reads)
         let graph = try ModelFile.load(model, keras: .isolated())
-        if graph.isFixedPoint { throw CalibrationCLIError.alreadyQuantized(model) }
+        if graph.isFixedPoint { throw CLIError.alreadyQuantized(model) }
         for name in datasets.keys where !graph.inputs.contains(name) {
-            throw CalibrationCLIError.unknownInput(name, inputs: graph.inputs)
+            throw CLIError.unknownInput(name, inputs: graph.inputs)
         }
         let shaped = try PassPipeline([ShapeInference()]).run(graph)
         let calibration = try Self.read(calibrate, for: shaped, limit: calibrationEvents, datasets: datasets)
@@ -100,18 +100,14 @@ struct QuantizeCommand: ParsableCommand {
         try ModelFile.save(result.graph, to: output.output, overwrite: output.overwrite, sidecar: false)
         print("wrote \(output.output) (\(result.graph.nodes.count) nodes, \(result.graph.tables.count) activation tables)")
         if !result.reached {
-            FileHandle.standardError.write(Data((CalibrationCLIError.outOfReach(
+            throw CLIError.outOfReach(
                 target: settings.target, metric: settings.metric, maxWidth: settings.maxWidth,
-                reached: Self.judged(result.score, settings, tooFew: result.tooFewEvents), written: output.output).description + "\n").utf8))
-            throw ExitCode(2)
+                reached: Self.judged(result.score, settings, tooFew: result.tooFewEvents), written: output.output)
         }
     }
 
     /// The settings these options describe, checked.
     func settings() throws -> CalibrationSettings {
-        guard let metric = CalibrationMetric(rawValue: metric) else {
-            throw CLIError.outOfRange(name: "--metric", value: metric, range: "agreement or auc")
-        }
         guard targetAgreement.isFinite, targetAgreement > 0, targetAgreement <= 1 else {
             throw CLIError.outOfRange(name: "--target-agreement", value: "\(targetAgreement)", range: "above 0 and at most 1")
         }
@@ -161,32 +157,11 @@ struct QuantizeCommand: ParsableCommand {
             if array.shape.count == 1, array.shape[0] >= count, array.values.prefix(count).allSatisfy({ $0 >= 0 && $0 < 1e6 && $0 == $0.rounded() }) {
                 labels = array.values.prefix(count).map { Int32($0) }
             } else {
-                throw CalibrationCLIError.badLabels(path)
+                throw CLIError.badLabels(file: path)
             }
         }
         return CalibrationData(inputs: inputs, labels: labels)
     }
 }
 
-/// Failures of `trigc quantize` that are not the calibrator's own.
-enum CalibrationCLIError: Error, CustomStringConvertible {
-    case alreadyQuantized(String)
-    case unknownInput(String, inputs: [String])
-    case badLabels(String)
-    case outOfReach(target: Double, metric: CalibrationMetric, maxWidth: Int, reached: (value: Double, bound: Bool), written: String)
-
-    var description: String {
-        switch self {
-        case let .alreadyQuantized(path):
-            "\(path) is already quantized; calibrate its float original."
-        case let .unknownInput(name, inputs):
-            "--input-dataset names '\(name)', which is not an input of the model (it has \(inputs.map { "'\($0)'" }.joined(separator: ", ")))."
-        case let .badLabels(path):
-            "\(path): dataset 'label' must hold one whole class index (0 or more) per event."
-        case let .outOfReach(target, metric, maxWidth, reached, written):
-            "the target \(metric.rawValue) \(target) is out of reach within \(maxWidth) bits: the model written to \(written) reaches "
-                + (reached.bound ? "a lower bound of \(String(format: "%.5f", reached.value)) at the --confidence level"
-                    : "\(String(format: "%.5f", reached.value))") + " (raise --max-width or lower the target)."
-        }
-    }
-}
+extension CalibrationMetric: ExpressibleByArgument {}

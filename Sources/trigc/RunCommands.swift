@@ -56,32 +56,27 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
     var model: String
 
-    @Option(help: "The HDF5 file with one dataset per model input.")
-    var input: String
+    @OptionGroup var data: EventInputOptions
 
-    @Option(parsing: .unconditional, help: "Only the first N events.")
-    var events: Int?
+    @Option(help: "Where to run: cpu (the interpreter, float or fixed point), opencl (the first OpenCL device) or opencl:P:D (float only; see 'trigc devices'); default cpu.",
+            transform: DeviceSelection.init(parsing:))
+    var device = DeviceSelection.cpu
 
-    @Option(help: "Where to run: cpu (the interpreter, float or fixed point), opencl (the first OpenCL device) or opencl:P:D (float only; see 'trigc devices').")
-    var device = "cpu"
-
-    @OptionGroup var datasets: InputDatasetOptions
     @OptionGroup var quantize: QuantizeOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
+        try data.checkCount()
         try OutputFile.check(output.output, overwrite: output.overwrite, inputs: runInputs)
-        let selection = try DeviceSelection(parsing: device)
-        if selection != .cpu, let format = quantize.format {
-            throw RunDeviceError.fixedOnOpenCL(device: selection.description, format: format)
+        if device != .cpu, let format = quantize.format {
+            throw CLIError.fixedOnOpenCL(device: device.description, format: format)
         }
         let loaded = try ModelFile.load(model, keras: .isolated())
         try quantize.validate(for: loaded)
         let graph = try quantize.prepare(loaded)
-        let inputs = try EventData.read(input, for: graph, limit: events, datasets: try datasets.map(for: loaded))
-        if selection != .cpu {
-            try runOnDevice(selection, loaded: loaded, graph: graph, inputs: inputs)
+        let inputs = try data.read(for: graph, model: loaded)
+        if device != .cpu {
+            try runOnDevice(device, loaded: loaded, graph: graph, inputs: inputs)
             return
         }
         let interpreter = try Interpreter(graph: graph)
@@ -109,7 +104,7 @@ struct RunCommand: ParsableCommand {
     }
 
     /// The files `run` reads, which its output must not replace.
-    var runInputs: [String] { [model, input] + (quantize.profile.map { [$0] } ?? []) }
+    var runInputs: [String] { [model, data.input] + quantize.readFiles }
 
     /// Events per `predict` batch on a training device.
     static let deviceBatch = 4096
@@ -137,19 +132,6 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// `run --device` asked for something only the CPU interpreter does.
-enum RunDeviceError: Error, CustomStringConvertible {
-    case fixedOnOpenCL(device: String, format: String)
-
-    var description: String {
-        switch self {
-        case let .fixedOnOpenCL(device, format):
-            "fixed point ('\(format)') runs only on the CPU interpreter, which is bit-exact; drop --fixed to run "
-                + "in float on \(device), or use --device cpu."
-        }
-    }
-}
-
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
@@ -158,20 +140,16 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "The model (.ir, or a Keras .h5 / .keras).")
     var model: String
 
-    @Option(help: "The HDF5 file with one dataset per model input.")
-    var input: String
-
-    @Option(parsing: .unconditional, help: "Only the first N events.")
-    var events: Int?
+    @OptionGroup var data: EventInputOptions
 
     @Option(help: ArgumentHelp(
         "The float original of a model that is already quantized (trigc quantize's output).", valueName: "model"))
     var reference: String?
 
-    @OptionGroup var datasets: InputDatasetOptions
     @OptionGroup var quantize: QuantizeOptions
 
     func run() throws {
+        try data.checkCount()
         let loaded = try ModelFile.load(model, keras: .isolated())
         let floatGraph: Graph
         let fixedGraph: Graph
@@ -182,10 +160,10 @@ struct CompareCommand: ParsableCommand {
                 throw CLIError.missingOption(name: "--reference", reason: "because \(model) is already quantized and compare needs its float original (or --fixed to quantize it again)")
             }
             let original = try ModelFile.load(reference, keras: .isolated())
-            if original.isFixedPoint { throw CompareError.referenceQuantized(reference) }
+            if original.isFixedPoint { throw CLIError.referenceQuantized(reference) }
             floatGraph = try PassPipeline(Pipelines.float).run(original)
             fixedGraph = try PassPipeline([ShapeInference()]).run(loaded)
-            try CompareError.checkOriginal(floatGraph, of: fixedGraph, reference: reference, model: model)
+            try Self.checkOriginal(floatGraph, of: fixedGraph, reference: reference, model: model)
         } else {
             if reference != nil {
                 throw CLIError.excludes(first: "--reference", second: loaded.isFixedPoint ? "--fixed" : "a float model (it is its own reference)")
@@ -202,7 +180,7 @@ struct CompareCommand: ParsableCommand {
             fixedOptions.argmax = false
             fixedGraph = try fixedOptions.prepare(loaded)
         }
-        let inputs = try EventData.read(input, for: floatGraph, limit: events, datasets: try datasets.map(for: loaded))
+        let inputs = try data.read(for: floatGraph, model: loaded)
         let floats = try Interpreter(graph: floatGraph).run(inputs)
         let fixeds = try Interpreter(graph: fixedGraph).run(inputs)
         for (name, (floatName, fixedName)) in zip(loaded.outputs, zip(floatGraph.outputs, fixedGraph.outputs)) {
@@ -215,32 +193,17 @@ struct CompareCommand: ParsableCommand {
             }
         }
     }
-}
-
-/// A `--reference` that is not the quantized model's float original.
-enum CompareError: Error, CustomStringConvertible {
-    case referenceQuantized(String)
-    case notTheOriginal(reference: String, model: String, node: String)
-
-    var description: String {
-        switch self {
-        case let .referenceQuantized(path):
-            "the reference \(path) is quantized itself; give the float model that was quantized."
-        case let .notTheOriginal(reference, model, node):
-            "\(reference) is not the float original of \(model): it has no \(node) (give the model that was quantized, e.g. RUN/model-prescaled.ir)."
-        }
-    }
 
     /// Every node of the quantized graph, but an argmax the quantization added, exists in
     /// the reference with the same op and inputs.
     static func checkOriginal(_ float: Graph, of fixed: Graph, reference: String, model: String) throws {
         for node in fixed.nodes {
             if case .argmax = node.op { continue }
-            guard let other = float[node.name] else { throw notTheOriginal(reference: reference, model: model, node: "node '\(node.name)'") }
+            guard let other = float[node.name] else { throw CLIError.notTheOriginal(reference: reference, model: model, node: "node '\(node.name)'") }
             let sameOp = other.op.keyword == node.op.keyword
                 || Set([other.op.keyword, node.op.keyword]) == ["batch_normalization", "affine"]
             guard sameOp, other.inputs == node.inputs else {
-                throw notTheOriginal(reference: reference, model: model, node: "\(node.op.keyword) node '\(node.name)' reading \(node.inputs)")
+                throw CLIError.notTheOriginal(reference: reference, model: model, node: "\(node.op.keyword) node '\(node.name)' reading \(node.inputs)")
             }
         }
     }

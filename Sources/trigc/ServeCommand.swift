@@ -18,25 +18,11 @@ struct ServeCommand: ParsableCommand {
         let own = WorkerProcess.thisExecutable
         let server = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("trigc-serve").path
         guard FileManager.default.isExecutableFile(atPath: server) else {
-            throw ServeError.serverMissing(path: server)
+            throw CLIError.serverMissing(path: server)
         }
         let arguments = [server] + options.arguments + ["--import-worker", own]
         let argv = arguments.map { strdup($0) } + [nil]
         execv(server, argv)
-        throw ServeError.cannotStart(path: server, reason: String(cString: strerror(errno)))
-    }
-}
-
-enum ServeError: Error, CustomStringConvertible {
-    case serverMissing(path: String)
-    case cannotStart(path: String, reason: String)
-
-    var description: String {
-        switch self {
-        case let .serverMissing(path):
-            "trigc serve needs the trigc-serve executable at \(path); build it with 'swift build --product trigc-serve' (make build builds it)."
-        case let .cannotStart(path, reason):
-            "cannot start \(path): \(reason)."
-        }
+        throw CLIError.cannotStart(path: server, reason: String(cString: strerror(errno)))
     }
 }

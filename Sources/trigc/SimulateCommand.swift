@@ -20,33 +20,23 @@ struct SimulateCommand: ParsableCommand {
     @Argument(help: "The design directory written by 'trigc compile'.")
     var design: String
 
-    @Option(help: "The HDF5 file with one dataset per model input.")
-    var input: String
+    @OptionGroup var data: EventInputOptions
 
-    @Option(parsing: .unconditional, help: "Only the first N events.")
-    var events: Int?
-
-    @Option(help: "'verilator' (fast, the default) or 'icarus' (small runs).")
-    var simulator = "verilator"
+    @Option(help: "The simulator: verilator (fast) or icarus (small runs).")
+    var simulator = SimulatorKind.verilator
 
     @Flag(help: "Random gaps in in_valid and out_ready (timing is then not checked; Verilator only).")
     var gaps = false
 
-    @OptionGroup var datasets: InputDatasetOptions
-
     func run() throws {
-        if let events, events <= 0 { throw CLIError.badCount(name: "--events", value: events) }
-        guard simulator == "verilator" || simulator == "icarus" else {
-            throw ValidationError("--simulator must be 'verilator' or 'icarus', not '\(simulator)'.")
-        }
+        try data.checkCount()
         let directory = URL(fileURLWithPath: design)
-        let rtl: any RTLSimulator = simulator == "icarus"
-            ? try IcarusSimulator(directory: directory) : try VerilatorSimulator(directory: directory)
+        let rtl = try simulator.open(directory: directory)
         let report = rtl.report
         // A design compiled before constants were codes: its model.ir gets them here, once.
         let graph = try PassPipeline(Pipelines.loadQuantized).run(
             try ModelFile.load(directory.appendingPathComponent(DesignDirectory.modelFile).path))
-        let inputs = try EventData.read(input, for: graph, limit: events, datasets: try datasets.map(for: graph))
+        let inputs = try data.read(for: graph, model: graph)
         guard let outputName = graph.outputs.first, let count = inputs.values.first?.count else {
             throw VerilogError.badDesign(path: design, reason: "its model.ir has no output")
         }
@@ -61,7 +51,7 @@ struct SimulateCommand: ParsableCommand {
         let built = try rtl.build()
         let buildTime = clock.now - buildStart
         let runStart = clock.now
-        let run = try rtl.run(stream, gaps: gaps && simulator == "verilator", seed: 1)
+        let run = try rtl.run(stream, gaps: gaps && simulator == .verilator, seed: 1)
         let runTime = clock.now - runStart
         let comparison = SimulationComparison(expected: expected, actual: run.outputs, events: count,
                                               features: report.output.features, width: report.output.width)
@@ -73,7 +63,7 @@ struct SimulateCommand: ParsableCommand {
             try printTraces(comparison, directory: directory, graph: graph, interpreter: interpreter, inputs: inputs,
                             report: report)
         }
-        if !(gaps && simulator == "verilator") {
+        if !(gaps && simulator == .verilator) {
             let (text, ok) = run.timing(report: report, stream: stream)
             print(text)
             if !ok { failed = true }
@@ -117,3 +107,5 @@ struct SimulateCommand: ParsableCommand {
         return formatted(Double(whole) + Double(attoseconds) * 1e-18, 2) + " s"
     }
 }
+
+extension SimulatorKind: ExpressibleByArgument {}

@@ -42,8 +42,9 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "GRU units (gru and inclusive models; default 50).")
     var units: Int?
 
-    @Option(help: "Where to train: cpu (OpenBLAS), opencl (the first OpenCL device) or opencl:P:D (see 'trigc devices').")
-    var device = "cpu"
+    @Option(help: "Where to train: cpu (OpenBLAS), opencl (the first OpenCL device) or opencl:P:D (see 'trigc devices'); default cpu.",
+            transform: DeviceSelection.init(parsing:))
+    var device = DeviceSelection.cpu
 
     @Flag(help: "Continue the run in RUN/ from its last checkpoint (with the settings it was started with).")
     var resume = false
@@ -67,7 +68,6 @@ struct TrainCommand: ParsableCommand {
         if resume && overwrite { throw CLIError.excludes(first: "--resume", second: "--overwrite") }
         if !resume && data == nil { throw CLIError.missingOption(name: "--data", reason: "to train a new run") }
         if !resume && model == nil { throw CLIError.missingOption(name: "--model", reason: "to train a new run") }
-        _ = try DeviceSelection(parsing: device)
     }
 
     func run() throws {
@@ -77,9 +77,8 @@ struct TrainCommand: ParsableCommand {
         try DataFileGuard.checkEvents(config.data)
         let events = try EventFile.read(config.data)
         let prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
-        let selection = try DeviceSelection(parsing: device)
         try Self.checkMemory(config, prepared: prepared, maxParticles: events.maxParticles, batch: batch)
-        let trainingDevice = try selection.makeDevice()
+        let trainingDevice = try device.makeDevice()
         let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
         // Everything is checked: only now is anything in RUN/ created or replaced.
         if !resume {
@@ -90,7 +89,7 @@ struct TrainCommand: ParsableCommand {
             }
             if RunDirectory.state(of: run) == .absent {
                 do { try FileManager.default.createDirectory(at: run, withIntermediateDirectories: false) } catch {
-                    throw OutputError.cannotWrite(path: out, reason: "cannot make the folder; does its parent folder exist?")
+                    throw CLIError.cannotWrite(path: out, reason: "cannot make the folder; does its parent folder exist?")
                 }
             }
             config.dataFingerprint = FileFingerprint(config.data)
@@ -114,7 +113,7 @@ struct TrainCommand: ParsableCommand {
         if resume, FileManager.default.fileExists(atPath: checkpoint.path) {
             try trainer.resume(from: checkpoint)
             guard trainer.completedEpochs <= epochs else {
-                throw TrainCLIError.fewerEpochs(run: out, done: trainer.completedEpochs, asked: epochs)
+                throw CLIError.fewerEpochs(run: out, done: trainer.completedEpochs, asked: epochs)
             }
             print("resumed after epoch \(trainer.completedEpochs)")
             fflush(nil)
@@ -135,20 +134,20 @@ struct TrainCommand: ParsableCommand {
 
         // model.ir last: its presence says the run finished.
         let scaling = prepared.inputScaling.filter { inputs.contains($0.key) }
-        try trained.export().write(irFile: run.appendingPathComponent("model-prescaled.ir"))
+        try trained.export().write(irFile: run.appendingPathComponent(RunDirectory.prescaledModelFile))
         let metrics = ClassificationMetrics(probabilities: probabilities, labels: prepared.test.labels)
-        let report = try FigureOutput.write(
+        let report = try Figures.writeReport(
             metrics, model: config.model.rawValue, data: config.data, history: history, in: run,
             title: "\(config.model.rawValue), test split")
         try trained.export(scaling: scaling).write(irFile: run.appendingPathComponent(RunDirectory.modelFile))
         // The list of what this run wrote, for a later --overwrite (figures by their names).
         let figures = report.plots.values.map { URL(fileURLWithPath: $0).lastPathComponent }
-        runConfig.outputs = RunDirectory.earlyOutputs + [RunDirectory.modelFile, "model-prescaled.ir", "metrics.json"] + figures.sorted()
+        runConfig.outputs = RunDirectory.earlyOutputs + [RunDirectory.modelFile, RunDirectory.prescaledModelFile, RunDirectory.metricsFile] + figures.sorted()
         try runConfig.write(to: run)
-        print(FigureOutput.summary(metrics, label: "test"))
+        print(figureSummary(metrics, label: "test"))
         print("model: \(run.appendingPathComponent(RunDirectory.modelFile).path)")
         print("plots: \(report.plots.values.sorted().joined(separator: " ")) (\(report.png))")
-        print("metrics: \(run.appendingPathComponent("metrics.json").path)")
+        print("metrics: \(run.appendingPathComponent(RunDirectory.metricsFile).path)")
     }
 
     /// Checks RUN/ against --resume and --overwrite (changing nothing yet) and returns the
@@ -159,26 +158,26 @@ struct TrainCommand: ParsableCommand {
         case .run where resume:
             let saved = try RunConfig.read(from: run)
             if let model, saved.model != model {
-                throw TrainCLIError.resumeMismatch(run: out, saved: saved.model.rawValue, asked: model.rawValue)
+                throw CLIError.resumeMismatch(run: out, saved: saved.model.rawValue, asked: model.rawValue)
             }
             let asked: [(String, String?, String)] = [
                 ("--data", dataPath, saved.data), ("--seed", seed.map { "\($0)" }, "\(saved.seed)"),
                 ("--lr", lr.map { "\($0)" }, "\(saved.learningRate)"), ("--units", units.map { "\($0)" }, "\(saved.units)"),
             ]
             for case let (option, value?, kept) in asked where value != kept {
-                throw TrainCLIError.resumeSetting(run: out, option: option, saved: kept, asked: value)
+                throw CLIError.resumeSetting(run: out, option: option, saved: kept, asked: value)
             }
             return saved
         case .run:
-            if !overwrite { throw TrainCLIError.runExists(run: out) }
+            if !overwrite { throw CLIError.runExists(run: out) }
         case .empty:
-            if resume { throw TrainCLIError.emptyRun(run: out) }
+            if resume { throw CLIError.emptyRun(run: out) }
         case .absent:
-            if resume { throw TrainCLIError.nothingToResume(run: out) }
+            if resume { throw CLIError.nothingToResume(run: out) }
         case .file:
-            throw TrainCLIError.notAFolder(run: out)
+            throw CLIError.notAFolder(run: out)
         case .foreign:
-            throw resume ? TrainCLIError.notARun(run: out) : TrainCLIError.foreignFolder(run: out)
+            throw resume ? RunDirectoryError.notARun(run: out) : CLIError.foreignFolder(run: out)
         }
         let seed = seed ?? 1
         return RunConfig(model: model ?? .hlf, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
@@ -200,8 +199,9 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// The study model a run trains.
-enum StudyModelKind: String, ExpressibleByArgument, Codable, CaseIterable {
-    case hlf, gru, inclusive
-}
+extension StudyModelKind: ExpressibleByArgument {}
 
+/// The absolute, symlink-free form of a path given on the command line.
+func absolutePath(_ path: String) -> String {
+    URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+}

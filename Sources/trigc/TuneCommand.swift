@@ -53,8 +53,8 @@ struct TuneCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Trials run at once (local processes).")
     var parallel = 1
 
-    @Option(help: "Where each trial trains: cpu, opencl or opencl:P:D.")
-    var device = "cpu"
+    @Option(help: "Where each trial trains: cpu, opencl or opencl:P:D; default cpu.", transform: DeviceSelection.init(parsing:))
+    var device = DeviceSelection.cpu
 
     @Flag(help: "Start the search in OUT/ again (trials replace only the files trigc wrote).")
     var overwrite = false
@@ -70,7 +70,6 @@ struct TuneCommand: ParsableCommand {
         guard (1...64).contains(parallel) else {
             throw CLIError.outOfRange(name: "--parallel", value: "\(parallel)", range: "1 to 64")
         }
-        _ = try DeviceSelection(parsing: device)
     }
 
     func run() throws {
@@ -83,7 +82,7 @@ struct TuneCommand: ParsableCommand {
         try DataFileGuard.checkEvents(data)
         let folder = URL(fileURLWithPath: out, isDirectory: true).standardizedFileURL
         let dataPath = URL(fileURLWithPath: data).standardizedFileURL.path
-        var shared = ["--model", model.rawValue, "--data", dataPath, "--seed", "\(seed)", "--device", device]
+        var shared = ["--model", model.rawValue, "--data", dataPath, "--seed", "\(seed)", "--device", device.description]
         if !space.varies(.epochs) { shared += ["--epochs", "\(epochs)"] }
         let trialArguments = shared
         try prepareFolder(folder)
@@ -107,11 +106,11 @@ struct TuneCommand: ParsableCommand {
     func prepareFolder(_ folder: URL) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw TuneFailure.notAFolder(folder.path) }
+            guard isDirectory.boolValue else { throw CLIError.notASearchFolder(path: folder.path) }
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             let ours = entries.allSatisfy { $0 == "tune.json" || $0 == "results.csv" || $0 == "logs" || $0.hasPrefix("trial-") || $0.hasPrefix("best")
                 || $0.hasPrefix("tune-") || AtomicFile.isTemporaryName($0) }
-            guard ours else { throw TuneFailure.foreignFiles(folder.path) }
+            guard ours else { throw CLIError.foreignFilesInSearch(path: folder.path) }
         } else {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
@@ -178,22 +177,7 @@ struct TuneCommand: ParsableCommand {
         if !plots.isEmpty { print("plots: \(plots.joined(separator: " "))") }
         let failed = record.results.filter { $0.failure != nil }
         if !failed.isEmpty {
-            throw TuneFailure.trialsFailed(count: failed.count, total: record.space.trials.count, first: failed[0].trial.directoryName)
-        }
-    }
-}
-
-enum TuneFailure: Error, CustomStringConvertible {
-    case notAFolder(String)
-    case foreignFiles(String)
-    case trialsFailed(count: Int, total: Int, first: String)
-
-    var description: String {
-        switch self {
-        case let .notAFolder(path): "\(path) is not a folder; --out names the search's folder."
-        case let .foreignFiles(path): "\(path) holds files that are not a search's; choose an empty or new folder for --out."
-        case let .trialsFailed(count, total, first):
-            "\(count) of \(total) trials failed (the first: \(first), see logs/\(first).log); run the same command again to retry them."
+            throw CLIError.trialsFailed(count: failed.count, total: record.space.trials.count, first: failed[0].trial.directoryName)
         }
     }
 }

@@ -28,7 +28,7 @@ public struct PreparedData: Sendable {
 
     /// The scalers, keyed by the study models' input names (what `Model.export` takes).
     public var inputScaling: [String: InputScaling] {
-        ["hlf_input": hlfScaler.inputScaling, "gru_input": particleScaler.inputScaling]
+        [StudyInput.hlf.name: hlfScaler.inputScaling, StudyInput.particles.name: particleScaler.inputScaling]
     }
 }
 
@@ -116,12 +116,12 @@ extension PreparedData {
     public func arrays(_ data: EventDataset, inputs: Set<String>) -> TrainingArrays {
         var hlf: [Float]?
         var sequences: [Float]?
-        if inputs.contains("hlf_input") {
+        if inputs.contains(StudyInput.hlf.name) {
             var values = data.hlf
             hlfScaler.apply(&values)
             hlf = values
         }
-        if inputs.contains("gru_input") {
+        if inputs.contains(StudyInput.particles.name) {
             var values = data.particles
             particleScaler.apply(&values, rows: DataPreparation.realRows(of: data))
             sequences = values

@@ -74,3 +74,16 @@ public enum EventSchema {
     public static var particleFeatureCount: Int { ParticleFeature.allCases.count }
     public static var classCount: Int { EventClass.allCases.count }
 }
+
+/// The inputs of the study's models (``Model/hlfDNN(features:classes:device:seed:)`` and
+/// the others), each fed from one dataset of an event file: the one definition of those
+/// names, used by training, export and `trigc evaluate`.
+public enum StudyInput: String, CaseIterable, Sendable {
+    /// `[14]`: the event's high-level features (dataset ``EventSchema/hlf``).
+    case hlf = "hlf_input"
+    /// `[T, 19]`: the event's particles, zero-padded (dataset ``EventSchema/particles``).
+    case particles = "gru_input"
+
+    /// The input's name in a model and its exported graph.
+    public var name: String { rawValue }
+}

@@ -57,17 +57,7 @@ public struct MinMaxScaler: Codable, Hashable, Sendable {
 
     /// Scales row-major `values` in place: every row, or only those in `rows`.
     public func apply(_ values: inout [Float], rows: [Int]? = nil) {
-        let n = features
-        precondition(values.count % n == 0, "values hold whole rows")
-        let (s, o) = (scale, offset)
-        func scaleRow(_ r: Int) {
-            let base = r * n
-            for j in 0..<n { values[base + j] = values[base + j] * s[j] + o[j] }
-        }
-        if let rows {
-            for r in rows { scaleRow(r) }
-        } else {
-            for r in 0..<(values.count / n) { scaleRow(r) }
-        }
+        precondition(values.count % features == 0, "values hold whole rows")
+        inputScaling.apply(&values, rows: rows)
     }
 }

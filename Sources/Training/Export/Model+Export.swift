@@ -11,6 +11,16 @@ public struct InputScaling: Hashable, Sendable {
         self.scale = scale
         self.offset = offset
     }
+
+    /// Scales row-major `values` (rows of `scale.count` features) in place: every whole
+    /// row, or only those in `rows` (the real particle rows, so padding stays zero).
+    public func apply(_ values: inout [Float], rows: [Int]? = nil) {
+        let n = scale.count
+        guard n > 0 else { return }
+        for r in rows ?? Array(0..<(values.count / n)) where (r + 1) * n <= values.count {
+            for j in 0..<n { values[r * n + j] = values[r * n + j] * scale[j] + offset[j] }
+        }
+    }
 }
 
 extension Model {

@@ -14,7 +14,7 @@ extension Model {
     public static func hlfDNN(features: Int = 14, classes: Int = 3, device: any Device = CPUDevice(),
                               seed: UInt64 = 1) -> Model {
         sequential(
-            name: "hlf_dnn", input: Input("hlf_input", shape: [features]),
+            name: "hlf_dnn", input: Input(StudyInput.hlf.name, shape: [features]),
             layers: [Dense(50, activation: .relu, name: "dense_1"), Dense(20, activation: .relu, name: "dense_2"),
                      Dense(10, activation: .relu, name: "dense_3"), Dense(classes, activation: .softmax, name: "dense_4")],
             device: device, seed: seed)
@@ -27,7 +27,7 @@ extension Model {
         device: any Device = CPUDevice(), seed: UInt64 = 1
     ) -> Model {
         sequential(
-            name: "particle_gru", input: Input("gru_input", shape: [timeSteps, features]),
+            name: "particle_gru", input: Input(StudyInput.particles.name, shape: [timeSteps, features]),
             layers: [Masking(value: 0, name: "masking"), GRU(units, resetAfter: resetAfter, name: "gru"),
                      Dropout(0.2, name: "dropout"), Dense(classes, activation: .softmax, name: "dense")],
             device: device, seed: seed)
@@ -39,8 +39,8 @@ extension Model {
         timeSteps: Int, features: Int = 19, units: Int = 50, hlfFeatures: Int = 14, classes: Int = 3,
         resetAfter: Bool = true, device: any Device = CPUDevice(), seed: UInt64 = 1
     ) -> Model {
-        let sequence = Input("gru_input", shape: [timeSteps, features])
-        let hlf = Input("hlf_input", shape: [hlfFeatures])
+        let sequence = Input(StudyInput.particles.name, shape: [timeSteps, features])
+        let hlf = Input(StudyInput.hlf.name, shape: [hlfFeatures])
         let branch = Dropout(0.2, name: "dropout_1")(
             GRU(units, resetAfter: resetAfter, name: "gru")(Masking(value: 0, name: "masking")(sequence)))
         let joined = Concatenate(name: "concatenate")([branch, Dropout(0.2, name: "dropout_2")(hlf)])

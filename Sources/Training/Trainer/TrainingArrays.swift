@@ -15,8 +15,8 @@ public struct TrainingArrays: Sendable {
     /// Arrays for the study models: `hlf` for `hlf_input`, `sequences` for `gru_input`.
     public init(count: Int, hlf: [Float]?, sequences: [Float]?, labels: [Float]) {
         var inputs: [String: [Float]] = [:]
-        if let hlf { inputs["hlf_input"] = hlf }
-        if let sequences { inputs["gru_input"] = sequences }
+        if let hlf { inputs[StudyInput.hlf.name] = hlf }
+        if let sequences { inputs[StudyInput.particles.name] = sequences }
         self.init(count: count, inputs: inputs, labels: labels)
     }
 

@@ -1,0 +1,49 @@
+import Foundation
+import GraphIR
+
+/// The figures of one run or evaluation written together, the same way by `trigc train`
+/// and `trigc evaluate`: ROC (and loss) plots and their JSON report.
+extension Figures {
+    /// The files ``writeReport(_:model:data:history:in:title:prefix:extra:)`` may write for
+    /// `prefix` (the loss plot only with a history).
+    public static func reportFileNames(prefix: String, history: Bool) -> [String] {
+        let stem = prefix == "metrics" ? "" : prefix + "-"
+        let plots = ["roc"] + (history ? ["loss"] : [])
+        return plots.flatMap { ["\(stem)\($0).svg", "\(stem)\($0).png"] } + ["\(prefix).json"]
+    }
+
+    /// Writes `<prefix>-roc.svg`, `<prefix>-loss.svg` (when there is a history), PNGs when a
+    /// converter is present, and `<prefix>.json` (prefix `metrics`: `roc.svg`, `loss.svg`,
+    /// `metrics.json`); returns the report written.
+    @discardableResult
+    public static func writeReport(
+        _ metrics: ClassificationMetrics, model: String, data: String, history: [EpochSummary], in directory: URL,
+        title: String, prefix: String = "metrics", extra: [String: String] = [:]
+    ) throws -> FigureReport {
+        let names = EventClass.allCases.map(\.name)
+        let converter = pngConverter()
+        var plots: [String: String] = [:]
+        let stem = prefix == "metrics" ? "" : prefix + "-"
+        let roc = try write(rocPlot(metrics, classNames: names, title: "ROC, \(title)"),
+                            name: stem + "roc", in: directory, converter: converter)
+        plots["roc_svg"] = roc.svg
+        plots["roc_png"] = roc.png
+        if !history.isEmpty {
+            let loss = try write(
+                lossPlot(losses: history.map(\.loss), validationLosses: history.map(\.validationLoss), title: "Loss, \(title)"),
+                name: stem + "loss", in: directory, converter: converter)
+            plots["loss_svg"] = loss.svg
+            plots["loss_png"] = loss.png
+        }
+        let png = converter.map { plots["roc_png"] != nil ? "PNG written with \($0.lastPathComponent)" : "PNG skipped: \($0.lastPathComponent) failed" }
+            ?? "PNG skipped: neither rsvg-convert nor convert is on PATH"
+        let epochs = history.map {
+            FigureReport.Epoch(epoch: $0.epoch, loss: $0.loss, accuracy: $0.accuracy, validationLoss: $0.validationLoss,
+                               validationAccuracy: $0.validationAccuracy, samplesPerSecond: $0.samplesPerSecond)
+        }
+        let report = FigureReport(model: model, data: data, metrics: metrics, classes: names, epochs: epochs,
+                                  plots: plots, png: png, extra: extra)
+        try AtomicFile.write(try report.json(), to: directory.appendingPathComponent(prefix + ".json"))
+        return report
+    }
+}

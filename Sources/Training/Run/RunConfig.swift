@@ -1,0 +1,132 @@
+import Foundation
+import GraphIR
+
+/// The study model a run trains.
+public enum StudyModelKind: String, Codable, CaseIterable, Sendable {
+    case hlf, gru, inclusive
+}
+
+/// The sane maxima of a run's settings, checked before any work.
+public enum TrainLimits {
+    public static let maxUnits = 4096
+    public static let maxEpochs = 1_000_000
+    public static let maxBatch = 1 << 20
+}
+
+/// What `RUN/run.json` records: enough to rebuild the model, the split and the scaling.
+///
+/// The format is versioned: ``currentVersion`` is written; a file without `version`
+/// (written before there was one) is format 1, which reads the same; a newer format is
+/// refused rather than misread.
+public struct RunConfig: Codable, Equatable, Sendable {
+    /// The format this trigc writes. 1: without `version`; 2: with it.
+    public static let currentVersion = 2
+
+    /// The run format (nil in runs of older trigc: format 1); see ``formatVersion``.
+    public var version: Int?
+    public var model: StudyModelKind
+    /// The event file, as an absolute path (so that `evaluate RUN/` works from anywhere).
+    public var data: String
+    public var seed: UInt64
+    public var learningRate: Float
+    public var units: Int
+    public var testFraction: Double = 0.2
+    public var balance = true
+    public var hlfScaler: MinMaxScaler?
+    public var particleScaler: MinMaxScaler?
+    /// The data file as it was when the run started (nil in runs of older trigc).
+    public var dataFingerprint: FileFingerprint?
+    /// The files this run wrote in its folder; what starting it again may replace (nil in
+    /// runs of older trigc: ``RunDirectory`` assumes what those always wrote).
+    public var outputs: [String]?
+
+    public init(model: StudyModelKind, data: String, seed: UInt64, learningRate: Float, units: Int, preparation: PreparationOptions) {
+        version = Self.currentVersion
+        self.model = model
+        self.data = data
+        self.seed = seed
+        self.learningRate = learningRate
+        self.units = units
+        testFraction = preparation.testFraction
+        balance = preparation.balance
+    }
+
+    /// The format the file was written in.
+    public var formatVersion: Int { version ?? 1 }
+
+    public var preparation: PreparationOptions {
+        PreparationOptions(seed: seed, testFraction: testFraction, balance: balance)
+    }
+
+    public func makeModel(maxParticles: Int, device: any Device) throws -> Model {
+        switch model {
+        case .hlf:
+            Model.hlfDNN(features: EventSchema.hlfFeatureCount, classes: EventSchema.classCount, device: device, seed: seed)
+        case .gru:
+            Model.particleGRU(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
+                              classes: EventSchema.classCount, resetAfter: true, device: device, seed: seed)
+        case .inclusive:
+            Model.inclusive(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
+                            hlfFeatures: EventSchema.hlfFeatureCount, classes: EventSchema.classCount,
+                            resetAfter: true, device: device, seed: seed)
+        }
+    }
+
+    /// Reads and checks `RUN/run.json`. A data path saved relative (by older versions) is
+    /// taken relative to the current folder, as it was written.
+    public static func read(from run: URL) throws(RunDirectoryError) -> RunConfig {
+        let url = run.appendingPathComponent(RunDirectory.configFile)
+        guard let bytes = try? Data(contentsOf: url) else { throw .notARun(run: run.path) }
+        let config: RunConfig
+        do { config = try JSONDecoder().decode(RunConfig.self, from: bytes) } catch {
+            throw .badRunFile(path: url.path, reason: "it does not parse as a run file written by trigc train")
+        }
+        try config.validate(path: url.path)
+        return config
+    }
+
+    /// Refuses settings no run can have (a hand-edited or damaged run.json), and formats
+    /// newer than this trigc reads.
+    func validate(path: String) throws(RunDirectoryError) {
+        guard formatVersion <= Self.currentVersion else { throw .newerFormat(path: path, version: formatVersion) }
+        guard formatVersion >= 1 else {
+            throw .badRunFile(path: path, reason: "its version \(formatVersion) is not a run format")
+        }
+        guard (0..<1).contains(testFraction) else {
+            throw .badRunFile(path: path, reason: "its testFraction \(testFraction) is not in [0, 1)")
+        }
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw .badRunFile(path: path, reason: "its learningRate \(learningRate) is not positive")
+        }
+        guard (1...TrainLimits.maxUnits).contains(units) else {
+            throw .badRunFile(path: path, reason: "its units \(units) are not in 1...\(TrainLimits.maxUnits)")
+        }
+    }
+
+    /// Refuses a data file that is missing or changed since the run started (a run resumed
+    /// or evaluated on other events than it was trained on).
+    public func checkData(run: String) throws(RunDirectoryError) {
+        guard FileManager.default.fileExists(atPath: data) else { throw .dataMissing(run: run, data: data) }
+        if let then = dataFingerprint, let now = FileFingerprint(data), then != now {
+            throw .dataChanged(run: run, data: data, then: "\(then)", now: "\(now)")
+        }
+    }
+
+    /// Writes `RUN/run.json` in the current format (under a temporary name, renamed into place).
+    public func write(to run: URL) throws(RunDirectoryError) {
+        let url = run.appendingPathComponent(RunDirectory.configFile)
+        var current = self
+        current.version = Self.currentVersion
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let bytes: Data
+        do { bytes = try encoder.encode(current) } catch {
+            throw .badRunFile(path: url.path, reason: "the settings cannot be encoded")
+        }
+        do { try AtomicFile.write(bytes, to: url) } catch {
+            var reason = error is CocoaError ? fileErrorReason(error) : "\(error)"
+            if reason.hasSuffix(".") { reason.removeLast() }
+            throw .cannotWrite(path: url.path, reason: reason)
+        }
+    }
+}
