@@ -96,7 +96,7 @@ let package = Package(
             name: "trigc",
             dependencies: [
                 "FixedPoint", "GraphIR", "Passes", "Interpreter", "Calibration", "ModelIO", "EventIO", "VerilogBackend", "Training", "OpenCLBackend",
-                "OpenCLRuntime", "ToolProcess", "Serving",
+                "OpenCLRuntime", "ToolProcess", "Serving", "Distributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Deterministic mutation fuzzing of every reader of untrusted files (make fuzz).

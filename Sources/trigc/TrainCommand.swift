@@ -1,4 +1,5 @@
 import ArgumentParser
+import Distributed
 import EventIO
 import Foundation
 import GraphIR
@@ -52,6 +53,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start RUN/ again: replaces the files an earlier trigc train wrote there (never other files).")
     var overwrite = false
 
+    @Flag(help: "One rank of an MPI job (mpirun -np N trigc train ... --distributed): each rank trains its share of every batch, rank 0 writes RUN/ (Docs/Distributed.md).")
+    var distributed = false
+
     func validate() throws {
         guard (1...TrainLimits.maxEpochs).contains(epochs) else {
             throw CLIError.outOfRange(name: "--epochs", value: "\(epochs)", range: "1 to \(TrainLimits.maxEpochs)")
@@ -71,6 +75,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let collective = distributed ? try MPICollective() : nil
+        defer { collective?.finish() }
+        // Only rank 0 writes the run directory and prints; the others compute alike.
+        let lead = (collective?.rank ?? 0) == 0
         let run = URL(fileURLWithPath: out, isDirectory: true)
         var config = try checkDirectory(run)
         if resume { try config.checkData(run: out) }
@@ -81,7 +89,7 @@ struct TrainCommand: ParsableCommand {
         let trainingDevice = try device.makeDevice()
         let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
         // Everything is checked: only now is anything in RUN/ created or replaced.
-        if !resume {
+        if !resume && lead {
             switch RunDirectory.state(of: run) {
             case .run: try RunDirectory.clear(run, config: try RunConfig.read(from: run))
             case .empty: RunDirectory.removeTemporaries(run)
@@ -101,34 +109,40 @@ struct TrainCommand: ParsableCommand {
         var runConfig = config
         runConfig.hlfScaler = prepared.hlfScaler
         runConfig.particleScaler = prepared.particleScaler
-        try runConfig.write(to: run)
-        print("training \(config.model.rawValue) on \(prepared.train.count) events, testing on \(prepared.test.count) "
-            + "(balanced from \(events.count), classes \(prepared.train.classCounts)); run directory \(out)")
+        if lead { try runConfig.write(to: run) }
+        try collective?.barrier()  // RUN/ is ready before any rank reads a checkpoint from it
+        if let collective, lead { print("distributed: \(collective.size) ranks, each \(batch / collective.size)–\((batch + collective.size - 1) / collective.size) events of every batch of \(batch)") }
+        if lead { print("training \(config.model.rawValue) on \(prepared.train.count) events, testing on \(prepared.test.count) "
+            + "(balanced from \(events.count), classes \(prepared.train.classCounts)); run directory \(out)") }
         fflush(nil)  // the header before the progress lines on stderr
 
         var options = TrainingOptions(epochs: epochs, batchSize: batch, seed: config.seed)
         let checkpoint = run.appendingPathComponent(RunDirectory.checkpointFile)
-        options.checkpoint = checkpoint
+        options.checkpoint = lead ? checkpoint : nil
         let trainer = Trainer(model: trained, optimizer: Adam(learningRate: config.learningRate), options: options)
+        trainer.collective = collective
         if resume, FileManager.default.fileExists(atPath: checkpoint.path) {
             try trainer.resume(from: checkpoint)
             guard trainer.completedEpochs <= epochs else {
                 throw CLIError.fewerEpochs(run: out, done: trainer.completedEpochs, asked: epochs)
             }
-            print("resumed after epoch \(trainer.completedEpochs)")
+            if lead { print("resumed after epoch \(trainer.completedEpochs)") }
             fflush(nil)
         }
         let bar = ProgressBar()
         trainer.onBatch = { p in
+            guard lead else { return }
             bar.update(epoch: p.epoch, epochs: epochs, seen: p.seen, total: p.total, loss: p.loss,
                        samplesPerSecond: p.samplesPerSecond)
         }
         trainer.onEpoch = { e in
+            guard lead else { return }
             bar.finish(epoch: e.epoch, epochs: epochs, total: train.count, loss: e.loss, accuracy: e.accuracy,
                        validationLoss: e.validationLoss, validationAccuracy: e.validationAccuracy,
                        samplesPerSecond: e.samplesPerSecond, seconds: e.seconds)
         }
         let history = try trainer.fit(train, validation: test)
+        guard lead else { return }
         let probabilities = try trained.predict(test.inputs, count: test.count)
         try trainingDevice.checkHealth()
 
