@@ -8,13 +8,14 @@ extension Figures {
     /// `prefix` (the loss plot only with a history).
     public static func reportFileNames(prefix: String, history: Bool) -> [String] {
         let stem = prefix == "metrics" ? "" : prefix + "-"
-        let plots = ["roc"] + (history ? ["loss"] : [])
+        let plots = ["roc", "rejection"] + (history ? ["loss", "lr"] : [])
         return plots.flatMap { ["\(stem)\($0).svg", "\(stem)\($0).png"] } + ["\(prefix).json"]
     }
 
-    /// Writes `<prefix>-roc.svg`, `<prefix>-loss.svg` (when there is a history), PNGs when a
-    /// converter is present, and `<prefix>.json` (prefix `metrics`: `roc.svg`, `loss.svg`,
-    /// `metrics.json`); returns the report written.
+    /// Writes `<prefix>-roc.svg`, `<prefix>-rejection.svg` (background rejection on a log
+    /// axis), `<prefix>-loss.svg` and `<prefix>-lr.svg` (when there is a history), PNGs when a
+    /// converter is present, and `<prefix>.json` (prefix `metrics`: `roc.svg`, `rejection.svg`,
+    /// `loss.svg`, `lr.svg`, `metrics.json`); returns the report written.
     @discardableResult
     public static func writeReport(
         _ metrics: ClassificationMetrics, model: String, data: String, history: [EpochSummary], in directory: URL,
@@ -28,7 +29,15 @@ extension Figures {
                             name: stem + "roc", in: directory, converter: converter)
         plots["roc_svg"] = roc.svg
         plots["roc_png"] = roc.png
+        let rejection = try write(rejectionPlot(metrics, classNames: names, title: "Background rejection, \(title)"),
+                                  name: stem + "rejection", in: directory, converter: converter)
+        plots["rejection_svg"] = rejection.svg
+        plots["rejection_png"] = rejection.png
         if !history.isEmpty {
+            let rates = try write(learningRatePlot(rates: history.map(\.learningRate), title: "Learning rate, \(title)"),
+                                  name: stem + "lr", in: directory, converter: converter)
+            plots["lr_svg"] = rates.svg
+            plots["lr_png"] = rates.png
             let loss = try write(
                 lossPlot(losses: history.map(\.loss), validationLosses: history.map(\.validationLoss), title: "Loss, \(title)"),
                 name: stem + "loss", in: directory, converter: converter)
