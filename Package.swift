@@ -37,11 +37,9 @@ let package = Package(
         .target(name: "FixedPoint"),
         .target(name: "GraphIR", dependencies: ["FixedPoint"]),
         .target(name: "Passes", dependencies: ["GraphIR", "FixedPoint"]),
-        // The fixed-point GRU's 32-bit lane kernel (C, vectorized: AVX2 where the CPU has it).
-        .target(name: "CFixedKernels"),
-        // The float GRU's lane kernels (C, vectorized like CFixedKernels).
-        .target(name: "CFloatKernels"),
-        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CFixedKernels", "CFloatKernels"]),
+        // The interpreter's fixed-point and float lane kernels (C, vectorized: AVX2 where the CPU has it).
+        .target(name: "CKernels"),
+        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CKernels"]),
         .target(
             name: "ModelIO",
             dependencies: ["GraphIR", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
