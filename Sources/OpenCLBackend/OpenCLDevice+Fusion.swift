@@ -106,11 +106,7 @@ extension OpenCLDevice {
 
     public func gemm(_ a: MatrixView, transposeA: Bool, _ b: MatrixView, transposeB: Bool,
                      into c: MatrixView, alpha: Float, beta: Float) {
-        let m = transposeA ? a.columns : a.rows
-        let k = transposeA ? a.rows : a.columns
-        let n = transposeB ? b.rows : b.columns
-        precondition((transposeB ? b.columns : b.rows) == k && c.rows == m && c.columns == n,
-                     "gemm: \(m)×\(k) · \(transposeB ? b.columns : b.rows)×\(n) into \(c.rows)×\(c.columns)")
+        let (m, n, k) = MatrixView.productShape(a, transposeA: transposeA, b, transposeB: transposeB, into: c)
         guard m > 0, n > 0 else { return }
         let small = m * n < options.smallProductLimit
         let plan = small ? smallPlan : largePlan

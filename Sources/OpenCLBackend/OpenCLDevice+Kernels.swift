@@ -65,7 +65,7 @@ extension OpenCLDevice {
 
     public func dropout(_ x: DeviceTensor, into y: DeviceTensor, scale: DeviceTensor, rate: Float,
                         seed: UInt64, counter: UInt64) {
-        let key = Self.mix(seed ^ Self.mix(counter &+ 0x5851_F42D_4C95_7F2D))
+        let key = DropoutMask.key(seed: seed, counter: counter)
         run { () throws(CLError) in
             try launch("dropout", global: [x.count],
                        [.size(x.count), .float(rate), .float(1 / (1 - rate)), .ulong(key),
@@ -171,13 +171,5 @@ extension OpenCLDevice {
                         .int(nesterov ? 1 : 0), .buffer(try buffer(parameter)), .buffer(try buffer(gradient)),
                         .buffer(v)])
         }
-    }
-
-    /// SplitMix64's finalizer (the CPU device's dropout key derivation).
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
