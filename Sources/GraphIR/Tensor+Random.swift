@@ -6,7 +6,7 @@ extension Tensor {
     public static func glorot(
         shape: [Int], fanIn: Int, fanOut: Int, using rng: inout SplitMix64
     ) -> Tensor {
-        let limit = Float((6.0 / Double(fanIn + fanOut)).squareRoot())
+        let limit = Float((6.0 / Double(max(1, fanIn + fanOut))).squareRoot())
         let count = shape.reduce(1, *)
         var values = [Float]()
         values.reserveCapacity(count)
