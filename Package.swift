@@ -38,17 +38,17 @@ let package = Package(
         .target(name: "ToolProcess", dependencies: ["CProcess"]),
 
         .target(name: "FixedPoint"),
-        .target(name: "GraphIR", dependencies: ["FixedPoint"]),
+        // The float formulas (activations, softmax) and SplitMix64 that every backend shares.
+        .target(name: "ScalarMath"),
+        .target(name: "GraphIR", dependencies: ["FixedPoint", "ScalarMath"]),
         .target(name: "Passes", dependencies: ["GraphIR", "FixedPoint"]),
-        // The fixed-point GRU's 32-bit lane kernel (C, vectorized: AVX2 where the CPU has it).
-        .target(name: "CFixedKernels"),
-        // The float GRU's lane kernels (C, vectorized like CFixedKernels).
-        .target(name: "CFloatKernels"),
-        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "CFixedKernels", "CFloatKernels"]),
+        // The interpreter's fixed-point and float lane kernels (C, vectorized: AVX2 where the CPU has it).
+        .target(name: "CKernels"),
+        .target(name: "Interpreter", dependencies: ["GraphIR", "FixedPoint", "ScalarMath", "CKernels"]),
         .target(
             name: "ModelIO",
             dependencies: ["GraphIR", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Training", dependencies: ["GraphIR", "CBLAS", "ToolProcess"]),
+        .target(name: "Training", dependencies: ["GraphIR", "ScalarMath", "CBLAS", "ToolProcess"]),
         // Event files (Docs/Data.md): the HDF5 schema of Training's datasets.
         .target(name: "EventIO", dependencies: ["ModelIO", "Training"]),
         .target(name: "VerilogBackend", dependencies: ["GraphIR", "FixedPoint", "ToolProcess"]),

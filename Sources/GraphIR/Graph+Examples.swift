@@ -1,4 +1,5 @@
-/// The three example trigger classifiers trigc is built around, with deterministic weights.
+/// The three example trigger classifiers trigc is built around (shapes from ``StudyModels``),
+/// with deterministic weights.
 ///
 /// Every node has its per-event shape set; activations are separate `activation` nodes (the
 /// fusion pass folds them into the dense layers). Weights are Glorot-uniform-like values and
@@ -8,10 +9,9 @@ extension Graph {
     /// dense 10 relu → dense 3 softmax.
     public static func hlfDNN(seed: UInt64 = 1) -> Graph {
         var builder = ExampleBuilder(seed: seed)
-        var x = builder.input("hlf_input", shape: [14])
-        for (i, (units, act)) in [(50, ActivationFunction.relu), (20, .relu), (10, .relu), (3, .softmax)]
-            .enumerated()
-        {
+        var x = builder.input(StudyModels.hlfInput, shape: [StudyModels.hlfFeatures])
+        let layers = StudyModels.hlfHiddenUnits.map { ($0, ActivationFunction.relu) } + [(StudyModels.classes, .softmax)]
+        for (i, (units, act)) in layers.enumerated() {
             x = builder.dense("dense_\(i + 1)", x, units: units)
             x = builder.activation("activation_\(i + 1)", x, act)
         }
@@ -21,15 +21,15 @@ extension Graph {
     /// The particle-sequence network: `gru_input` `[timeSteps, features]` → masking(0) →
     /// GRU → dropout 0.2 → dense 3 → softmax.
     public static func particleGRU(
-        timeSteps: Int = 801, features: Int = 19, units: Int = 50, resetAfter: Bool = true,
-        seed: UInt64 = 1
+        timeSteps: Int = StudyModels.timeSteps, features: Int = StudyModels.particleFeatures,
+        units: Int = StudyModels.gruUnits, resetAfter: Bool = true, seed: UInt64 = 1
     ) -> Graph {
         var builder = ExampleBuilder(seed: seed)
-        var x = builder.input("gru_input", shape: [timeSteps, features])
-        x = builder.add("masking", .masking(value: 0), [x], shape: [timeSteps, features])
+        var x = builder.input(StudyModels.sequenceInput, shape: [timeSteps, features])
+        x = builder.add("masking", .masking(value: StudyModels.maskValue), [x], shape: [timeSteps, features])
         x = builder.gru("gru", x, features: features, units: units, resetAfter: resetAfter)
-        x = builder.add("dropout", .dropout(rate: 0.2), [x], shape: [units])
-        x = builder.dense("dense", x, units: 3)
+        x = builder.add("dropout", .dropout(rate: StudyModels.dropoutRate), [x], shape: [units])
+        x = builder.dense("dense", x, units: StudyModels.classes)
         x = builder.activation("activation", x, .softmax)
         return builder.graph(name: "particle_gru", outputs: [x])
     }
@@ -38,21 +38,23 @@ extension Graph {
     /// `hlf_input` `[hlfFeatures]` through dropout 0.2, concatenated → dense 25 relu →
     /// dense 3 softmax.
     public static func inclusive(
-        timeSteps: Int = 801, features: Int = 19, units: Int = 50, hlfFeatures: Int = 14,
+        timeSteps: Int = StudyModels.timeSteps, features: Int = StudyModels.particleFeatures,
+        units: Int = StudyModels.gruUnits, hlfFeatures: Int = StudyModels.hlfFeatures,
         resetAfter: Bool = true, seed: UInt64 = 1
     ) -> Graph {
         var builder = ExampleBuilder(seed: seed)
-        var sequence = builder.input("gru_input", shape: [timeSteps, features])
-        var hlf = builder.input("hlf_input", shape: [hlfFeatures])
-        sequence = builder.add("masking", .masking(value: 0), [sequence], shape: [timeSteps, features])
+        var sequence = builder.input(StudyModels.sequenceInput, shape: [timeSteps, features])
+        var hlf = builder.input(StudyModels.hlfInput, shape: [hlfFeatures])
+        sequence = builder.add(
+            "masking", .masking(value: StudyModels.maskValue), [sequence], shape: [timeSteps, features])
         sequence = builder.gru("gru", sequence, features: features, units: units, resetAfter: resetAfter)
-        sequence = builder.add("dropout_1", .dropout(rate: 0.2), [sequence], shape: [units])
-        hlf = builder.add("dropout_2", .dropout(rate: 0.2), [hlf], shape: [hlfFeatures])
+        sequence = builder.add("dropout_1", .dropout(rate: StudyModels.dropoutRate), [sequence], shape: [units])
+        hlf = builder.add("dropout_2", .dropout(rate: StudyModels.dropoutRate), [hlf], shape: [hlfFeatures])
         var x = builder.add(
             "concatenate", .concatenate(axis: -1), [sequence, hlf], shape: [units + hlfFeatures])
-        x = builder.dense("dense_1", x, units: 25)
+        x = builder.dense("dense_1", x, units: StudyModels.inclusiveHiddenUnits)
         x = builder.activation("activation_1", x, .relu)
-        x = builder.dense("dense_2", x, units: 3)
+        x = builder.dense("dense_2", x, units: StudyModels.classes)
         x = builder.activation("activation_2", x, .softmax)
         return builder.graph(name: "inclusive", outputs: [x])
     }

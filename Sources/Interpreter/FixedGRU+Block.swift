@@ -1,4 +1,4 @@
-import CFixedKernels
+import CKernels
 import FixedPoint
 
 /// The GRU's matrix products over a block of events at once, in 32-bit lanes (the C kernel

@@ -1,8 +1,8 @@
-import CFixedKernels
+import CKernels
 import FixedPoint
 
 /// The GRU's per-step elementwise arithmetic over a block of events in C (`trigc_gru_reset`,
-/// `trigc_gru_update` in `Sources/CFixedKernels/gru_step.c`): the gate and the candidate
+/// `trigc_gru_update` in `Sources/CKernels/fixed_gru.c`): the gate and the candidate
 /// activation become maps from every accumulator code to the activation's output (built with
 /// ``FixedActivation/apply(_:)``, so any activation kind and table gives its own codes), and
 /// each conversion is `(v + half) >> s` then a wrap or a clamp, exact in `Int64`. Taken when

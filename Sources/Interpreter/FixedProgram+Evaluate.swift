@@ -1,4 +1,4 @@
-import CFixedKernels
+import CKernels
 import FixedPoint
 import GraphIR
 

@@ -1,7 +1,9 @@
-import Foundation
 import GraphIR
+import ScalarMath
 
-/// Keras's activation functions in float32, applied in place.
+/// Keras's activation functions in float32, applied in place: ScalarMath's formulas
+/// (``ActivationMath``), one loop per function so that each loop is a plain, vectorizable
+/// pass over the values.
 enum FloatActivation {
     /// Applies `function` to `count` values; softmax works on rows of `row` values.
     static func apply(_ function: ActivationFunction, _ y: UnsafeMutablePointer<Float>, count: Int, row: Int) {
@@ -10,32 +12,18 @@ enum FloatActivation {
             return
         case .softmax:
             for start in stride(from: 0, to: count, by: max(1, row)) {
-                softmax(y + start, count: min(row, count - start))
+                ActivationMath.softmax(y + start, count: min(row, count - start))
             }
         case .relu:
-            for i in 0..<count { y[i] = max(y[i], 0) }
+            for i in 0..<count { y[i] = ActivationMath.relu(y[i]) }
         case let .leakyRelu(alpha):
-            for i in 0..<count where y[i] < 0 { y[i] *= alpha }
+            for i in 0..<count { y[i] = ActivationMath.leakyRelu(y[i], alpha: alpha) }
         case .tanh:
-            for i in 0..<count { y[i] = Foundation.tanh(y[i]) }
+            for i in 0..<count { y[i] = ActivationMath.tanh(y[i]) }
         case .sigmoid:
-            for i in 0..<count { y[i] = 1 / (1 + Foundation.exp(-y[i])) }
+            for i in 0..<count { y[i] = ActivationMath.sigmoid(y[i]) }
         case let .hardSigmoid(slope, offset):
-            for i in 0..<count { y[i] = min(max(slope * y[i] + offset, 0), 1) }
+            for i in 0..<count { y[i] = ActivationMath.hardSigmoid(y[i], slope: slope, offset: offset) }
         }
-    }
-
-    /// Numerically stable softmax: `exp(x - max) / Σ exp(x - max)`.
-    static func softmax(_ y: UnsafeMutablePointer<Float>, count: Int) {
-        guard count > 0 else { return }
-        var m = y[0]
-        for i in 1..<count { m = max(m, y[i]) }
-        var sum: Float = 0
-        for i in 0..<count {
-            y[i] = Foundation.exp(y[i] - m)
-            sum += y[i]
-        }
-        let inverse = 1 / sum
-        for i in 0..<count { y[i] *= inverse }
     }
 }

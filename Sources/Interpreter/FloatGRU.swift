@@ -1,10 +1,10 @@
-import CFloatKernels
+import CKernels
 import GraphIR
 
 /// A GRU in float32, exactly as Keras computes it (gate order z, r, h; both reset
 /// conventions; a masked step carries the state forward).
 ///
-/// The events of a block are the lanes (C kernels in `Sources/CFloatKernels`): each step's
+/// The events of a block are the lanes (C kernels in `Sources/CKernels`): each step's
 /// inputs are gathered feature-major, the two products run over all lanes at once
 /// (register-blocked with AVX2 where the CPU has it), and the gates and the state update are
 /// vectorized over lanes. Every lane does the same float operations in the same order, so an

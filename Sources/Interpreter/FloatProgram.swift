@@ -1,4 +1,4 @@
-import CFloatKernels
+import CKernels
 import Foundation
 import GraphIR
 

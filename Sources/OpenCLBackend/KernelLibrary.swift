@@ -68,6 +68,15 @@ public struct SGEMMPlan: Sendable, Hashable, CustomStringConvertible {
     /// Which `sgemm.cl` kernel family a plan launches.
     public enum Kernel: Sendable, Hashable {
         case tiled, direct, packed
+
+        /// The kernel family's name prefix in `sgemm.cl`.
+        var prefix: String {
+            switch self {
+            case .tiled: "sgemm_"
+            case .direct: "sgemm_direct_"
+            case .packed: "sgemm_cpu_"
+            }
+        }
     }
 
     public var tileM: Int
@@ -123,13 +132,7 @@ public struct SGEMMPlan: Sendable, Hashable, CustomStringConvertible {
     public static func large(for device: CLDevice) -> SGEMMPlan { device.kind == .cpu ? .cpu : .large }
 
     /// The kernel's name prefix.
-    public var kernelPrefix: String {
-        switch kernel {
-        case .tiled: "sgemm_"
-        case .direct: "sgemm_direct_"
-        case .packed: "sgemm_cpu_"
-        }
-    }
+    public var kernelPrefix: String { kernel.prefix }
 
     /// Work-group shape.
     public var localSize: [Int] {

@@ -9,14 +9,10 @@ extension KernelSources {
 // as Swift computes it, so arithmetic-only kernels equal the CPU device bit for bit.
 #pragma OPENCL FP_CONTRACT OFF
 
-// Activation codes (OpenCLBackend's ActivationCode): p0, p1 are the function's parameters.
-#define ACT_LINEAR 0
-#define ACT_RELU 1
-#define ACT_LEAKY_RELU 2   // p0 = alpha
-#define ACT_TANH 3
-#define ACT_SIGMOID 4
-#define ACT_HARD_SIGMOID 5 // p0 = slope, p1 = offset
-#define ACT_SOFTMAX 6      // elementwise identity; rows are handled by softmax_rows
+// Activation codes: ACT_LINEAR, ACT_RELU, ACT_LEAKY_RELU (p0 = alpha), ACT_TANH, ACT_SIGMOID,
+// ACT_HARD_SIGMOID (p0 = slope, p1 = offset) and ACT_SOFTMAX (elementwise identity; rows are
+// handled by softmax_rows) are -D defines made from OpenCLBackend's ActivationKind, so they
+// cannot drift from the Swift side; p0, p1 are the function's parameters.
 
 inline float activate(int fn, float p0, float p1, float x) {
     switch (fn) {

@@ -20,13 +20,21 @@ enum PendingWork {
 /// A packed SGEMM launch without its epilogue arguments.
 struct PendingGemm {
     var kernel: CLKernel
+    var descriptor: KernelDescriptor
     var global: [Int]
     var local: [Int]
-    var arguments: [CLArgument]
+    var arguments: [KernelArgument]
     var target: MatrixView
-    /// The fused bias `(buffer, offset)`, if any.
-    var bias: (buffer: CLBuffer, offset: Int)?
-    var activation = ActivationCode(.linear)
+    /// The fused bias `(vector, offset)`, if any.
+    var bias: (vector: DeviceTensor, offset: Int)?
+    var activation = ActivationFunction.linear
+
+    /// The packed kernels' epilogue: bias `(buffer, offset, use)` and activation.
+    static func epilogue(bias: (vector: DeviceTensor, offset: Int)?, activation: ActivationFunction,
+                         placeholder: CLBuffer) -> [KernelArgument] {
+        [bias.map { .tensor($0.vector) } ?? .buffer(placeholder), .int(bias?.offset ?? 0), .flag(bias != nil),
+         .activation(activation)]
+    }
 }
 
 struct AdamSlot {
@@ -52,38 +60,35 @@ extension OpenCLDevice {
         pending = nil
         switch work {
         case let .bias(vector, offset, c):
-            try launch("broadcast_rows", global: [c.columns, c.rows],
-                       [.size(c.rows), .size(c.columns), .buffer(try buffer(vector)), .size(offset)] + (try arguments(c)))
+            try launch(.broadcastRows, global: [c.columns, c.rows],
+                       [.int(c.rows), .int(c.columns), .tensor(vector), .int(offset), .view(c)])
         case let .gemm(g):
-            let epilogue: [CLArgument] = [.buffer(g.bias?.buffer ?? placeholder), .size(g.bias?.offset ?? 0),
-                                          .int(g.bias == nil ? 0 : 1)] + g.activation.all
-            try queue.launch(g.kernel, global: g.global, local: g.local, arguments: g.arguments + epilogue)
+            let epilogue = PendingGemm.epilogue(bias: g.bias, activation: g.activation, placeholder: placeholder)
+            try queue.launch(g.kernel, global: g.global, local: g.local,
+                             arguments: try clArguments(g.descriptor, g.arguments + epilogue))
         case let .adam(slots, h):
             try launchAdam(slots, h)
         }
     }
 
     private func launchAdam(_ slots: [AdamSlot], _ h: AdamHyper) throws(CLError) {
-        let hyper: [CLArgument] = [.float(h.alpha), .float(h.beta1), .float(h.beta2), .float(h.epsilon)]
+        let hyper: [KernelArgument] = [.float(h.alpha), .float(h.beta1), .float(h.beta2), .float(h.epsilon)]
         if slots.count == 1, let s = slots.first {
-            try launch("adam_update", global: [s.parameter.count],
-                       [.size(s.parameter.count)] + hyper
-                       + [.buffer(try buffer(s.parameter)), .buffer(try buffer(s.gradient)), .buffer(try buffer(s.m)),
-                          .buffer(try buffer(s.v))])
+            try launch(.adamUpdate, global: [s.parameter.count],
+                       [.int(s.parameter.count)] + hyper + [.tensor(s.parameter), .tensor(s.gradient), .tensor(s.m), .tensor(s.v)])
             return
         }
         var arguments = hyper
         for k in 0..<4 {
             guard k < slots.count else {
-                arguments += [.int(0)] + Array(repeating: CLArgument.buffer(placeholder), count: 4)
+                arguments += [.int(0)] + Array(repeating: KernelArgument.buffer(placeholder), count: 4)
                 continue
             }
             let s = slots[k]
-            arguments += [.size(s.parameter.count), .buffer(try buffer(s.parameter)), .buffer(try buffer(s.gradient)),
-                          .buffer(try buffer(s.m)), .buffer(try buffer(s.v))]
+            arguments += [.int(s.parameter.count), .tensor(s.parameter), .tensor(s.gradient), .tensor(s.m), .tensor(s.v)]
         }
         let longest = slots.map(\.parameter.count).max() ?? 0
-        try launch("adam_update4", global: [longest, slots.count], arguments)
+        try launch(.adamUpdate4, global: [longest, slots.count], arguments)
     }
 
     /// Takes an `activate` into the held gemm's epilogue when it applies in place to that
@@ -91,7 +96,7 @@ extension OpenCLDevice {
     func fuseActivation(_ function: ActivationFunction, _ x: MatrixView, into y: MatrixView) -> Bool {
         if case .softmax = function { return false }
         guard case var .gemm(g)? = pending, g.target.isSame(as: x), x.isSame(as: y) else { return false }
-        g.activation = ActivationCode(function)
+        g.activation = function
         pending = .gemm(g)
         run { () throws(CLError) in }   // launches it
         return true
@@ -106,15 +111,11 @@ extension OpenCLDevice {
 
     public func gemm(_ a: MatrixView, transposeA: Bool, _ b: MatrixView, transposeB: Bool,
                      into c: MatrixView, alpha: Float, beta: Float) {
-        let m = transposeA ? a.columns : a.rows
-        let k = transposeA ? a.rows : a.columns
-        let n = transposeB ? b.rows : b.columns
-        precondition((transposeB ? b.columns : b.rows) == k && c.rows == m && c.columns == n,
-                     "gemm: \(m)×\(k) · \(transposeB ? b.columns : b.rows)×\(n) into \(c.rows)×\(c.columns)")
+        let (m, n, k) = MatrixView.productShape(a, transposeA: transposeA, b, transposeB: transposeB, into: c)
         guard m > 0, n > 0 else { return }
         let small = m * n < options.smallProductLimit
         let plan = small ? smallPlan : largePlan
-        let name = plan.kernelPrefix + (transposeA ? "t" : "n") + (transposeB ? "t" : "n")
+        let descriptor = KernelDescriptor.sgemm(plan.kernel, transposeA: transposeA, transposeB: transposeB)
         // A bias broadcast into c just before `c = op(a)·op(b) + c` joins the packed kernel.
         var bias: (vector: DeviceTensor, offset: Int)?
         if plan.kernel == .packed, beta == 1, case let .bias(vector, offset, target)? = pending, target.isSame(as: c) {
@@ -122,18 +123,19 @@ extension OpenCLDevice {
             pending = nil
         }
         run { () throws(CLError) in
-            let kernel = try (small ? sgemmSmall : sgemmLarge).kernel(name)
-            let arguments: [CLArgument] = [.size(m), .size(n), .size(k), .float(alpha)]
-                + (try self.arguments(a)) + (try self.arguments(b)) + [.float(beta)] + (try self.arguments(c))
+            let kernel = try (small ? sgemmSmall : sgemmLarge).kernel(descriptor.name)
+            let arguments: [KernelArgument] = [.int(m), .int(n), .int(k), .float(alpha), .view(a), .view(b), .float(beta), .view(c)]
             let global = plan.globalSize(m: m, n: n)
             guard plan.kernel == .packed, options.fusion else {
-                let none: [CLArgument] = [.buffer(placeholder), .size(0), .int(0)] + ActivationCode(.linear).all
+                let none = plan.kernel == .packed
+                    ? PendingGemm.epilogue(bias: nil, activation: .linear, placeholder: placeholder) : []
                 try queue.launch(kernel, global: global, local: plan.localSize,
-                                 arguments: arguments + (plan.kernel == .packed ? none : []))
+                                 arguments: try clArguments(descriptor, arguments + none))
                 return
             }
-            var held = PendingGemm(kernel: kernel, global: global, local: plan.localSize, arguments: arguments, target: c)
-            if let bias { held.bias = (try buffer(bias.vector), bias.offset) }
+            var held = PendingGemm(kernel: kernel, descriptor: descriptor, global: global, local: plan.localSize,
+                                   arguments: arguments, target: c)
+            held.bias = bias
             pending = .gemm(held)
         }
     }

@@ -82,7 +82,7 @@ public final class OpenCLDevice: Device {
         self.options = options
         context = try CLContext(device: device)
         queue = try context.makeQueue()
-        let base = "-cl-fp32-correctly-rounded-divide-sqrt " + options.compilerOptions
+        let base = "-cl-fp32-correctly-rounded-divide-sqrt " + ActivationKind.defines + " " + options.compilerOptions
         training = try context.program(
             named: KernelLibrary.trainingFiles.joined(separator: "+"),
             source: try KernelLibrary.trainingSource(from: options.kernels), options: base)
@@ -130,14 +130,38 @@ public final class OpenCLDevice: Device {
         return buffer
     }
 
-    /// `(buffer, offset, stride)` kernel arguments of a view.
-    func arguments(_ view: MatrixView) throws(CLError) -> [CLArgument] {
-        [.buffer(try buffer(view.tensor)), .size(view.offset), .size(view.stride)]
+    /// Launches training kernel `kernel` over `global` work items (driver-chosen groups).
+    func launch(_ kernel: KernelDescriptor, global: [Int], _ arguments: [KernelArgument]) throws(CLError) {
+        try queue.launch(try training.kernel(kernel.name), global: global, arguments: try clArguments(kernel, arguments))
     }
 
-    /// Launches training kernel `name` over `global` work items (driver-chosen groups).
-    func launch(_ name: String, global: [Int], _ arguments: [CLArgument]) throws(CLError) {
-        try queue.launch(try training.kernel(name), global: global, arguments: arguments)
+    /// `arguments` as OpenCL's, in `kernel`'s order; arguments that do not fit its parameters
+    /// are a programmer error.
+    func clArguments(_ kernel: KernelDescriptor, _ arguments: [KernelArgument]) throws(CLError) -> [CLArgument] {
+        precondition(arguments.map(\.parameter) == kernel.parameters,
+                     "\(kernel): launched with \(arguments.map(\.parameter))")
+        var result: [CLArgument] = []
+        for argument in arguments {
+            switch argument {
+            case let .int(value): result.append(.size(value))
+            case let .flag(value): result.append(.int(value ? 1 : 0))
+            case let .float(value): result.append(.float(value))
+            case let .ulong(value): result.append(.ulong(value))
+            case let .tensor(tensor): result.append(.buffer(try buffer(tensor)))
+            case let .buffer(buffer): result.append(.buffer(buffer))
+            case let .view(view): result += try viewArguments(view)
+            case let .optionalView(view?): result += try viewArguments(view) + [.int(1)]
+            case .optionalView(nil): result += [.buffer(placeholder), .int(0), .int(0), .int(0)]
+            case let .activation(function): result += ActivationKind.arguments(function)
+            case let .derivative(function): result += ActivationKind.arguments(function).prefix(2)
+            }
+        }
+        return result
+    }
+
+    /// `(buffer, offset, stride)` of a view.
+    private func viewArguments(_ view: MatrixView) throws(CLError) -> [CLArgument] {
+        [.buffer(try buffer(view.tensor)), .size(view.offset), .size(view.stride)]
     }
 
     // MARK: Memory
@@ -176,16 +200,16 @@ public final class OpenCLDevice: Device {
                                at: destination.offset, count: source.rows * source.columns)
                 return
             }
-            try launch("copy_matrix", global: [source.columns, source.rows],
-                       [.size(source.rows), .size(source.columns)] + (try arguments(source)) + (try arguments(destination)))
+            try launch(.copyMatrix, global: [source.columns, source.rows],
+                       [.int(source.rows), .int(source.columns), .view(source), .view(destination)])
         }
     }
 
     public func add(_ source: MatrixView, to destination: MatrixView) {
         precondition(source.rows == destination.rows && source.columns == destination.columns, "add: shapes differ")
         run { () throws(CLError) in
-            try launch("add_matrix", global: [source.columns, source.rows],
-                       [.size(source.rows), .size(source.columns)] + (try arguments(source)) + (try arguments(destination)))
+            try launch(.addMatrix, global: [source.columns, source.rows],
+                       [.int(source.rows), .int(source.columns), .view(source), .view(destination)])
         }
     }
 
@@ -193,9 +217,8 @@ public final class OpenCLDevice: Device {
 
     public func sumRows(_ x: MatrixView, into vector: DeviceTensor, offset: Int, accumulate: Bool) {
         run { () throws(CLError) in
-            try launch("sum_rows", global: [x.columns],
-                       [.size(x.rows), .size(x.columns)] + (try arguments(x))
-                       + [.buffer(try buffer(vector)), .size(offset), .int(accumulate ? 1 : 0)])
+            try launch(.sumRows, global: [x.columns],
+                       [.int(x.rows), .int(x.columns), .view(x), .tensor(vector), .int(offset), .flag(accumulate)])
         }
     }
 }

@@ -5,12 +5,7 @@ import ToolProcess
 public enum ToolRunner {
     /// The full path of a tool on `PATH`, or nil.
     public static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = "\(folder)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        ExecutableSearch.find(name)
     }
 
     /// The path of a required tool, or the error saying how to install it.

@@ -178,7 +178,7 @@ enum ModelInputs {
             guard let node = graph[name], case let .input(shape) = node.op else { continue }
             var values: [Float]
             var rows: [Int]?
-            switch StudyInput(rawValue: name) {
+            switch StudyInput(name: name) {
             case .hlf:
                 values = data.hlf
                 guard shape == [EventSchema.hlfFeatureCount] else {

@@ -1,3 +1,4 @@
+import GraphIR
 /// The three event classes of the study, with their label values in data files.
 public enum EventClass: Int, CaseIterable, Sendable, Codable {
     case qcd = 0
@@ -78,12 +79,23 @@ public enum EventSchema {
 /// The inputs of the study's models (``Model/hlfDNN(features:classes:device:seed:)`` and
 /// the others), each fed from one dataset of an event file: the one definition of those
 /// names, used by training, export and `trigc evaluate`.
-public enum StudyInput: String, CaseIterable, Sendable {
+public enum StudyInput: CaseIterable, Sendable {
     /// `[14]`: the event's high-level features (dataset ``EventSchema/hlf``).
-    case hlf = "hlf_input"
+    case hlf
     /// `[T, 19]`: the event's particles, zero-padded (dataset ``EventSchema/particles``).
-    case particles = "gru_input"
+    case particles
 
-    /// The input's name in a model and its exported graph.
-    public var name: String { rawValue }
+    /// The study input a model input of this name is, or nil.
+    public init?(name: String) {
+        guard let input = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = input
+    }
+
+    /// The input's name in a model and its exported graph (defined once, in ``StudyModels``).
+    public var name: String {
+        switch self {
+        case .hlf: StudyModels.hlfInput
+        case .particles: StudyModels.sequenceInput
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GraphIR
 
 // The fused GRU step kernels and the optimizer updates of the CPU device.
 extension CPUDevice {
@@ -9,7 +10,7 @@ extension CPUDevice {
         for e in 0..<s.input.rows {
             let xe = x + e * s.input.stride + u, he = hw + e * s.recurrent.stride + u
             for j in 0..<u {
-                let gate = CPUMath.activate(s.recurrentActivation, xe[j] + he[j])
+                let gate = s.recurrentActivation.floatValue(xe[j] + he[j])
                 r[e * s.r.stride + j] = gate
                 rh[e * s.resetState.stride + j] = gate * h[e * s.previous.stride + j]
             }
@@ -27,14 +28,14 @@ extension CPUDevice {
             let ze = zs + e * s.z.stride, re = rs + e * s.r.stride, ce = cs + e * s.candidate.stride
             let valid = mask.map { $0.0[e * $0.1] != 0 } ?? true
             for j in 0..<u {
-                let z = CPUMath.activate(s.recurrentActivation, xe[j] + he[j])
+                let z = s.recurrentActivation.floatValue(xe[j] + he[j])
                 let c: Float
                 if s.resetAfter {
-                    let r = CPUMath.activate(s.recurrentActivation, xe[u + j] + he[u + j])
+                    let r = s.recurrentActivation.floatValue(xe[u + j] + he[u + j])
                     re[j] = r
-                    c = CPUMath.activate(s.activation, xe[2 * u + j] + r * he[2 * u + j])
+                    c = s.activation.floatValue(xe[2 * u + j] + r * he[2 * u + j])
                 } else {
-                    c = CPUMath.activate(s.activation, xe[2 * u + j] + he[2 * u + j])
+                    c = s.activation.floatValue(xe[2 * u + j] + he[2 * u + j])
                 }
                 ze[j] = z
                 ce[j] = c

@@ -1,5 +1,6 @@
 import Foundation
 import GraphIR
+import ScalarMath
 
 /// Host memory for ``CPUDevice`` tensors.
 public final class CPUStorage {
@@ -86,11 +87,7 @@ public final class CPUDevice: Device {
 
     public func gemm(_ a: MatrixView, transposeA: Bool, _ b: MatrixView, transposeB: Bool,
                      into c: MatrixView, alpha: Float, beta: Float) {
-        let m = transposeA ? a.columns : a.rows
-        let k = transposeA ? a.rows : a.columns
-        let n = transposeB ? b.rows : b.columns
-        precondition((transposeB ? b.columns : b.rows) == k && c.rows == m && c.columns == n,
-                     "gemm: \(m)×\(k) · \(transposeB ? b.columns : b.rows)×\(n) into \(c.rows)×\(c.columns)")
+        let (m, n, k) = MatrixView.productShape(a, transposeA: transposeA, b, transposeB: transposeB, into: c)
         if k == 0 {
             for i in 0..<m { for j in 0..<n { pointer(c)[i * c.stride + j] *= beta } }
             return
@@ -120,9 +117,9 @@ public final class CPUDevice: Device {
             let xi = s + i * x.stride, yi = d + i * y.stride
             if case .softmax = function {
                 yi.update(from: xi, count: x.columns)
-                CPUMath.softmax(yi, count: x.columns)
+                ActivationMath.softmax(yi, count: x.columns)
             } else {
-                for j in 0..<x.columns { yi[j] = CPUMath.activate(function, xi[j]) }
+                for j in 0..<x.columns { yi[j] = function.floatValue(xi[j]) }
             }
         }
     }
@@ -152,9 +149,9 @@ public final class CPUDevice: Device {
                         seed: UInt64, counter: UInt64) {
         let s = pointer(x), d = pointer(y), m = pointer(scale)
         let keep = 1 / (1 - rate)
-        let key = CPUMath.mix(seed ^ CPUMath.mix(counter &+ 0x5851_F42D_4C95_7F2D))
+        let key = DropoutMask.key(seed: seed, counter: counter)
         for i in 0..<x.count {
-            let u = Float(CPUMath.mix(key &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) >> 40) * 0x1p-24
+            let u = DropoutMask.uniform(key: key, index: i)
             m[i] = u < rate ? 0 : keep
             d[i] = s[i] * m[i]
         }
@@ -192,20 +189,9 @@ public final class CPUDevice: Device {
     }
 }
 
-/// Scalar math shared by the CPU kernels (the same formulas as the float interpreter).
+/// The activations' derivatives of the CPU kernels (`common.cl`'s `derivative` is the
+/// OpenCL formulation, checked against this by OpenCLTests).
 enum CPUMath {
-    @inline(__always)
-    static func activate(_ function: ActivationFunction, _ x: Float) -> Float {
-        switch function {
-        case .linear, .softmax: x
-        case .relu: max(x, 0)
-        case let .leakyRelu(alpha): x < 0 ? alpha * x : x
-        case .tanh: Foundation.tanh(x)
-        case .sigmoid: 1 / (1 + Foundation.exp(-x))
-        case let .hardSigmoid(slope, offset): min(max(slope * x + offset, 0), 1)
-        }
-    }
-
     /// `f'(x)` from `y = f(x)`.
     @inline(__always)
     static func derivative(_ function: ActivationFunction, output y: Float) -> Float {
@@ -217,28 +203,5 @@ enum CPUMath {
         case .sigmoid: y * (1 - y)
         case let .hardSigmoid(slope, _): y > 0 && y < 1 ? slope : 0
         }
-    }
-
-    /// Stable softmax, exactly as the float interpreter computes it.
-    static func softmax(_ y: UnsafeMutablePointer<Float>, count: Int) {
-        guard count > 0 else { return }
-        var m = y[0]
-        for i in 1..<count { m = max(m, y[i]) }
-        var sum: Float = 0
-        for i in 0..<count {
-            y[i] = Foundation.exp(y[i] - m)
-            sum += y[i]
-        }
-        let inverse = 1 / sum
-        for i in 0..<count { y[i] *= inverse }
-    }
-
-    /// SplitMix64's finalizer: a counter-based hash for dropout masks.
-    @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -53,3 +53,17 @@ public struct MatrixView {
         MatrixView(tensor, offset: offset + start, rows: rows, columns: width, stride: stride)
     }
 }
+
+extension MatrixView {
+    /// The `(m, n, k)` of `c = op(a) · op(b)`, where `op` transposes when asked; a programmer
+    /// error (precondition) when the shapes do not fit. Every device's `gemm` checks this.
+    public static func productShape(_ a: MatrixView, transposeA: Bool, _ b: MatrixView, transposeB: Bool,
+                                    into c: MatrixView) -> (m: Int, n: Int, k: Int) {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let n = transposeB ? b.rows : b.columns
+        precondition((transposeB ? b.columns : b.rows) == k && c.rows == m && c.columns == n,
+                     "gemm: \(m)×\(k) · \(transposeB ? b.columns : b.rows)×\(n) into \(c.rows)×\(c.columns)")
+        return (m, n, k)
+    }
+}

@@ -1,4 +1,5 @@
 import GraphIR
+import ScalarMath
 
 /// Inverted dropout: while training, each value is zeroed with probability `rate` and the
 /// rest scaled by `1/(1-rate)` (Keras's convention); the identity at inference. The mask
@@ -40,7 +41,7 @@ public final class Dropout: Layer {
                     inputGradient: context.device.makeTensor(shape: x.tensor.shape))
         }
         context.device.dropout(x.tensor, into: buffers.output, scale: buffers.scale, rate: rate,
-                               seed: context.seed ^ CPUMath.mix(salt), counter: context.counter)
+                               seed: context.seed ^ SplitMix64.mix(salt), counter: context.counter)
         return Flow(tensor: buffers.output, mask: x.mask)
     }
 

@@ -3,10 +3,9 @@ import GraphIR
 
 /// Keras's initializers, drawn from one seeded ``SplitMix64`` so a seed fixes every weight.
 enum Initializers {
-    /// Glorot uniform: uniform in `±sqrt(6 / (fanIn + fanOut))`.
+    /// Glorot uniform: uniform in `±sqrt(6 / (fanIn + fanOut))` (GraphIR's ``GraphIR/Tensor/glorot(shape:fanIn:fanOut:using:)``).
     static func glorotUniform(shape: [Int], fanIn: Int, fanOut: Int, rng: inout SplitMix64) -> [Float] {
-        let limit = Float((6.0 / Double(max(1, fanIn + fanOut))).squareRoot())
-        return (0..<shape.reduce(1, *)).map { _ in rng.nextFloat(limit: limit) }
+        Tensor.glorot(shape: shape, fanIn: fanIn, fanOut: fanOut, using: &rng).values
     }
 
     /// A standard normal draw (Box–Muller on two uniforms), in Double.

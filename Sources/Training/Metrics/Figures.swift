@@ -38,12 +38,8 @@ public enum Figures {
     /// The first SVG-to-PNG converter on `PATH` (`rsvg-convert`, then ImageMagick's
     /// `convert`), or nil.
     public static func pngConverter(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        let paths = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
         for tool in ["rsvg-convert", "convert"] {
-            for directory in paths {
-                let candidate = URL(fileURLWithPath: directory).appendingPathComponent(tool)
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            }
+            if let path = ExecutableSearch.find(tool, environment: environment) { return URL(fileURLWithPath: path) }
         }
         return nil
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GraphIR
+import ScalarMath
 
 /// How ``Trainer/fit(_:validation:)`` runs.
 public struct TrainingOptions: Sendable {
@@ -234,7 +235,7 @@ public final class Trainer {
 
     /// The epoch's sample order: Fisher–Yates driven by a generator keyed by (seed, epoch).
     static func permutation(count: Int, seed: UInt64, epoch: Int) -> [Int] {
-        var rng = SplitMix64(seed: CPUMath.mix(seed ^ CPUMath.mix(UInt64(epoch) &+ 0xA076_1D64_78BD_642F)))
+        var rng = SplitMix64(seed: SplitMix64.mix(seed ^ SplitMix64.mix(UInt64(epoch) &+ 0xA076_1D64_78BD_642F)))
         var order = Array(0..<count)
         for i in stride(from: count - 1, to: 0, by: -1) {
             let j = Int(rng.next() % UInt64(i + 1))

@@ -1,4 +1,4 @@
-#include "CFloatKernels.h"
+#include "float_kernels.h"
 #include "clones.h"
 
 /* The float product over lanes: the portable loops, and a register-blocked AVX2 kernel

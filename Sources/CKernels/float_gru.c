@@ -1,4 +1,4 @@
-#include "CFloatKernels.h"
+#include "float_kernels.h"
 #include "clones.h"
 
 /* Compiled twice (AVX2 and the baseline) and picked at load time; the lane loops are branch-

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "CFloatKernels.h"
+#include "float_kernels.h"
 #include "clones.h"
 
 /* The float dense layer on event-major rows. Each output starts from its bias and adds the

@@ -1,9 +1,9 @@
-#include "CFixedKernels.h"
+#include "fixed_kernels.h"
 
-/* The fixed-point product of kernels.c, register-blocked for AVX2: for each vector of 8
+/* The fixed-point product of fixed_linear.c, register-blocked for AVX2: for each vector of 8
    lanes, up to 10 columns are summed in registers while the input rows stream past once
    (10: 150, 100 and 50, the usual GRU widths, split evenly; 16 registers hold them).
-   Same arithmetic as the portable loops (see CFixedKernels.h), lane for lane. */
+   Same arithmetic as the portable loops (see fixed_kernels.h), lane for lane. */
 int trigc_fixed_linear_avx2(const trigc_fixed_linear *plan, const int32_t *x, ptrdiff_t xStride, int32_t count,
                             int32_t *out, ptrdiff_t outStride, int32_t lanes);
 

@@ -1,8 +1,8 @@
-#ifndef TRIGC_CFLOATKERNELS_CLONES_H
-#define TRIGC_CFLOATKERNELS_CLONES_H
+#ifndef TRIGC_CKERNELS_CLONES_H
+#define TRIGC_CKERNELS_CLONES_H
 
 /* A kernel marked TRIGC_CLONES is compiled twice, for AVX2 and the baseline, and the loader
-   picks one by the CPU. Each file also turns off contraction into fused multiply-adds
+   picks one by the CPU. Each float file also turns off contraction into fused multiply-adds
    (#pragma clang fp contract(off), which does not carry across files), so both versions
    round alike. */
 #if defined(__x86_64__) && defined(__clang__)

@@ -1,5 +1,5 @@
-#ifndef TRIGC_CFLOATKERNELS_H
-#define TRIGC_CFLOATKERNELS_H
+#ifndef TRIGC_FLOAT_KERNELS_H
+#define TRIGC_FLOAT_KERNELS_H
 
 #include <stddef.h>
 #include <stdint.h>

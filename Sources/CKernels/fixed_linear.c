@@ -1,13 +1,9 @@
-#include "CFixedKernels.h"
+#include "fixed_kernels.h"
+#include "clones.h"
 
 /* The portable loops are compiled twice (AVX2 and the baseline) and picked at load time:
    they are written for the compiler to vectorize. Unsigned arithmetic where a sum may wrap.
-   The register-blocked kernel (linear_avx2.c) is used instead where the CPU has AVX2. */
-#if defined(__x86_64__) && defined(__clang__)
-#define TRIGC_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TRIGC_CLONES
-#endif
+   The register-blocked kernel (fixed_linear_avx2.c) is used instead where the CPU has AVX2. */
 
 int trigc_fixed_linear_avx2(const trigc_fixed_linear *plan, const int32_t *x, ptrdiff_t xStride, int32_t count,
                             int32_t *out, ptrdiff_t outStride, int32_t lanes);

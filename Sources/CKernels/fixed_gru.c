@@ -1,16 +1,12 @@
-#include "CFixedKernels.h"
+#include "fixed_kernels.h"
+#include "clones.h"
 
-/* The GRU's elementwise step over lanes (see CFixedKernels.h). Compiled twice (AVX2 and the
+/* The GRU's elementwise step over lanes (see fixed_kernels.h). Compiled twice (AVX2 and the
    baseline) and picked at load time. The lane loops are specialized (by always-inlined
    functions with constant flags) so that they have no branches and the compiler vectorizes
    them, map lookups included (AVX2 gathers). Products are int32 × int32 → int64 (the caller
    checks that every code and 1 - z fit int32); a wrap keeps the low bits, so it is done on
    the low 32 bits. */
-#if defined(__x86_64__) && defined(__clang__)
-#define TRIGC_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TRIGC_CLONES
-#endif
 #define TRIGC_INLINE __attribute__((always_inline)) static inline
 
 typedef struct {

@@ -1,15 +1,11 @@
-#include "CFixedKernels.h"
+#include "fixed_kernels.h"
+#include "clones.h"
 #include <math.h>
 
-/* Input quantization into feature-major lanes (see CFixedKernels.h). Compiled twice (AVX2
+/* Input quantization into feature-major lanes (see fixed_kernels.h). Compiled twice (AVX2
    and the baseline) and picked at load time. Tiles of 8 events × 64 features: each event's
    features are quantized from contiguous memory into a small tile (a branch-free loop that
    vectorizes), then the tile is written column by column (8 adjacent codes per feature). */
-#if defined(__x86_64__) && defined(__clang__)
-#define TRIGC_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TRIGC_CLONES
-#endif
 
 enum { tile_events = 8, tile_features = 64 };
 

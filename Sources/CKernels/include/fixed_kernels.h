@@ -1,5 +1,5 @@
-#ifndef TRIGC_CFIXEDKERNELS_H
-#define TRIGC_CFIXEDKERNELS_H
+#ifndef TRIGC_FIXED_KERNELS_H
+#define TRIGC_FIXED_KERNELS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// `trigc tune` as a user runs it: a grid, the table and the best export, resuming, a kill
+/// in the middle, bad input.
+@Suite(.serialized) struct TuneCLITests {
+    @Test func aGridWritesTheTableAndTheBestRunAndResumes() throws {
+        let dir = try scratch()
+        #expect(try trigc("datagen", "--events", "2000", "--seed", "2", "--max-particles", "4", "-o", "\(dir)/ev.h5").status == 0)
+        let search = ["tune", "--model", "hlf", "--data", "\(dir)/ev.h5", "--out", "\(dir)/search", "--grid", "lr=1e-3,1e-2",
+                      "--epochs", "2", "--parallel", "2"]
+        let first = try trigc(arguments: search)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("best: trial-00"))
+        let csv = try String(contentsOfFile: "\(dir)/search/results.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 3)
+        #expect(csv[0].hasPrefix("trial,lr,mean_auc,auc_QCD"))
+        for name in ["best.ir", "best-prescaled.ir", "tune.json", "tune-lr.svg", "trial-001/model.ir", "trial-002/model.ir", "logs/trial-001.log"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/search/\(name)"), "\(name)")
+        }
+        // The best export is the best trial's model, byte for byte.
+        let bestLine = first.stdout.split(separator: "\n").first { $0.hasPrefix("best: ") } ?? ""
+        let bestTrial = String(bestLine.dropFirst(6).prefix(9))
+        #expect(FileManager.default.contents(atPath: "\(dir)/search/best.ir")
+            == FileManager.default.contents(atPath: "\(dir)/search/\(bestTrial)/model.ir"))
+        // The same command again keeps both trials.
+        let again = try trigc(arguments: search)
+        #expect(again.status == 0 && again.stdout.contains("(2 already finished)"), "\(again.stdout)")
+        // Another search into the folder is refused, in one sentence.
+        let other = try trigc(arguments: search.map { $0 == "lr=1e-3,1e-2" ? "lr=3e-3" : $0 })
+        #expect(other.status != 0 && other.stderr.contains("holds another search"), "\(other.stderr)")
+        #expect(other.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func aKilledSearchResumesAndItsTrialsEqualStraightRuns() throws {
+        let dir = try scratch()
+        #expect(try trigc("datagen", "--events", "30000", "--seed", "4", "--max-particles", "4", "-o", "\(dir)/ev.h5").status == 0)
+        let search = ["tune", "--model", "hlf", "--data", "\(dir)/ev.h5", "--out", "\(dir)/search", "--grid", "lr=1e-3,2e-3",
+                      "--epochs", "5", "--parallel", "1"]
+        let process = try launchTrigc(search)
+        let checkpoint = "\(dir)/search/trial-001/checkpoint.trgc"
+        let deadline = Date().addingTimeInterval(300)
+        while process.isRunning, (checkpointEpoch(checkpoint) ?? 0) < 2, Date() < deadline { usleep(2_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal, "the search finished before it could be killed")
+        // The trial's trigc train dies with it (supervised), so its checkpoint stops moving.
+        usleep(500_000)
+        let stopped = checkpointEpoch(checkpoint)
+        usleep(1_500_000)
+        #expect(checkpointEpoch(checkpoint) == stopped)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/search/trial-001/model.ir"))
+
+        let resumed = try trigc(arguments: search)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        // Each trial equals trigc train with its settings run straight through.
+        for (trial, lr) in [("trial-001", "0.001"), ("trial-002", "0.002")] {
+            let straight = try trigc(arguments: ["train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--epochs", "5", "--seed", "1",
+                                                 "--lr", lr, "--out", "\(dir)/straight-\(trial)"])
+            #expect(straight.status == 0, "\(straight.stderr)")
+            #expect(FileManager.default.contents(atPath: "\(dir)/search/\(trial)/model.ir")
+                == FileManager.default.contents(atPath: "\(dir)/straight-\(trial)/model.ir"), "\(trial)")
+        }
+    }
+
+    @Test(arguments: [
+        (["--grid", "speed=1"], "is not NAME=VALUES"),
+        (["--grid", "units=8"], "units applies to the gru and inclusive models"),
+        (["--random", "0"], "--random takes 1 to 10000 trials"),
+        (["--grid", "lr=1e-3", "--random", "2"], "--grid or --random is needed"),
+        (["--grid", "lr=1e-3", "--ranges", "lr=1:2"], "--ranges only applies with --random N"),
+        (["--grid", "batch=0"], "batch=0 is not a whole number"),
+    ])
+    func badSearchesAreOneSentence(arguments: [String], expected: String) throws {
+        let dir = try scratch()
+        #expect(try trigc("datagen", "--events", "300", "--max-particles", "2", "-o", "\(dir)/ev.h5").status == 0)
+        let result = try trigc(arguments: ["tune", "--model", "hlf", "--data", "\(dir)/ev.h5", "--out", "\(dir)/s"] + arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/s/tune.json"))
+    }
+}
