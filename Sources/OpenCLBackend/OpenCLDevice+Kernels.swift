@@ -37,8 +37,8 @@ extension OpenCLDevice {
     }
 
     public func dropout(_ x: DeviceTensor, into y: DeviceTensor, scale: DeviceTensor, rate: Float,
-                        seed: UInt64, counter: UInt64) {
-        let key = DropoutMask.key(seed: seed, counter: counter)
+                        seed: UInt64, counter: UInt64, firstElement: Int) {
+        let key = DropoutMask.key(seed: seed, counter: counter, firstElement: firstElement)
         run { () throws(CLError) in
             try launch(.dropout, global: [x.count],
                        [.int(x.count), .float(rate), .float(1 / (1 - rate)), .ulong(key), .tensor(x), .tensor(y), .tensor(scale)])

@@ -43,6 +43,9 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "GRU units (gru and inclusive models; default 50).")
     var units: Int?
 
+    @Option(parsing: .unconditional, help: "Dropout rate of the gru and inclusive models (default 0.2, the study's).")
+    var dropout: Float?
+
     @Option(help: "Where to train: cpu (OpenBLAS), opencl (the first OpenCL device) or opencl:P:D (see 'trigc devices'); default cpu.",
             transform: DeviceSelection.init(parsing:))
     var device = DeviceSelection.cpu
@@ -69,6 +72,10 @@ struct TrainCommand: ParsableCommand {
         if let lr, !(lr.isFinite && lr > 0) {
             throw CLIError.outOfRange(name: "--lr", value: "\(lr)", range: "a positive finite number")
         }
+        if let dropout, !TrainLimits.dropout.contains(dropout) {
+            throw CLIError.outOfRange(name: "--dropout", value: "\(dropout)", range: "from 0 to \(TrainLimits.dropout.upperBound)")
+        }
+        if dropout != nil, model == .hlf { throw CLIError.needsOption(flag: "--dropout", needs: "--model gru or inclusive") }
         if resume && overwrite { throw CLIError.excludes(first: "--resume", second: "--overwrite") }
         if !resume && data == nil { throw CLIError.missingOption(name: "--data", reason: "to train a new run") }
         if !resume && model == nil { throw CLIError.missingOption(name: "--model", reason: "to train a new run") }
@@ -177,6 +184,7 @@ struct TrainCommand: ParsableCommand {
             let asked: [(String, String?, String)] = [
                 ("--data", dataPath, saved.data), ("--seed", seed.map { "\($0)" }, "\(saved.seed)"),
                 ("--lr", lr.map { "\($0)" }, "\(saved.learningRate)"), ("--units", units.map { "\($0)" }, "\(saved.units)"),
+                ("--dropout", dropout.map { "\($0)" }, "\(saved.dropoutRate)"),
             ]
             for case let (option, value?, kept) in asked where value != kept {
                 throw CLIError.resumeSetting(run: out, option: option, saved: kept, asked: value)
@@ -195,7 +203,7 @@ struct TrainCommand: ParsableCommand {
         }
         let seed = seed ?? 1
         return RunConfig(model: model ?? .hlf, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
-                         preparation: PreparationOptions(seed: seed))
+                         dropout: dropout ?? StudyModels.dropoutRate, preparation: PreparationOptions(seed: seed))
     }
 
     /// The largest buffers training holds, checked against the memory budget: the events

@@ -60,12 +60,14 @@ import Testing
         func barrier() throws(TrainingError) { _ = group.exchange(rank: rank, []) }
     }
 
-    static func train(ranks: Int, data: TrainingArrays, batch: Int) throws -> (weights: [String: [Float]], history: [EpochSummary]) {
+    static func train(ranks: Int, data: TrainingArrays, batch: Int, model: @escaping @Sendable () -> Model = { Model.hlfDNN(seed: 3) })
+        throws -> (weights: [String: [Float]], history: [EpochSummary])
+    {
         let group = ThreadCollective(size: ranks)
         let results = Results()
         let threads = (0..<ranks).map { r in
             Thread {
-                let trainer = Trainer(model: Model.hlfDNN(seed: 3), options: TrainingOptions(epochs: 2, batchSize: batch, seed: 5))
+                let trainer = Trainer(model: model(), options: TrainingOptions(epochs: 2, batchSize: batch, seed: 5))
                 if ranks > 1 { trainer.collective = group.rank(r) }
                 let history = try? trainer.fit(data, validation: data)
                 results.set(r, trainer.model.weights(), history ?? [])
@@ -85,6 +87,19 @@ import Testing
         func set(_ r: Int, _ w: [String: [Float]], _ h: [EpochSummary]) { lock.withLock { values[r] = (w, h) } }
         var count: Int { lock.withLock { values.count } }
         var all: [Int: ([String: [Float]], [EpochSummary])] { lock.withLock { values } }
+    }
+
+    /// The inclusive model has dropout: its masks follow the event, not the rank.
+    @Test func dropoutMasksFollowTheEventNotTheRank() throws {
+        let data = syntheticArrays(count: 90, hlfFeatures: 6, steps: 4, features: 3, seed: 2)
+        let model: @Sendable () -> Model = { Model.inclusive(timeSteps: 4, features: 3, units: 5, hlfFeatures: 6, seed: 3) }
+        let alone = try Self.train(ranks: 1, data: data, batch: 16, model: model)
+        let together = try Self.train(ranks: 2, data: data, batch: 16, model: model)
+        var largest: Float = 0
+        for (name, values) in alone.weights {
+            for (a, b) in zip(values, together.weights[name] ?? []) { largest = max(largest, abs(a - b)) }
+        }
+        #expect(largest <= 1e-6, "largest weight difference \(largest)")
     }
 
     /// 2 and 3 ranks against one process, including a last batch smaller than the ranks'

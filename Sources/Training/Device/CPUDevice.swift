@@ -146,10 +146,10 @@ public final class CPUDevice: Device {
     }
 
     public func dropout(_ x: DeviceTensor, into y: DeviceTensor, scale: DeviceTensor, rate: Float,
-                        seed: UInt64, counter: UInt64) {
+                        seed: UInt64, counter: UInt64, firstElement: Int) {
         let s = pointer(x), d = pointer(y), m = pointer(scale)
         let keep = 1 / (1 - rate)
-        let key = DropoutMask.key(seed: seed, counter: counter)
+        let key = DropoutMask.key(seed: seed, counter: counter, firstElement: firstElement)
         for i in 0..<x.count {
             let u = DropoutMask.uniform(key: key, index: i)
             m[i] = u < rate ? 0 : keep

@@ -57,10 +57,12 @@ public protocol Device: AnyObject {
     /// `c = a ⊙ b` over the first `a.count` elements.
     func multiply(_ a: DeviceTensor, _ b: DeviceTensor, into c: DeviceTensor)
     /// Inverted dropout: `scale[i]` becomes `0` with probability `rate` and `1/(1-rate)`
-    /// otherwise, drawn from a counter-based generator keyed by `(seed, counter, i)` so the
-    /// mask does not depend on threads; then `y = x ⊙ scale`.
+    /// otherwise, drawn from a counter-based generator keyed by `(seed, counter,
+    /// firstElement + i)` so the mask does not depend on threads, nor on how a batch is split
+    /// between the ranks of a distributed job (`firstElement`: where `x` starts in the whole
+    /// batch); then `y = x ⊙ scale`.
     func dropout(_ x: DeviceTensor, into y: DeviceTensor, scale: DeviceTensor, rate: Float,
-                 seed: UInt64, counter: UInt64)
+                 seed: UInt64, counter: UInt64, firstElement: Int)
     /// `mask[s] = 1` when some feature of time step `s` (rows of `features` values) differs
     /// from `value`, else `0`; `x` holds `mask.count` steps.
     func sequenceMask(_ x: DeviceTensor, value: Float, features: Int, into mask: DeviceTensor)

@@ -40,8 +40,10 @@ public final class Dropout: Layer {
                     scale: context.device.makeTensor(shape: x.tensor.shape),
                     inputGradient: context.device.makeTensor(shape: x.tensor.shape))
         }
+        let width = x.tensor.count / max(1, context.batch)
         context.device.dropout(x.tensor, into: buffers.output, scale: buffers.scale, rate: rate,
-                               seed: context.seed ^ SplitMix64.mix(salt), counter: context.counter)
+                               seed: context.seed ^ SplitMix64.mix(salt), counter: context.counter,
+                               firstElement: context.firstRow * width)
         return Flow(tensor: buffers.output, mask: x.mask)
     }
 

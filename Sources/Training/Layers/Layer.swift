@@ -31,6 +31,9 @@ public struct PassContext {
     /// Counter-based randomness: the training seed, and a counter unique to this batch.
     public var seed: UInt64
     public var counter: UInt64
+    /// Where this pass's rows start in the whole batch (a rank's share of a distributed
+    /// batch; 0 otherwise): dropout masks follow the event, not the rank.
+    public var firstRow: Int = 0
 }
 
 /// A layer: built once for its input shapes (which creates its weights), then run forward

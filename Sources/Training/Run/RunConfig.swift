@@ -11,6 +11,7 @@ public enum TrainLimits {
     public static let maxUnits = 4096
     public static let maxEpochs = 1_000_000
     public static let maxBatch = 1 << 20
+    public static let dropout: ClosedRange<Float> = 0...0.95
 }
 
 /// What `RUN/run.json` records: enough to rebuild the model, the split and the scaling.
@@ -30,6 +31,8 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var seed: UInt64
     public var learningRate: Float
     public var units: Int
+    /// The GRU models' dropout rate (nil in runs of older trigc: the study's 0.2).
+    public var dropout: Float?
     public var testFraction: Double = 0.2
     public var balance = true
     public var hlfScaler: MinMaxScaler?
@@ -40,16 +43,21 @@ public struct RunConfig: Codable, Equatable, Sendable {
     /// runs of older trigc: ``RunDirectory`` assumes what those always wrote).
     public var outputs: [String]?
 
-    public init(model: StudyModelKind, data: String, seed: UInt64, learningRate: Float, units: Int, preparation: PreparationOptions) {
+    public init(model: StudyModelKind, data: String, seed: UInt64, learningRate: Float, units: Int,
+                dropout: Float = StudyModels.dropoutRate, preparation: PreparationOptions) {
         version = Self.currentVersion
         self.model = model
         self.data = data
         self.seed = seed
         self.learningRate = learningRate
         self.units = units
+        self.dropout = dropout
         testFraction = preparation.testFraction
         balance = preparation.balance
     }
+
+    /// The dropout rate the GRU models train with.
+    public var dropoutRate: Float { dropout ?? StudyModels.dropoutRate }
 
     /// The format the file was written in.
     public var formatVersion: Int { version ?? 1 }
@@ -64,11 +72,11 @@ public struct RunConfig: Codable, Equatable, Sendable {
             Model.hlfDNN(features: EventSchema.hlfFeatureCount, classes: EventSchema.classCount, device: device, seed: seed)
         case .gru:
             Model.particleGRU(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
-                              classes: EventSchema.classCount, resetAfter: true, device: device, seed: seed)
+                              classes: EventSchema.classCount, resetAfter: true, dropout: dropoutRate, device: device, seed: seed)
         case .inclusive:
             Model.inclusive(timeSteps: maxParticles, features: EventSchema.particleFeatureCount, units: units,
                             hlfFeatures: EventSchema.hlfFeatureCount, classes: EventSchema.classCount,
-                            resetAfter: true, device: device, seed: seed)
+                            resetAfter: true, dropout: dropoutRate, device: device, seed: seed)
         }
     }
 
@@ -97,6 +105,9 @@ public struct RunConfig: Codable, Equatable, Sendable {
         }
         guard learningRate.isFinite, learningRate > 0 else {
             throw .badRunFile(path: path, reason: "its learningRate \(learningRate) is not positive")
+        }
+        guard TrainLimits.dropout.contains(dropoutRate) else {
+            throw .badRunFile(path: path, reason: "its dropout \(dropoutRate) is not in [0, \(TrainLimits.dropout.upperBound)]")
         }
         guard (1...TrainLimits.maxUnits).contains(units) else {
             throw .badRunFile(path: path, reason: "its units \(units) are not in 1...\(TrainLimits.maxUnits)")

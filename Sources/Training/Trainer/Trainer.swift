@@ -144,7 +144,8 @@ public final class Trainer {
                 }
             }
             Self.gather(labels, rows: rows, width: classes, into: &labelStaging)
-            let (loss, hits) = try trainBatch(tensors, labels: labelStaging, batch: n, globalBatch: global.count)
+            let (loss, hits) = try trainBatch(tensors, labels: labelStaging, batch: n, globalBatch: global.count,
+                                              firstRow: rows.startIndex - global.startIndex)
             try model.device.checkHealth()
             guard loss.isFinite else { throw .diverged(epoch: epoch + 1, batch: b + 1, loss: loss) }
             lossSum += loss
@@ -164,7 +165,7 @@ public final class Trainer {
     /// (this rank's `n` rows of a global batch of `globalBatch`); returns the global batch's
     /// summed loss and correct count.
     private func trainBatch(_ inputs: [DeviceTensor], labels: [Float], batch n: Int,
-                            globalBatch: Int) throws(TrainingError) -> (Double, Int) {
+                            globalBatch: Int, firstRow: Int) throws(TrainingError) -> (Double, Int) {
         let device = model.device
         var (loss, correct) = (0.0, 0)
         if n > 0 {
@@ -172,7 +173,8 @@ public final class Trainer {
             labels.withUnsafeBufferPointer {
                 device.write(UnsafeBufferPointer(rebasing: $0[0 ..< buffers.labels.count]), to: buffers.labels, at: 0)
             }
-            let context = PassContext(device: device, batch: n, training: true, seed: options.seed, counter: step)
+            let context = PassContext(device: device, batch: n, training: true, seed: options.seed, counter: step,
+                                      firstRow: firstRow)
             let output = model.forward(inputs, context: context)
             (loss, correct) = device.softmaxCrossEntropy(
                 probabilities: output.matrix(rows: n), labels: buffers.labels.matrix(rows: n),
