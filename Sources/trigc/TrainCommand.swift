@@ -28,8 +28,8 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Epochs to train (in total, counting those a resumed run already did).")
     var epochs = 5
 
-    @Option(parsing: .unconditional, help: "Events per batch (at most the training events).")
-    var batch = 128
+    @Option(parsing: .unconditional, help: "Events per batch (at most the training events; default 128, a resumed run's own).")
+    var batch: Int?
 
     @Option(help: "The run directory.")
     var out: String
@@ -63,7 +63,7 @@ struct TrainCommand: ParsableCommand {
         guard (1...TrainLimits.maxEpochs).contains(epochs) else {
             throw CLIError.outOfRange(name: "--epochs", value: "\(epochs)", range: "1 to \(TrainLimits.maxEpochs)")
         }
-        guard (1...TrainLimits.maxBatch).contains(batch) else {
+        if let batch, !(1...TrainLimits.maxBatch).contains(batch) {
             throw CLIError.outOfRange(name: "--batch", value: "\(batch)", range: "1 to \(TrainLimits.maxBatch)")
         }
         if let units, !(1...TrainLimits.maxUnits).contains(units) {
@@ -92,6 +92,7 @@ struct TrainCommand: ParsableCommand {
         try DataFileGuard.checkEvents(config.data)
         let events = try EventFile.read(config.data)
         let prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
+        let batch = config.batchSize
         try Self.checkMemory(config, prepared: prepared, maxParticles: events.maxParticles, batch: batch)
         let trainingDevice = try device.makeDevice()
         let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
@@ -185,11 +186,15 @@ struct TrainCommand: ParsableCommand {
                 ("--data", dataPath, saved.data), ("--seed", seed.map { "\($0)" }, "\(saved.seed)"),
                 ("--lr", lr.map { "\($0)" }, "\(saved.learningRate)"), ("--units", units.map { "\($0)" }, "\(saved.units)"),
                 ("--dropout", dropout.map { "\($0)" }, "\(saved.dropoutRate)"),
+                // Runs of older trigc did not keep their batch: any --batch continues them.
+                ("--batch", batch.map { "\($0)" }, saved.batch.map { "\($0)" } ?? batch.map { "\($0)" } ?? "128"),
             ]
             for case let (option, value?, kept) in asked where value != kept {
                 throw CLIError.resumeSetting(run: out, option: option, saved: kept, asked: value)
             }
-            return saved
+            var resumed = saved
+            if resumed.batch == nil { resumed.batch = batch }
+            return resumed
         case .run:
             if !overwrite { throw CLIError.runExists(run: out) }
         case .empty:
@@ -203,7 +208,7 @@ struct TrainCommand: ParsableCommand {
         }
         let seed = seed ?? 1
         return RunConfig(model: model ?? .hlf, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
-                         dropout: dropout ?? StudyModels.dropoutRate, preparation: PreparationOptions(seed: seed))
+                         dropout: dropout ?? StudyModels.dropoutRate, batch: batch ?? 128, preparation: PreparationOptions(seed: seed))
     }
 
     /// The largest buffers training holds, checked against the memory budget: the events

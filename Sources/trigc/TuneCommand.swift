@@ -125,13 +125,12 @@ struct TuneCommand: ParsableCommand {
         let metrics = run.appendingPathComponent("metrics.json")
         if !restart, let done = TrialResult.read(trial, metrics: metrics, seconds: 0) { return done }
         let resumable = !restart && FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint.trgc").path)
-        var arguments = ["train", "--out", run.path]
+        // A resumed trial gets the same options (trigc train checks them against its run.json).
+        var arguments = ["train", "--out", run.path] + shared + trial.trainArguments
         if resumable {
-            let epochs = trial.values[.epochs].map { String(Int($0)) } ?? shared.drop { $0 != "--epochs" }.dropFirst().first ?? "5"
-            arguments += ["--resume", "--epochs", epochs]
-        } else {
-            arguments += shared + trial.trainArguments
-            if FileManager.default.fileExists(atPath: run.path) { arguments.append("--overwrite") }
+            arguments.append("--resume")
+        } else if FileManager.default.fileExists(atPath: run.path) {
+            arguments.append("--overwrite")
         }
         let logs = folder.appendingPathComponent("logs")
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)

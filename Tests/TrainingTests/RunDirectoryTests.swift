@@ -40,6 +40,8 @@ struct RunDirectoryTests {
         let read = try RunConfig.read(from: run)
         #expect(read.formatVersion == 1 && read.version == nil)
         #expect(read.model == .hlf && read.outputs == nil && read.dataFingerprint == nil)
+        // Settings older runs did not keep read as what those runs used.
+        #expect(read.batch == nil && read.batchSize == 128 && read.dropout == nil && read.dropoutRate == 0.2)
         // Written again, it is in the current format.
         try read.write(to: run)
         #expect(try RunConfig.read(from: run).formatVersion == RunConfig.currentVersion)

@@ -33,6 +33,9 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var units: Int
     /// The GRU models' dropout rate (nil in runs of older trigc: the study's 0.2).
     public var dropout: Float?
+    /// Events per batch (nil in runs of older trigc, which did not keep it: a resumed run
+    /// then takes `--batch` or 128).
+    public var batch: Int?
     public var testFraction: Double = 0.2
     public var balance = true
     public var hlfScaler: MinMaxScaler?
@@ -44,7 +47,7 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var outputs: [String]?
 
     public init(model: StudyModelKind, data: String, seed: UInt64, learningRate: Float, units: Int,
-                dropout: Float = StudyModels.dropoutRate, preparation: PreparationOptions) {
+                dropout: Float = StudyModels.dropoutRate, batch: Int = 128, preparation: PreparationOptions) {
         version = Self.currentVersion
         self.model = model
         self.data = data
@@ -52,9 +55,13 @@ public struct RunConfig: Codable, Equatable, Sendable {
         self.learningRate = learningRate
         self.units = units
         self.dropout = dropout
+        self.batch = batch
         testFraction = preparation.testFraction
         balance = preparation.balance
     }
+
+    /// The batch size the run trains with.
+    public var batchSize: Int { batch ?? 128 }
 
     /// The dropout rate the GRU models train with.
     public var dropoutRate: Float { dropout ?? StudyModels.dropoutRate }
@@ -105,6 +112,9 @@ public struct RunConfig: Codable, Equatable, Sendable {
         }
         guard learningRate.isFinite, learningRate > 0 else {
             throw .badRunFile(path: path, reason: "its learningRate \(learningRate) is not positive")
+        }
+        guard (1...TrainLimits.maxBatch).contains(batchSize) else {
+            throw .badRunFile(path: path, reason: "its batch \(batchSize) is not in 1...\(TrainLimits.maxBatch)")
         }
         guard TrainLimits.dropout.contains(dropoutRate) else {
             throw .badRunFile(path: path, reason: "its dropout \(dropoutRate) is not in [0, \(TrainLimits.dropout.upperBound)]")
