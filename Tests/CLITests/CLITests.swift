@@ -23,10 +23,17 @@ func builtBinary(_ name: String) -> URL {
 /// Runs the `trigc` binary built next to the test bundle (in `directory`, when given, as a
 /// user in that folder would).
 func trigc(arguments: [String], in directory: String? = nil) throws -> Outcome {
+    try runProcess(builtBinary("trigc").path, arguments, in: directory)
+}
+
+/// Runs `executable` to its end and returns its status and output.
+func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                environment: [String: String]? = nil) throws -> Outcome {
     let process = Process()
-    process.executableURL = builtBinary("trigc")
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

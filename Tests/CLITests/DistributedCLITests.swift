@@ -13,23 +13,11 @@ import Testing
 
     /// Runs `trigc ARGUMENTS --distributed` as `ranks` MPI processes.
     static func distributed(_ ranks: Int, _ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try mpirun())
-        // As root (CI containers) Open MPI needs to be told; --oversubscribe: more ranks than cores.
-        process.arguments = ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", builtBinary("trigc").path]
-            + arguments + ["--distributed"]
         var environment = ProcessInfo.processInfo.environment
         environment["OMPI_MCA_btl"] = "self,vader"  // one machine: shared memory, no network probing
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
+        // As root (CI containers) Open MPI needs to be told; --oversubscribe: more ranks than cores.
+        return try runProcess(try mpirun(), ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", builtBinary("trigc").path]
+            + arguments + ["--distributed"], environment: environment)
     }
 
     struct Figures: Decodable {

@@ -11,15 +11,8 @@ import Testing
 
         let serve = builtBinary("trigc-serve")
         try #require(FileManager.default.fileExists(atPath: serve.path), "make test builds trigc-serve before the tests")
-        let process = Process()
-        process.executableURL = serve
-        process.arguments = ["--version"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == TrigcVersion.string)
+        let server = try runProcess(serve.path, ["--version"])
+        #expect(server.status == 0)
+        #expect(server.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == TrigcVersion.string)
     }
 }
