@@ -2,6 +2,7 @@
 #include "CProcess.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -159,3 +160,5 @@ int trigc_die_with_parent(pid_t parent) {
     /* The parent may have died before the call: then this process was re-parented. */
     return getppid() == parent ? 0 : -1;
 }
+
+void trigc_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }

@@ -1,3 +1,4 @@
+import CProcess
 import Foundation
 
 /// Runs external tools (Verilator, make, compilers, Yosys, a built simulator, rsvg-convert) so
@@ -68,4 +69,11 @@ extension SupervisedProcess {
     /// does, so a worker blocked in a C library never outlives a killed trigc. False when
     /// the parent is already gone (the worker should then stop at once).
     public static func dieWithParent(_ parent: Int32) -> Bool { Syscalls.dieWithParent(parent) }
+}
+
+/// This process's standard output.
+public enum StandardOutput {
+    /// Line-buffered even into a file or a pipe (C stdio buffers whole blocks there, so a
+    /// killed command would lose what it printed).
+    public static func lineBuffered() { trigc_line_buffer_stdout() }
 }

@@ -15,7 +15,7 @@ struct TrainCommand: ParsableCommand {
             scalers are fitted on the training part. RUN/ receives checkpoint.trgc (after every \
             epoch), run.json (options and scalers), model.ir (the scalers as affine '<input>_scaling' \
             nodes), model-prescaled.ir (no scaling: inputs must be scaled already, as trigger \
-            hardware receives them), roc.svg, loss.svg (and PNGs when a converter is present) and \
+            hardware receives them), roc.svg, rejection.svg, loss.svg, lr.svg (and PNGs when a converter is present) and \
             metrics.json with the test-split figures.
             """)
 
@@ -25,8 +25,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The event file (trigc datagen; see Docs/Data.md); a resumed run defaults to its own.")
     var data: String?
 
-    @Option(parsing: .unconditional, help: "Epochs to train (in total, counting those a resumed run already did).")
-    var epochs = 5
+    @Option(parsing: .unconditional, help: "Epochs to train (in total, counting those a resumed run already did; default 5, a resumed run's own target).")
+    var epochs: Int?
 
     @Option(parsing: .unconditional, help: "Events per batch (at most the training events; default 128, a resumed run's own).")
     var batch: Int?
@@ -60,7 +60,7 @@ struct TrainCommand: ParsableCommand {
     var distributed = false
 
     func validate() throws {
-        guard (1...TrainLimits.maxEpochs).contains(epochs) else {
+        if let epochs, !(1...TrainLimits.maxEpochs).contains(epochs) {
             throw CLIError.outOfRange(name: "--epochs", value: "\(epochs)", range: "1 to \(TrainLimits.maxEpochs)")
         }
         if let batch, !(1...TrainLimits.maxBatch).contains(batch) {
@@ -84,6 +84,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let collective = distributed ? try MPICollective() : nil
         defer { collective?.finish() }
+        if let collective, collective.size == 1 {
+            FileHandle.standardError.write(Data("warning: --distributed in a single process (not started by mpirun): training alone.\n".utf8))
+        }
         // Only rank 0 writes the run directory and prints; the others compute alike.
         let lead = (collective?.rank ?? 0) == 0
         let run = URL(fileURLWithPath: out, isDirectory: true)
@@ -93,6 +96,10 @@ struct TrainCommand: ParsableCommand {
         let events = try EventFile.read(config.data)
         let prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
         let batch = config.batchSize
+        let epochs = config.epochCount
+        if let collective, batch < collective.size {
+            throw CLIError.outOfRange(name: "--batch", value: "\(batch)", range: "at least the number of ranks (\(collective.size)) with --distributed")
+        }
         try Self.checkMemory(config, prepared: prepared, maxParticles: events.maxParticles, batch: batch)
         let trainingDevice = try device.makeDevice()
         let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
@@ -182,10 +189,14 @@ struct TrainCommand: ParsableCommand {
             if let model, saved.model != model {
                 throw CLIError.resumeMismatch(run: out, saved: saved.model.rawValue, asked: model.rawValue)
             }
+            // Settings older runs did not keep (nil) take what is asked now; the hlf model has
+            // no units or dropout to contradict.
+            let gru = saved.model != .hlf
             let asked: [(String, String?, String)] = [
                 ("--data", dataPath, saved.data), ("--seed", seed.map { "\($0)" }, "\(saved.seed)"),
-                ("--lr", lr.map { "\($0)" }, "\(saved.learningRate)"), ("--units", units.map { "\($0)" }, "\(saved.units)"),
-                ("--dropout", dropout.map { "\($0)" }, "\(saved.dropoutRate)"),
+                ("--lr", lr.map { "\($0)" }, "\(saved.learningRate)"),
+                ("--units", gru ? units.map { "\($0)" } : nil, "\(saved.units)"),
+                ("--dropout", gru ? dropout.map { "\($0)" } : nil, saved.dropout.map { "\($0)" } ?? dropout.map { "\($0)" } ?? "0.2"),
                 // Runs of older trigc did not keep their batch: any --batch continues them.
                 ("--batch", batch.map { "\($0)" }, saved.batch.map { "\($0)" } ?? batch.map { "\($0)" } ?? "128"),
             ]
@@ -194,6 +205,9 @@ struct TrainCommand: ParsableCommand {
             }
             var resumed = saved
             if resumed.batch == nil { resumed.batch = batch }
+            if resumed.dropout == nil, gru { resumed.dropout = dropout }
+            // --epochs may raise a resumed run's target; it becomes the run's own.
+            if let epochs { resumed.epochs = epochs }
             return resumed
         case .run:
             if !overwrite { throw CLIError.runExists(run: out) }
@@ -208,7 +222,8 @@ struct TrainCommand: ParsableCommand {
         }
         let seed = seed ?? 1
         return RunConfig(model: model ?? .hlf, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
-                         dropout: dropout ?? StudyModels.dropoutRate, batch: batch ?? 128, preparation: PreparationOptions(seed: seed))
+                         dropout: dropout ?? StudyModels.dropoutRate, batch: batch ?? 128, epochs: epochs ?? 5,
+                         preparation: PreparationOptions(seed: seed))
     }
 
     /// The largest buffers training holds, checked against the memory budget: the events

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphIR
+import ToolProcess
 
 @main
 struct Trigc: ParsableCommand {
@@ -20,6 +21,9 @@ struct Trigc: ParsableCommand {
     /// exit: ``CLIError``'s own status, else ArgumentParser's (64 for usage mistakes, 1 for
     /// the rest). Foundation's errors are put in trigc's words (``CLIError/init(foundation:)``).
     static func main() {
+        // Line by line even into a file or a pipe (a batch job's log shows progress, and
+        // what was printed survives a kill).
+        StandardOutput.lineBuffered()
         do {
             var command = try parseAsRoot()
             try command.run()

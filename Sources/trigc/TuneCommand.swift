@@ -79,6 +79,7 @@ struct TuneCommand: ParsableCommand {
         for parameter in [Hyperparameter.units, .dropout] where !recurrent && space.varies(parameter) {
             throw TuningError.badSpec("\(parameter.rawValue) applies to the gru and inclusive models, not hlf")
         }
+        try space.checkDistinct()
         try DataFileGuard.checkEvents(data)
         let folder = URL(fileURLWithPath: out, isDirectory: true).standardizedFileURL
         let dataPath = URL(fileURLWithPath: data).standardizedFileURL.path
@@ -86,18 +87,21 @@ struct TuneCommand: ParsableCommand {
         if !space.varies(.epochs) { shared += ["--epochs", "\(epochs)"] }
         let trialArguments = shared
         try prepareFolder(folder)
-        if overwrite { try? FileManager.default.removeItem(at: folder.appendingPathComponent("tune.json")) }
+        if overwrite { try Self.clearSearch(in: folder) }
         let classes = EventClass.allCases.map(\.name)
         let search = try HyperparameterSearch(
-            folder: folder, record: SearchRecord(trainArguments: shared, space: space, metric: metric), classes: classes)
+            folder: folder, record: SearchRecord(trainArguments: shared, space: space, metric: metric, data: FileFingerprint(dataPath)),
+            classes: classes)
         let total = space.trials.count
         let pending = search.pending
         print("tune: \(total) trials of \(model.rawValue) (\(total - pending.count) already finished), \(parallel) at once; folder \(folder.path)")
         let trigc = WorkerProcess.thisExecutable
-        let record = try search.run(parallel: parallel, runTrial: { [overwrite, metric] trial in
-            Self.runTrial(trial, trigc: trigc, shared: trialArguments, folder: folder, restart: overwrite, metric: metric)
+        let record = try search.run(parallel: parallel, runTrial: { [overwrite, metric] trial, failedBefore in
+            // A trial that failed before starts afresh (its checkpoint may be the cause).
+            Self.runTrial(trial, trigc: trigc, shared: trialArguments, folder: folder, restart: overwrite || failedBefore, metric: metric)
         }, onFinish: { [metric] result, done, total in
             print(Self.line(result, metric: metric, done: done, total: total))
+            fflush(nil)
         })
         try finish(record, folder: folder)
     }
@@ -113,6 +117,27 @@ struct TuneCommand: ParsableCommand {
             guard ours else { throw CLIError.foreignFilesInSearch(path: folder.path) }
         } else {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+    }
+
+    /// Removes what an earlier search wrote in `folder` (its record, table, plots, exports,
+    /// logs and each trial's run files), for --overwrite; files trigc did not write stay.
+    static func clearSearch(in folder: URL) throws {
+        let files = FileManager.default
+        for name in (try? files.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            let url = folder.appendingPathComponent(name)
+            if name.hasPrefix("trial-"), RunDirectory.state(of: url) == .run {
+                try RunDirectory.clear(url, config: try RunConfig.read(from: url))
+                if RunDirectory.state(of: url) == .empty { RunDirectory.removeTemporaries(url); rmdir(url.path) }
+            } else if name == "logs" {
+                for log in (try? files.contentsOfDirectory(atPath: url.path)) ?? [] where log.hasPrefix("trial-") && log.hasSuffix(".log") {
+                    unlink(url.appendingPathComponent(log).path)
+                }
+                rmdir(url.path)
+            } else if ["tune.json", "results.csv", "best.ir", "best-prescaled.ir"].contains(name)
+                        || (name.hasPrefix("tune-") && (name.hasSuffix(".svg") || name.hasSuffix(".png"))) {
+                unlink(url.path)
+            }
         }
     }
 

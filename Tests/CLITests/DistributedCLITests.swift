@@ -59,6 +59,7 @@ import Testing
         let common = ["train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--batch", "32"]
         #expect(try Self.distributed(2, common + ["--epochs", "3", "--out", "\(dir)/straight"]).status == 0)
         #expect(try Self.distributed(2, common + ["--epochs", "2", "--out", "\(dir)/parts"]).status == 0)
+        // The run keeps its target: raising it needs --epochs once, later resumes remember it.
         let resumed = try Self.distributed(2, ["train", "--resume", "--epochs", "3", "--out", "\(dir)/parts"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(FileManager.default.contents(atPath: "\(dir)/straight/model.ir")

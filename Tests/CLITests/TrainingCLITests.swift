@@ -53,7 +53,8 @@ func checkpointEpoch(_ path: String) -> Int? {
         #expect(checkpointEpoch(checkpoint) == 2)
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/killed/model.ir"))
 
-        let resumed = try trigc(arguments: common + ["--out", "\(dir)/killed", "--resume"])
+        // Resumed with no settings: the run's own (epochs, batch, seed ...) from run.json.
+        let resumed = try trigc(arguments: ["train", "--out", "\(dir)/killed", "--resume"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let a = try String(contentsOfFile: "\(dir)/straight/model.ir", encoding: .utf8)
         let b = try String(contentsOfFile: "\(dir)/killed/model.ir", encoding: .utf8)

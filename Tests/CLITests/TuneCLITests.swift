@@ -63,6 +63,24 @@ import Testing
         }
     }
 
+    @Test func overwriteClearsTheOldSearchAndChangedDataIsRefused() throws {
+        let dir = try scratch()
+        #expect(try trigc("datagen", "--events", "1500", "--seed", "2", "--max-particles", "2", "-o", "\(dir)/ev.h5").status == 0)
+        let base = ["tune", "--model", "hlf", "--data", "\(dir)/ev.h5", "--out", "\(dir)/s", "--epochs", "1"]
+        #expect(try trigc(arguments: base + ["--grid", "lr=1e-3;batch=32,64"]).status == 0)
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: "\(dir)/s/trial-002/notes.txt"))
+        let again = try trigc(arguments: base + ["--grid", "lr=2e-3", "--overwrite"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/s").sorted()
+        #expect(!left.contains("tune-batch.svg"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/s/trial-002") == ["notes.txt"], "only what trigc did not write stays")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/s/logs") == ["trial-001.log"])
+        // The data changes under the search: refused in one sentence.
+        #expect(try trigc("datagen", "--events", "1400", "--seed", "3", "--max-particles", "2", "-o", "\(dir)/ev.h5", "--overwrite").status == 0)
+        let changed = try trigc(arguments: base + ["--grid", "lr=2e-3"])
+        #expect(changed.status != 0 && changed.stderr.contains("changed since the search"), "\(changed.stderr)")
+    }
+
     @Test(arguments: [
         (["--grid", "speed=1"], "is not NAME=VALUES"),
         (["--grid", "units=8"], "units applies to the gru and inclusive models"),

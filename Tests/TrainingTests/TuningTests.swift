@@ -21,6 +21,7 @@ import Testing
         ("speed=1", "is not NAME=VALUES"), ("lr=1e-3;lr=2e-3", "lr is given twice"), ("lr=", "is not NAME=VALUES"),
         ("batch=12.5", "batch=12.5 is not a whole number"), ("dropout=1.5", "dropout=1.5 is not a number from 0"),
         ("lr=abc", "lr=abc is not a number"), ("", "names no parameter"), ("units=0", "units=0 is not a whole number from 1"),
+        ("lr=1e-3,0.001", "lr lists 0.001 twice"),
     ])
     func badSpecsAreOneSentence(spec: String, expected: String) {
         #expect(throws: TuningError.self) { try SearchSpace.grid(spec) }
@@ -47,6 +48,32 @@ import Testing
         #expect(try SearchSpace.random(count: 3, ranges: nil, seed: 1, recurrent: false).trials.allSatisfy { $0.values.keys.sorted() == [.lr, .batch] })
         #expect(throws: TuningError.self) { try SearchSpace.random(count: 0, ranges: nil, seed: 1, recurrent: true) }
         #expect(throws: TuningError.self) { try SearchSpace.random(count: 2, ranges: "lr=1e-2:1e-4", seed: 1, recurrent: true) }
+    }
+
+    @Test func randomTrialsAreDistinctAndTooSmallSpacesRefused() throws {
+        let space = try SearchSpace.random(count: 3, ranges: "units=8:10", seed: 1, recurrent: true)
+        #expect(Set(space.trials.map { $0.values[.units] ?? 0 }) == [8, 9, 10])
+        try space.checkDistinct()
+        let tooSmall = try SearchSpace.random(count: 4, ranges: "units=8:10", seed: 1, recurrent: true)
+        #expect(throws: TuningError.badSpec("the ranges hold 3 distinct points, fewer than --random 4")) { try tooSmall.checkDistinct() }
+    }
+
+    @Test func theRecordIsPlainJSONInAFixedOrder() throws {
+        let space = try SearchSpace.random(count: 2, ranges: "lr=1e-4:1e-2;units=8:64;dropout=0:0.5", seed: 3, recurrent: true)
+        var record = SearchRecord(trainArguments: ["--model", "gru"], space: space, metric: .auc)
+        record.results = space.trials.map { Self.result($0, auc: 0.9) }
+        let text = String(decoding: try record.json(), as: UTF8.self)
+        #expect(text.contains("\"interval\" : {"))
+        #expect(text.contains("\"high\" : 0.01"))
+        #expect(!text.contains("_0"))
+        // Parameters are object keys, sorted: the same search gives the same bytes.
+        #expect(text.contains("\"values\" : {\n"))
+        #expect(try record.json() == (try record.json()))
+        #expect(try JSONDecoder().decode(SearchRecord.self, from: try record.json()) == record)
+    }
+
+    static func fingerprint(bytes: Int) throws -> FileFingerprint {
+        try JSONDecoder().decode(FileFingerprint.self, from: Data(#"{"bytes": \#(bytes), "modified": 2}"#.utf8))
     }
 
     static func result(_ trial: Trial, auc: Double?, loss: Double? = nil) -> TrialResult {
@@ -82,7 +109,8 @@ import Testing
         // The first run: trial 3 fails.
         let first = try HyperparameterSearch(folder: folder, record: record, classes: classes)
         let ran = Counter()
-        try first.run(parallel: 3, runTrial: { trial in
+        try first.run(parallel: 3, runTrial: { trial, failedBefore in
+            #expect(!failedBefore)
             ran.add(trial.number)
             return Self.result(trial, auc: trial.number == 3 ? nil : 0.9 + Double(trial.number) / 100)
         }, onFinish: { _, _, _ in })
@@ -92,7 +120,8 @@ import Testing
         let second = try HyperparameterSearch(folder: folder, record: record, classes: classes)
         #expect(second.pending.map(\.number) == [3])
         let again = Counter()
-        let final = try second.run(parallel: 2, runTrial: { trial in
+        let final = try second.run(parallel: 2, runTrial: { trial, failedBefore in
+            #expect(failedBefore, "trial 3 failed in the first run: it starts afresh")
             again.add(trial.number)
             return Self.result(trial, auc: 0.99)
         }, onFinish: { _, _, _ in })
@@ -100,6 +129,15 @@ import Testing
         #expect(final.results.count == 4 && final.results.allSatisfy { $0.failure == nil })
         #expect(final.best?.trial.number == 3)
         #expect(try SearchRecord.read(in: folder) == final)
+        // The same search on changed data is refused.
+        var moved = record
+        moved.data = try Self.fingerprint(bytes: 1)
+        let original = try #require(try SearchRecord.read(in: folder))
+        var withData = original
+        withData.data = try Self.fingerprint(bytes: 5)
+        try withData.write(in: folder, classes: classes)
+        #expect(throws: TuningError.self) { try HyperparameterSearch(folder: folder, record: moved, classes: classes) }
+        try original.write(in: folder, classes: classes)
         // Another search in the same folder is refused.
         let other = SearchRecord(trainArguments: ["--model", "gru"], space: space, metric: .auc)
         #expect(throws: TuningError.otherSearch(folder: folder.path)) {

@@ -137,7 +137,9 @@ IMPORT = re.compile(r"^\s*(?:@\w+(?:\([^)]*\))?\s+)*(?:(?:public|internal|packag
 
 
 def package():
-    dump = subprocess.run(["swift", "package", "dump-package"], cwd=ROOT, capture_output=True, text=True)
+    # A scratch path of its own: dump-package then never waits on a build's lock on .build.
+    dump = subprocess.run(["swift", "package", "--scratch-path", os.path.join(ROOT, ".build", "lint"), "dump-package"],
+                          cwd=ROOT, capture_output=True, text=True)
     if dump.returncode != 0:
         sys.exit(f"lint: swift package dump-package failed: {dump.stderr.strip()}")
     return json.loads(dump.stdout)

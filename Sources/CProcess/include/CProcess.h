@@ -40,4 +40,8 @@ int trigc_pipe(int fds[2]);
 /// when the parent is no longer `parent` (it died before the request took effect).
 int trigc_die_with_parent(pid_t parent);
 
+/// Makes standard output line-buffered (also into a file or a pipe), so that what a command
+/// printed is on disk line by line: a batch job's log shows progress and survives a kill.
+void trigc_line_buffer_stdout(void);
+
 #endif

@@ -46,9 +46,11 @@ extension Figures {
         // The decades around the rates, with room: a rate never sits on the frame.
         let low = pow(10, floor(log10(positive.min() ?? 1e-3) - 0.01))
         let high = pow(10, ceil(log10(positive.max() ?? 1e-3) + 0.01))
-        return LinePlot(title: title, xLabel: "epoch", yLabel: "learning rate",
-                        xRange: 1...Double(max(2, rates.count)), yRange: low...high,
-                        series: [LinePlot.Series(name: "learning rate", points: points, color: LinePlot.palette[2])],
-                        yLogarithmic: true)
+        var plot = LinePlot(title: title, xLabel: "epoch", yLabel: "learning rate",
+                            xRange: 1...Double(max(2, rates.count)), yRange: low...high,
+                            series: [LinePlot.Series(name: "learning rate", points: points, color: LinePlot.palette[2])],
+                            yLogarithmic: true)
+        plot.xWholeNumbers = true
+        return plot
     }
 }

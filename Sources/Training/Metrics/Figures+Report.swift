@@ -34,12 +34,12 @@ extension Figures {
         plots["rejection_svg"] = rejection.svg
         plots["rejection_png"] = rejection.png
         if !history.isEmpty {
-            let rates = try write(learningRatePlot(rates: history.map(\.learningRate), title: "Learning rate, \(title)"),
+            let rates = try write(learningRatePlot(rates: history.map(\.learningRate), title: "Learning rate, \(model)"),
                                   name: stem + "lr", in: directory, converter: converter)
             plots["lr_svg"] = rates.svg
             plots["lr_png"] = rates.png
             let loss = try write(
-                lossPlot(losses: history.map(\.loss), validationLosses: history.map(\.validationLoss), title: "Loss, \(title)"),
+                lossPlot(losses: history.map(\.loss), validationLosses: history.map(\.validationLoss), title: "Loss, \(model)"),
                 name: stem + "loss", in: directory, converter: converter)
             plots["loss_svg"] = loss.svg
             plots["loss_png"] = loss.png

@@ -30,9 +30,11 @@ public enum Figures {
         if !validation.isEmpty {
             series.append(LinePlot.Series(name: "validation loss", points: validation, color: LinePlot.palette[1]))
         }
-        return LinePlot(title: title, xLabel: "epoch", yLabel: "categorical cross-entropy",
-                        xRange: 1...Double(max(2, losses.count)), yRange: max(0, low - pad)...(high + pad),
-                        series: series)
+        var plot = LinePlot(title: title, xLabel: "epoch", yLabel: "categorical cross-entropy",
+                            xRange: 1...Double(max(2, losses.count)), yRange: max(0, low - pad)...(high + pad),
+                            series: series)
+        plot.xWholeNumbers = true
+        return plot
     }
 
     /// The first SVG-to-PNG converter on `PATH` (`rsvg-convert`, then ImageMagick's

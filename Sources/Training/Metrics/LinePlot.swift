@@ -33,6 +33,8 @@ public struct LinePlot: Sendable {
     /// A logarithmic y axis (decade ticks written as powers of ten); `yRange` must then be
     /// positive.
     public var yLogarithmic: Bool
+    /// Ticks on the x axis at whole numbers only (epochs).
+    public var xWholeNumbers = false
 
     public init(title: String, xLabel: String, yLabel: String, xRange: ClosedRange<Double>,
                 yRange: ClosedRange<Double>, series: [Series], legend: LegendCorner = .topRight,
@@ -78,7 +80,7 @@ public struct LinePlot: Sendable {
     /// A decade tick's text: `10` with the exponent raised (SVG markup).
     static func powerLabel(_ value: Double) -> String {
         let exponent = Int(log10(value).rounded())
-        return exponent == 0 ? "1" : exponent == 1 ? "10" : "10<tspan dy=\"-6\" font-size=\"9\">\(exponent)</tspan>"
+        return "10<tspan dy=\"-6\" font-size=\"9\">\(exponent)</tspan>"
     }
 
     /// Text for a tick value, with no more decimals than the step needs.
@@ -112,7 +114,7 @@ public struct LinePlot: Sendable {
         s += "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"white\"/>\n"
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"24\" font-size=\"16\" text-anchor=\"middle\">\(Self.escaped(title))</text>\n"
         // Grid and ticks.
-        let xTicks = Self.ticks(xRange)
+        let xTicks = xWholeNumbers ? Self.ticks(xRange).filter { $0 == $0.rounded() } : Self.ticks(xRange)
         let yTicks = yLogarithmic ? Self.decades(yRange) : Self.ticks(yRange)
         let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
         let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1

@@ -36,6 +36,9 @@ public struct RunConfig: Codable, Equatable, Sendable {
     /// Events per batch (nil in runs of older trigc, which did not keep it: a resumed run
     /// then takes `--batch` or 128).
     public var batch: Int?
+    /// The epochs the run is to train in all (nil in runs of older trigc: a resumed run then
+    /// takes `--epochs` or 5).
+    public var epochs: Int?
     public var testFraction: Double = 0.2
     public var balance = true
     public var hlfScaler: MinMaxScaler?
@@ -47,7 +50,7 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var outputs: [String]?
 
     public init(model: StudyModelKind, data: String, seed: UInt64, learningRate: Float, units: Int,
-                dropout: Float = StudyModels.dropoutRate, batch: Int = 128, preparation: PreparationOptions) {
+                dropout: Float = StudyModels.dropoutRate, batch: Int = 128, epochs: Int = 5, preparation: PreparationOptions) {
         version = Self.currentVersion
         self.model = model
         self.data = data
@@ -56,9 +59,13 @@ public struct RunConfig: Codable, Equatable, Sendable {
         self.units = units
         self.dropout = dropout
         self.batch = batch
+        self.epochs = epochs
         testFraction = preparation.testFraction
         balance = preparation.balance
     }
+
+    /// The epochs the run trains in all.
+    public var epochCount: Int { epochs ?? 5 }
 
     /// The batch size the run trains with.
     public var batchSize: Int { batch ?? 128 }
@@ -112,6 +119,9 @@ public struct RunConfig: Codable, Equatable, Sendable {
         }
         guard learningRate.isFinite, learningRate > 0 else {
             throw .badRunFile(path: path, reason: "its learningRate \(learningRate) is not positive")
+        }
+        guard (1...TrainLimits.maxEpochs).contains(epochCount) else {
+            throw .badRunFile(path: path, reason: "its epochs \(epochCount) are not in 1...\(TrainLimits.maxEpochs)")
         }
         guard (1...TrainLimits.maxBatch).contains(batchSize) else {
             throw .badRunFile(path: path, reason: "its batch \(batchSize) is not in 1...\(TrainLimits.maxBatch)")

@@ -15,10 +15,9 @@ public enum RunDirectory {
     public static let metricsFile = "metrics.json"
 
     /// Every name a run can write (what `outputs` may list).
-    public static let possibleOutputs: Set<String> = [
-        configFile, checkpointFile, modelFile, prescaledModelFile, metricsFile,
-        "roc.svg", "roc.png", "loss.svg", "loss.png",
-    ]
+    public static let possibleOutputs: Set<String> = Set(
+        [configFile, checkpointFile, modelFile, prescaledModelFile]
+            + Figures.reportFileNames(prefix: "metrics", history: true))
 
     /// What a run writes before it finishes (listed in run.json from the start).
     public static let earlyOutputs = [configFile, checkpointFile]

@@ -21,7 +21,11 @@ public final class HyperparameterSearch: @unchecked Sendable {
         var record = record
         if let earlier = try SearchRecord.read(in: folder) {
             guard earlier.isSameSearch(as: record) else { throw .otherSearch(folder: folder.path) }
+            if let then = earlier.data, let now = record.data, then != now {
+                throw .dataChanged(folder: folder.path, data: record.trainArguments.drop { $0 != "--data" }.dropFirst().first ?? "the data")
+            }
             record.results = earlier.results
+            record.data = earlier.data ?? record.data
         }
         current = record
     }
@@ -35,13 +39,15 @@ public final class HyperparameterSearch: @unchecked Sendable {
     }
 
     /// Runs every pending trial, `parallel` at once, each on a thread of its own (which
-    /// `runTrial` may block); `onFinish` sees each result with the count finished so far,
-    /// one at a time. Returns the record with every result.
+    /// `runTrial` may block); `runTrial`'s flag says the trial failed in an earlier run (so
+    /// it should start afresh rather than continue); `onFinish` sees each result with the
+    /// count finished so far, one at a time. Returns the record with every result.
     @discardableResult
-    public func run(parallel: Int, runTrial: @escaping @Sendable (Trial) -> TrialResult,
+    public func run(parallel: Int, runTrial: @escaping @Sendable (Trial, Bool) -> TrialResult,
                     onFinish: @escaping @Sendable (TrialResult, Int, Int) -> Void) throws(TuningError) -> SearchRecord {
         try record.write(in: folder, classes: classes)
         let queue = pending
+        let failedBefore = Set(record.results.filter { $0.failure != nil }.map(\.trial.number))
         let total = record.space.trials.count
         lock.withLock { nextIndex = 0 }
         let group = DispatchGroup()
@@ -56,7 +62,7 @@ public final class HyperparameterSearch: @unchecked Sendable {
                         return queue[nextIndex - 1]
                     }
                     guard let trial else { return }
-                    let result = runTrial(trial)
+                    let result = runTrial(trial, failedBefore.contains(trial.number))
                     lock.withLock {
                         current.results.removeAll { $0.trial.number == trial.number }
                         current.results.append(result)

@@ -62,15 +62,19 @@ public struct SearchRecord: Codable, Sendable, Equatable {
     public var trainArguments: [String]
     public var space: SearchSpace
     public var metric: TuningMetric
+    /// The event file as the search started (size and time), so that trials of one search
+    /// never mix data.
+    public var data: FileFingerprint?
     public var results: [TrialResult] = []
 
-    public init(trainArguments: [String], space: SearchSpace, metric: TuningMetric) {
+    public init(trainArguments: [String], space: SearchSpace, metric: TuningMetric, data: FileFingerprint? = nil) {
         self.trainArguments = trainArguments
         self.space = space
         self.metric = metric
+        self.data = data
     }
 
-    /// Whether `other` asks for the same search (results aside).
+    /// Whether `other` asks for the same search (results and data aside).
     public func isSameSearch(as other: SearchRecord) -> Bool {
         version == other.version && trainArguments == other.trainArguments && space == other.space && metric == other.metric
     }
@@ -87,9 +91,7 @@ public struct SearchRecord: Codable, Sendable, Equatable {
     }
 
     /// The parameters the trials vary, in a fixed order.
-    public var parameters: [Hyperparameter] {
-        Array(Set(results.flatMap { $0.trial.values.keys })).sorted()
-    }
+    public var parameters: [Hyperparameter] { space.parameters }
 
     /// The results as CSV: trial, each parameter, each figure, seconds, failure.
     public func csv(classes: [String]) -> String {

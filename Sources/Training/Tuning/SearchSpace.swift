@@ -2,7 +2,7 @@ import Foundation
 import GraphIR
 
 /// A hyper-parameter `trigc tune` varies, with the `trigc train` option it sets.
-public enum Hyperparameter: String, CaseIterable, Codable, Sendable, Comparable {
+public enum Hyperparameter: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
     case lr, batch, units, dropout, epochs
 
     /// The `trigc train` option.
@@ -12,10 +12,10 @@ public enum Hyperparameter: String, CaseIterable, Codable, Sendable, Comparable 
     var bounds: ClosedRange<Double> {
         switch self {
         case .lr: 1e-7...10
-        case .batch: 1...1_000_000
-        case .units: 1...4096
-        case .dropout: 0...0.95
-        case .epochs: 1...100_000
+        case .batch: 1...Double(TrainLimits.maxBatch)
+        case .units: 1...Double(TrainLimits.maxUnits)
+        case .dropout: Double(TrainLimits.dropout.lowerBound)...Double(TrainLimits.dropout.upperBound)
+        case .epochs: 1...Double(TrainLimits.maxEpochs)
         }
     }
 
@@ -47,23 +47,23 @@ public struct Trial: Codable, Sendable, Equatable {
 /// random points drawn from ranges with a seeded generator (the same seed, the same trials).
 public enum SearchSpace: Codable, Sendable, Equatable {
     /// Values per parameter, in the order written.
-    case grid([Hyperparameter: [Double]])
+    case grid(values: [Hyperparameter: [Double]])
     /// Ranges per parameter: a list of choices, or `low:high` (drawn log-uniformly for the
     /// learning rate, uniformly otherwise; integers rounded).
     case random(count: Int, ranges: [Hyperparameter: Range], seed: UInt64)
 
     public enum Range: Codable, Sendable, Equatable {
-        case choices([Double])
-        case interval(Double, Double)
+        case choices(values: [Double])
+        case interval(low: Double, high: Double)
     }
 
     /// Defaults for `--random` without `--ranges`: the study's neighbourhood (units and
     /// dropout only for models with a GRU).
     public static func defaultRanges(recurrent: Bool) -> [Hyperparameter: Range] {
-        var ranges: [Hyperparameter: Range] = [.lr: .interval(1e-4, 1e-2), .batch: .choices([64, 128, 256])]
+        var ranges: [Hyperparameter: Range] = [.lr: .interval(low: 1e-4, high: 1e-2), .batch: .choices(values: [64, 128, 256])]
         if recurrent {
-            ranges[.units] = .interval(16, 100)
-            ranges[.dropout] = .interval(0, 0.5)
+            ranges[.units] = .interval(low: 16, high: 100)
+            ranges[.dropout] = .interval(low: 0, high: 0.5)
         }
         return ranges
     }
@@ -89,9 +89,13 @@ public enum SearchSpace: Codable, Sendable, Equatable {
     public static func grid(_ text: String) throws(TuningError) -> SearchSpace {
         var grid: [Hyperparameter: [Double]] = [:]
         for (name, values) in try parse(text, ranges: false) {
-            grid[name] = try values.map { value throws(TuningError) in try number(value, for: name) }
+            let numbers = try values.map { value throws(TuningError) in try number(value, for: name) }
+            if let repeated = numbers.first(where: { v in numbers.filter { $0 == v }.count > 1 }) {
+                throw .badSpec("\(name.rawValue) lists \(name.text(repeated)) twice")
+            }
+            grid[name] = numbers
         }
-        return .grid(grid)
+        return .grid(values: grid)
     }
 
     /// Random points from `lr=1e-4:1e-2;batch=64,128` (nil: ``defaultRanges(recurrent:)``).
@@ -105,9 +109,9 @@ public enum SearchSpace: Codable, Sendable, Equatable {
                 guard ends.count == 2 else { throw .badSpec("\(name.rawValue)=\(values[0]) is not LOW:HIGH") }
                 let (low, high) = (try number(ends[0], for: name), try number(ends[1], for: name))
                 guard low < high else { throw .badSpec("\(name.rawValue)=\(values[0]): LOW must be below HIGH") }
-                ranges[name] = .interval(low, high)
+                ranges[name] = .interval(low: low, high: high)
             } else {
-                ranges[name] = .choices(try values.map { value throws(TuningError) in try number(value, for: name) })
+                ranges[name] = .choices(values: try values.map { value throws(TuningError) in try number(value, for: name) })
             }
         }
         return .random(count: count, ranges: ranges, seed: seed)
@@ -121,6 +125,23 @@ public enum SearchSpace: Codable, Sendable, Equatable {
             throw .badSpec("\(name.rawValue)=\(text) is not \(kind) from \(name.text(name.bounds.lowerBound)) to \(name.text(name.bounds.upperBound))")
         }
         return value
+    }
+
+    /// The parameters the search sets, in a fixed order.
+    public var parameters: [Hyperparameter] {
+        switch self {
+        case let .grid(grid): grid.keys.sorted()
+        case let .random(_, ranges, _): ranges.keys.sorted()
+        }
+    }
+
+    /// Refuses a random search whose ranges hold fewer distinct points than it asks for.
+    public func checkDistinct() throws(TuningError) {
+        guard case let .random(count, _, _) = self else { return }
+        let found = trials.count
+        guard found == count else {
+            throw .badSpec("the ranges hold \(found) distinct points, fewer than --random \(count)")
+        }
     }
 
     /// Whether the search sets `parameter`.
@@ -141,14 +162,20 @@ public enum SearchSpace: Codable, Sendable, Equatable {
             }
             return points.enumerated().map { Trial(number: $0 + 1, values: $1) }
         case let .random(count, ranges, seed):
+            // Distinct points: a draw equal to an earlier trial is drawn again (a bounded
+            // number of times; ``checkDistinct()`` refuses spaces too small for `count`).
             var rng = SplitMix64(seed: seed)
-            return (1...count).map { number in
+            var trials: [Trial] = []
+            var attempts = 0
+            while trials.count < count, attempts < 100 * count {
+                attempts += 1
                 var values: [Hyperparameter: Double] = [:]
                 for name in ranges.keys.sorted() {
-                    values[name] = Self.draw(ranges[name] ?? .choices([]), for: name, rng: &rng)
+                    values[name] = Self.draw(ranges[name] ?? .choices(values: []), for: name, rng: &rng)
                 }
-                return Trial(number: number, values: values)
+                if !trials.contains(where: { $0.values == values }) { trials.append(Trial(number: trials.count + 1, values: values)) }
             }
+            return trials
         }
     }
 
@@ -177,6 +204,7 @@ func significant(_ value: Double, digits: Int) -> Double {
 public enum TuningError: Error, Equatable, Sendable, CustomStringConvertible {
     case badSpec(String)
     case otherSearch(folder: String)
+    case dataChanged(folder: String, data: String)
     case cannotWrite(path: String, reason: String)
     case noResults
 
@@ -184,6 +212,8 @@ public enum TuningError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .badSpec(reason): "The search space is not valid: \(reason)."
         case let .otherSearch(folder): "\(folder) holds another search (its tune.json differs); choose another --out or pass --overwrite."
+        case let .dataChanged(folder, data):
+            "\(data) changed since the search in \(folder) started, so its trials would mix data; pass --overwrite to start the search again."
         case let .cannotWrite(path, reason): "\(path): cannot write (\(reason))."
         case .noResults: "No trial finished, so there is no best run."
         }
