@@ -27,12 +27,12 @@ public struct ServeOptions: ParsableArguments, Sendable {
     public mutating func validate() throws {
         for (flag, port) in [("--http-port", httpPort), ("--grpc-port", grpcPort), ("--metrics-port", metricsPort)]
         where !(0...65535).contains(port) {
-            throw ValidationError("\(flag) must be a port from 0 to 65535, not \(port).")
+            throw ServeOptionError.badPort(flag: flag, port: port)
         }
         let fixed = [httpPort, grpcPort, metricsPort].filter { $0 != 0 }
-        if Set(fixed).count != fixed.count { throw ValidationError("--http-port, --grpc-port and --metrics-port must differ.") }
+        if Set(fixed).count != fixed.count { throw ServeOptionError.samePorts }
         guard (1024...(1 << 31)).contains(maxRequestBytes) else {
-            throw ValidationError("--max-request-bytes must be from 1024 to 2147483648, not \(maxRequestBytes).")
+            throw ServeOptionError.badRequestLimit(maxRequestBytes)
         }
     }
 
@@ -49,4 +49,19 @@ public struct ServeOptions: ParsableArguments, Sendable {
         DIR/<model>/<version>/model.ir (or model.h5, model.keras) holds each version. Prints 'trigc serve: ready: …' \
         once listening. SIGTERM or SIGINT: stop accepting, answer every accepted request, exit 0. See Docs/Serving.md.
         """
+}
+
+/// A `trigc serve` / `trigc-serve` option out of range, as one sentence.
+public enum ServeOptionError: Error, Equatable, CustomStringConvertible {
+    case badPort(flag: String, port: Int)
+    case samePorts
+    case badRequestLimit(Int)
+
+    public var description: String {
+        switch self {
+        case let .badPort(flag, port): "\(flag) must be a port from 0 to 65535, not \(port)."
+        case .samePorts: "--http-port, --grpc-port and --metrics-port must differ."
+        case let .badRequestLimit(bytes): "--max-request-bytes must be from 1024 to 2147483648, not \(bytes)."
+        }
+    }
 }
