@@ -13,7 +13,8 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "ROC curves, AUC and accuracy of a trained model on an event file, in float or bit-exact fixed point.",
         discussion: """
             TARGET is a run directory (its model.ir, and by default the run's own test split and \
-            data file) or a model .ir (by default every event of --data). The model reads raw \
+            data file; with another --data file, all of its events) or a model .ir (by default \
+            every event of --data). The model reads raw \
             features: its affine input scalers scale them. A fixed-point run (--fixed) moves that \
             scaling to the host in float (raw features such as MT in GeV^2 do not fit a narrow \
             fixed-point input) and quantizes the rest; it also runs the float model and reports \
@@ -83,12 +84,17 @@ struct EvaluateCommand: ParsableCommand {
         try DataFileGuard.checkEvents(dataPath)
         let events = try EventFile.read(dataPath)
         let chosen: EventDataset
-        switch split ?? (isRun ? .test : .all) {
+        // A run's test split exists only in the run's own file: another file is used whole.
+        let ownData = config.map { absolutePath(dataPath) == $0.data } ?? false
+        let which = split ?? (isRun && ownData ? .test : .all)
+        switch which {
         case .all:
             chosen = events
+            print("events: all \(events.count) of \(dataPath)")
         case .test:
             let options = config?.preparation ?? PreparationOptions(seed: seed)
             chosen = try DataPreparation.prepare(events, options: options, file: dataPath).test
+            print("events: the test split, \(chosen.count) of the \(events.count) in \(dataPath) (balanced, seed \(options.seed))")
         }
 
         let scalers = InputScaler.find(in: try ScalingToAffine().run(loaded))

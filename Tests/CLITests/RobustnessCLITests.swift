@@ -78,6 +78,13 @@ func expectRefusal(_ outcome: Outcome, _ phrase: String, sourceLocation: SourceL
         #expect(((json as? [String: Any])?["data"] as? String)?.hasPrefix("/") == true)
         let evaluated = try trigc("evaluate", "\(dir)/r")
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(evaluated.stdout.contains("events: the test split"), "\(evaluated.stdout)")
+        // Another file has no test split of this run: all of its events are used, and said.
+        let elsewhere = try trigc("evaluate", "\(dir)/r", "--data", "\(dir)/other.h5", "--out", "\(dir)/elsewhere")
+        #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
+        let total = try #require(elsewhere.stdout.split(separator: "\n").first { $0.hasPrefix("events: all ") })
+        let count = Int(total.dropFirst("events: all ".count).prefix { $0.isNumber }) ?? 0
+        #expect(count > 0 && elsewhere.stdout.contains("float (\(count) events)"), "\(elsewhere.stdout)")
     }
 
     @Test(arguments: [
