@@ -2,6 +2,7 @@ import Foundation
 import GraphIR
 import Interpreter
 import ModelIO
+import Training
 
 /// Reads and writes the per-input event batches of a model from and to HDF5.
 ///
@@ -13,7 +14,7 @@ enum EventData {
     static func read(
         _ path: String, for graph: Graph, limit: Int? = nil, datasets: [String: String] = [:]
     ) throws -> [String: Batch] {
-        try DataFileGuard.checkDatasets(path, names: graph.inputs.map { datasets[$0] ?? $0 })
+        let datasets = try eventFileDatasets(path, for: graph, given: datasets)
         let file = try HDF5File(path: path)
         var batches: [String: Batch] = [:]
         for name in graph.inputs {
@@ -37,6 +38,27 @@ enum EventData {
         guard Set(counts.values).count <= 1 else { throw CLIError.inputCounts(file: path, counts: counts) }
         guard let count = counts.values.first, count > 0 else { throw CLIError.noEvents(file: path) }
         return batches
+    }
+
+    /// The datasets `graph`'s inputs read, checked in a worker first: those named after the
+    /// inputs (or given by `--input-dataset`), or, in an event file of the built-in schema
+    /// (`trigc datagen`) that lacks them, the study inputs' own datasets (`hlf_input` reads
+    /// `hlf`, `gru_input` reads `particles`: raw features, which a model exported with its
+    /// scaler scales).
+    static func eventFileDatasets(_ path: String, for graph: Graph, given: [String: String]) throws -> [String: String] {
+        let names = graph.inputs.map { given[$0] ?? $0 }
+        try DataFileGuard.checkDatasets(path, names: names)
+        let study = graph.inputs.compactMap { name in StudyInput(name: name).map { (name, $0) } }
+        guard given.isEmpty, study.count == graph.inputs.count, !study.isEmpty else { return given }
+        let file = try HDF5File(path: path)
+        guard !names.allSatisfy(file.hasDataset), file.hasDataset(EventSchema.label) else { return given }
+        try DataFileGuard.checkEvents(path)
+        let mapped = Dictionary(uniqueKeysWithValues: study.map { ($0.0, $0.1 == .hlf ? EventSchema.hlf : EventSchema.particles) })
+        let described = mapped.sorted { $0.key < $1.key }.map { "'\($0.value)' as \($0.key)" }.joined(separator: ", ")
+        FileHandle.standardError.write(Data(("note: \(path) is an event file: reading \(described) (raw features: the "
+            + "model's own scaler must scale them, as RUN/model.ir does; in fixed point, 'trigc evaluate RUN/ --fixed F' "
+            + "scales them on the host first).\n").utf8))
+        return mapped
     }
 
     /// Seeded random events for a graph's inputs: standard-normal features; sequences get

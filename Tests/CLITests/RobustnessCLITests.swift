@@ -85,6 +85,15 @@ func expectRefusal(_ outcome: Outcome, _ phrase: String, sourceLocation: SourceL
         let total = try #require(elsewhere.stdout.split(separator: "\n").first { $0.hasPrefix("events: all ") })
         let count = Int(total.dropFirst("events: all ".count).prefix { $0.isNumber }) ?? 0
         #expect(count > 0 && elsewhere.stdout.contains("float (\(count) events)"), "\(elsewhere.stdout)")
+        // trigc run takes the event file as it is: the study inputs read 'hlf' (and 'particles').
+        let direct = try trigc("run", "\(dir)/r/model.ir", "--input", "\(dir)/other.h5", "-o", "\(dir)/direct.h5")
+        #expect(direct.status == 0 && direct.stderr.contains("is an event file"), "\(direct.stderr)")
+        let named = try trigc("run", "\(dir)/r/model.ir", "--input", "\(dir)/other.h5", "--input-dataset", "hlf_input=hlf",
+                              "-o", "\(dir)/named.h5")
+        #expect(named.status == 0, "\(named.stderr)")
+        let a = try HDF5File(path: "\(dir)/direct.h5"), b = try HDF5File(path: "\(dir)/named.h5")
+        let output = try #require(try a.children().first)
+        #expect(try a.readFloats(output).values == (try b.readFloats(output).values))
     }
 
     @Test(arguments: [
