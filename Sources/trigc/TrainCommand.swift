@@ -46,6 +46,21 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Dropout rate of the gru and inclusive models (default 0.2, the study's).")
     var dropout: Float?
 
+    @Option(parsing: .unconditional, help: "Share of the events held out for testing (default 0.2).")
+    var testSplit: Double?
+
+    @Option(parsing: .unconditional, help: "Share of the training events held out for validation, never test events (default 0: the per-epoch validation figures are the test split's, as before).")
+    var validationSplit: Double?
+
+    @Flag(help: "Keep the classes' natural shares instead of undersampling them to the smallest.")
+    var noBalance = false
+
+    @Option(help: "Learning-rate schedule: constant (default), plateau (halve after 2 epochs without improvement), step (halve every 10 epochs) or cosine.")
+    var lrSchedule: ScheduleKind?
+
+    @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation loss and export the best epoch (needs --validation-split).")
+    var earlyStopping: Int?
+
     @Option(help: "Where to train: cpu (OpenBLAS), opencl (the first OpenCL device) or opencl:P:D (see 'trigc devices'); default cpu.",
             transform: DeviceSelection.init(parsing:))
     var device = DeviceSelection.cpu
@@ -76,6 +91,15 @@ struct TrainCommand: ParsableCommand {
             throw CLIError.outOfRange(name: "--dropout", value: "\(dropout)", range: "from 0 to \(TrainLimits.dropout.upperBound)")
         }
         if dropout != nil, model == .hlf { throw CLIError.needsOption(flag: "--dropout", needs: "--model gru or inclusive") }
+        for (name, share) in [("--test-split", testSplit), ("--validation-split", validationSplit)] {
+            if let share, !(share >= 0 && share < 0.9) { throw CLIError.outOfRange(name: name, value: "\(share)", range: "from 0 to below 0.9") }
+        }
+        if let earlyStopping, !(1...TrainLimits.maxEpochs).contains(earlyStopping) {
+            throw CLIError.outOfRange(name: "--early-stopping", value: "\(earlyStopping)", range: "1 to \(TrainLimits.maxEpochs) epochs")
+        }
+        if earlyStopping != nil, !resume, (validationSplit ?? 0) <= 0 {
+            throw CLIError.needsOption(flag: "--early-stopping", needs: "--validation-split F (validation events must not be the test events)")
+        }
         if resume && overwrite { throw CLIError.excludes(first: "--resume", second: "--overwrite") }
         if !resume && data == nil { throw CLIError.missingOption(name: "--data", reason: "to train a new run") }
         if !resume && model == nil { throw CLIError.missingOption(name: "--model", reason: "to train a new run") }
@@ -121,20 +145,25 @@ struct TrainCommand: ParsableCommand {
         let inputs = Set(trained.inputs.map(\.name))
         let train = prepared.arrays(prepared.train, inputs: inputs)
         let test = prepared.arrays(prepared.test, inputs: inputs)
+        let validation = prepared.validation.map { prepared.arrays($0, inputs: inputs) }
         var runConfig = config
         runConfig.hlfScaler = prepared.hlfScaler
         runConfig.particleScaler = prepared.particleScaler
         if lead { try runConfig.write(to: run) }
         try collective?.barrier()  // RUN/ is ready before any rank reads a checkpoint from it
         if let collective, lead { print("distributed: \(collective.size) ranks, each \(batch / collective.size)–\((batch + collective.size - 1) / collective.size) events of every batch of \(batch)") }
-        if lead { print("training \(config.model.rawValue) on \(prepared.train.count) events, testing on \(prepared.test.count) "
+        let validating = prepared.validation.map { "validating on \($0.count), " } ?? ""
+        if lead { print("training \(config.model.rawValue) on \(prepared.train.count) events, \(validating)testing on \(prepared.test.count) "
             + "(balanced from \(events.count), classes \(prepared.train.classCounts)); run directory \(out)") }
         fflush(nil)  // the header before the progress lines on stderr
 
         var options = TrainingOptions(epochs: epochs, batchSize: batch, seed: config.seed)
         let checkpoint = run.appendingPathComponent(RunDirectory.checkpointFile)
         options.checkpoint = lead ? checkpoint : nil
-        let trainer = Trainer(model: trained, optimizer: Adam(learningRate: config.learningRate), options: options)
+        options.earlyStopping = config.earlyStopping
+        options.bestCheckpoint = lead && config.earlyStopping != nil ? run.appendingPathComponent(RunDirectory.bestCheckpointFile) : nil
+        let trainer = Trainer(model: trained, optimizer: Adam(learningRate: config.learningRate),
+                              schedule: (config.schedule ?? .constant).schedule(epochs: epochs), options: options)
         trainer.collective = collective
         if resume, FileManager.default.fileExists(atPath: checkpoint.path) {
             try trainer.resume(from: checkpoint)
@@ -156,8 +185,16 @@ struct TrainCommand: ParsableCommand {
                        validationLoss: e.validationLoss, validationAccuracy: e.validationAccuracy,
                        samplesPerSecond: e.samplesPerSecond, seconds: e.seconds)
         }
-        let history = try trainer.fit(train, validation: test)
+        // Validation on held-out training events when the run has them; else, as runs always
+        // did, on the test split.
+        let history = try trainer.fit(train, validation: validation ?? test)
         guard lead else { return }
+        if config.earlyStopping != nil, let best = trainer.bestEpoch {
+            let loss = history.first { $0.epoch == best }?.validationLoss.map { String(format: "%.4f", $0) } ?? "?"
+            print(trainer.stoppedEarly
+                ? "stopped early after epoch \(trainer.completedEpochs) (no better validation loss for \(config.earlyStopping ?? 0)); exporting epoch \(best) (validation loss \(loss))"
+                : "exporting epoch \(best), the best validation loss (\(loss))")
+        }
         let probabilities = try trained.predict(test.inputs, count: test.count)
         try trainingDevice.checkHealth()
 
@@ -197,6 +234,11 @@ struct TrainCommand: ParsableCommand {
                 ("--lr", lr.map { "\($0)" }, "\(saved.learningRate)"),
                 ("--units", gru ? units.map { "\($0)" } : nil, "\(saved.units)"),
                 ("--dropout", gru ? dropout.map { "\($0)" } : nil, saved.dropout.map { "\($0)" } ?? dropout.map { "\($0)" } ?? "0.2"),
+                ("--test-split", testSplit.map { "\($0)" }, "\(saved.testFraction)"),
+                ("--validation-split", validationSplit.map { "\($0)" }, "\(saved.validationFraction ?? 0)"),
+                ("--no-balance", noBalance ? "true" : nil, "\(!saved.balance)"),
+                ("--lr-schedule", lrSchedule.map(\.rawValue), (saved.schedule ?? .constant).rawValue),
+                ("--early-stopping", earlyStopping.map { "\($0)" }, saved.earlyStopping.map { "\($0)" } ?? "none"),
                 // Runs of older trigc did not keep their batch: any --batch continues them.
                 ("--batch", batch.map { "\($0)" }, saved.batch.map { "\($0)" } ?? batch.map { "\($0)" } ?? "128"),
             ]
@@ -221,9 +263,14 @@ struct TrainCommand: ParsableCommand {
             throw resume ? RunDirectoryError.notARun(run: out) : CLIError.foreignFolder(run: out)
         }
         let seed = seed ?? 1
-        return RunConfig(model: model ?? .hlf, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
-                         dropout: dropout ?? StudyModels.dropoutRate, batch: batch ?? 128, epochs: epochs ?? 5,
-                         preparation: PreparationOptions(seed: seed))
+        var config = RunConfig(
+            model: model ?? .hlf, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
+            dropout: dropout ?? StudyModels.dropoutRate, batch: batch ?? 128, epochs: epochs ?? 5,
+            preparation: PreparationOptions(seed: seed, testFraction: testSplit ?? 0.2, balance: !noBalance,
+                                            validationFraction: validationSplit ?? 0))
+        config.schedule = lrSchedule
+        config.earlyStopping = earlyStopping
+        return config
     }
 
     /// The largest buffers training holds, checked against the memory budget: the events
@@ -242,6 +289,7 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension StudyModelKind: ExpressibleByArgument {}
+extension ScheduleKind: ExpressibleByArgument {}
 
 /// The absolute, symlink-free form of a path given on the command line.
 func absolutePath(_ path: String) -> String {

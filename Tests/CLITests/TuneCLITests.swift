@@ -99,3 +99,33 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/s/tune.json"))
     }
 }
+
+/// The training options a physicist expects: splits, balance, schedule, early stopping.
+@Suite(.serialized) struct TrainOptionsCLITests {
+    @Test func splitsScheduleAndEarlyStopping() throws {
+        let dir = try scratch()
+        #expect(try trigc("datagen", "--events", "2000", "--seed", "5", "--max-particles", "2", "--class-fractions", "2,1,1",
+                          "-o", "\(dir)/ev.h5").status == 0)
+        let stopping = try trigc("train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--epochs", "60", "--batch", "16",
+                                 "--lr", "0.02", "--validation-split", "0.25", "--test-split", "0.3", "--no-balance",
+                                 "--lr-schedule", "cosine", "--early-stopping", "2", "--out", "\(dir)/r")
+        #expect(stopping.status == 0, "\(stopping.stderr)")
+        // No balancing: all 2000 events, 30% for testing, a quarter of the rest for validation.
+        #expect(stopping.stdout.contains("training hlf on 1050 events, validating on 350, testing on 600"), "\(stopping.stdout)")
+        #expect(stopping.stdout.contains("stopped early after epoch") || stopping.stdout.contains("exporting epoch"), "\(stopping.stdout)")
+        let config = try String(contentsOfFile: "\(dir)/r/run.json", encoding: .utf8)
+        for key in ["\"schedule\" : \"cosine\"", "\"earlyStopping\" : 2", "\"validationFraction\" : 0.25", "\"balance\" : false"] {
+            #expect(config.contains(key), "\(key)")
+        }
+        // Resumed, a stopped run stays stopped and exports the same model.
+        let before = FileManager.default.contents(atPath: "\(dir)/r/model.ir")
+        let resumed = try trigc("train", "--out", "\(dir)/r", "--resume")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(FileManager.default.contents(atPath: "\(dir)/r/model.ir") == before)
+        // Early stopping on test events is refused; so is another schedule on resume.
+        let noValidation = try trigc("train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--early-stopping", "2", "--out", "\(dir)/x")
+        #expect(noValidation.status != 0 && noValidation.stderr.contains("--validation-split"), "\(noValidation.stderr)")
+        let other = try trigc("train", "--out", "\(dir)/r", "--resume", "--lr-schedule", "step")
+        #expect(other.status != 0 && other.stderr.contains("--lr-schedule"), "\(other.stderr)")
+    }
+}

@@ -8,12 +8,17 @@ public struct PreparationOptions: Hashable, Sendable {
     public var testFraction: Double
     /// Undersample every class to the size of the smallest one.
     public var balance: Bool
+    /// Share of the training part held out for validation (0: none; the per-epoch
+    /// validation then has to come from elsewhere). Never taken from the test events.
+    public var validationFraction: Double
 
-    public init(seed: UInt64 = 1, testFraction: Double = 0.2, balance: Bool = true) {
+    public init(seed: UInt64 = 1, testFraction: Double = 0.2, balance: Bool = true, validationFraction: Double = 0) {
         precondition((0..<1).contains(testFraction), "the test share is in [0, 1)")
+        precondition((0..<1).contains(validationFraction), "the validation share is in [0, 1)")
         self.seed = seed
         self.testFraction = testFraction
         self.balance = balance
+        self.validationFraction = validationFraction
     }
 }
 
@@ -21,6 +26,8 @@ public struct PreparationOptions: Hashable, Sendable {
 public struct PreparedData: Sendable {
     public var train: EventDataset
     public var test: EventDataset
+    /// Held out of the training part for validation (nil when the options ask for none).
+    public var validation: EventDataset?
     /// Fitted on the training events' 14 high-level features.
     public var hlfScaler: MinMaxScaler
     /// Fitted on the training events' real (unpadded) particle rows.
@@ -79,19 +86,24 @@ public enum DataPreparation {
         return result
     }
 
-    /// Balances (when asked), shuffles and splits 80/20 by seed, and fits the scalers on
-    /// the training part. `file` names the data in errors.
+    /// Balances (when asked), shuffles and splits 80/20 by seed (the shares are the options'),
+    /// holds a validation share out of the training part when asked, and fits the scalers on
+    /// what remains for training. `file` names the data in errors.
     public static func prepare(
         _ data: EventDataset, options: PreparationOptions = PreparationOptions(), file: String = "data"
     ) throws(DatasetError) -> PreparedData {
         try data.validate(file: file)
         let kept = options.balance ? undersample(data.labels, seed: options.seed) : Array(0..<data.count)
-        let (trainIndices, testIndices) = split(kept, testFraction: options.testFraction, seed: options.seed)
+        var (trainIndices, testIndices) = split(kept, testFraction: options.testFraction, seed: options.seed)
+        // Validation comes out of the (already shuffled) training part, never the test part.
+        let validationCount = Int((Double(trainIndices.count) * options.validationFraction).rounded())
+        let validationIndices = Array(trainIndices.suffix(validationCount))
+        trainIndices.removeLast(validationCount)
         guard !trainIndices.isEmpty else { throw .tooFewEvents(file: file, needed: 1, found: kept.count) }
         let train = data.subset(trainIndices)
         let test = data.subset(testIndices)
         return PreparedData(
-            train: train, test: test,
+            train: train, test: test, validation: validationCount > 0 ? data.subset(validationIndices) : nil,
             hlfScaler: MinMaxScaler.fit(train.hlf, features: EventSchema.hlfFeatureCount),
             particleScaler: MinMaxScaler.fit(
                 train.particles, features: EventSchema.particleFeatureCount, rows: realRows(of: train)))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the learning rate changes between epochs.
 public enum LearningRateSchedule: Hashable, Sendable {
     /// The optimizer's rate throughout.
@@ -9,6 +11,9 @@ public enum LearningRateSchedule: Hashable, Sendable {
     /// on the best by more than `minDelta` for `patience` epochs, the rate is multiplied by
     /// `factor` (not below `minimum`) and the wait starts again.
     case reduceOnPlateau(factor: Float = 0.5, patience: Int = 2, minDelta: Double = 1e-4, minimum: Float = 1e-6)
+    /// Cosine annealing over `epochs`: `minimum + (initial − minimum)·(1 + cos(π·epoch/epochs))/2`
+    /// (epoch 0-based), from the initial rate down to `minimum` at the last epoch's end.
+    case cosine(epochs: Int, minimum: Float = 0)
 }
 
 /// The schedule's memory (saved in checkpoints).
@@ -26,6 +31,9 @@ struct ScheduleState: Codable, Equatable {
             var rate = initialRate
             for _ in 0..<(next / max(1, every)) { rate *= factor }
             return rate
+        case let .cosine(epochs, minimum):
+            let phase = Double.pi * Double(min(next, epochs)) / Double(max(1, epochs))
+            return minimum + (initialRate - minimum) * Float((1 + cos(phase)) / 2)
         case let .reduceOnPlateau(factor, patience, minDelta, minimum):
             if loss < best - minDelta {
                 best = loss

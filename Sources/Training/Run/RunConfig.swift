@@ -6,6 +6,29 @@ public enum StudyModelKind: String, Codable, CaseIterable, Sendable {
     case hlf, gru, inclusive
 }
 
+/// The learning-rate schedules `trigc train --lr-schedule` offers.
+public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
+    /// The initial rate throughout.
+    case constant
+    /// Halve the rate when the validation loss has not improved for 2 epochs (the study's,
+    /// Keras's ReduceLROnPlateau).
+    case plateau
+    /// Halve the rate every 10 epochs.
+    case step
+    /// Cosine annealing from the initial rate to 0 over the run's epochs.
+    case cosine
+
+    /// The schedule for a run of `epochs`.
+    public func schedule(epochs: Int) -> LearningRateSchedule {
+        switch self {
+        case .constant: .constant
+        case .plateau: .reduceOnPlateau()
+        case .step: .stepDecay(factor: 0.5, every: 10)
+        case .cosine: .cosine(epochs: epochs)
+        }
+    }
+}
+
 /// The sane maxima of a run's settings, checked before any work.
 public enum TrainLimits {
     public static let maxUnits = 4096
@@ -41,6 +64,13 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var epochs: Int?
     public var testFraction: Double = 0.2
     public var balance = true
+    /// Share of the training part held out for validation (nil in runs of older trigc: none;
+    /// the test split then served as validation).
+    public var validationFraction: Double?
+    /// The learning-rate schedule (nil in runs of older trigc: constant).
+    public var schedule: ScheduleKind?
+    /// Early stopping's patience in epochs (nil: none).
+    public var earlyStopping: Int?
     public var hlfScaler: MinMaxScaler?
     public var particleScaler: MinMaxScaler?
     /// The data file as it was when the run started (nil in runs of older trigc).
@@ -62,6 +92,7 @@ public struct RunConfig: Codable, Equatable, Sendable {
         self.epochs = epochs
         testFraction = preparation.testFraction
         balance = preparation.balance
+        validationFraction = preparation.validationFraction > 0 ? preparation.validationFraction : nil
     }
 
     /// The epochs the run trains in all.
@@ -77,7 +108,7 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var formatVersion: Int { version ?? 1 }
 
     public var preparation: PreparationOptions {
-        PreparationOptions(seed: seed, testFraction: testFraction, balance: balance)
+        PreparationOptions(seed: seed, testFraction: testFraction, balance: balance, validationFraction: validationFraction ?? 0)
     }
 
     public func makeModel(maxParticles: Int, device: any Device) throws -> Model {
@@ -113,6 +144,12 @@ public struct RunConfig: Codable, Equatable, Sendable {
         guard formatVersion <= Self.currentVersion else { throw .newerFormat(path: path, version: formatVersion) }
         guard formatVersion >= 1 else {
             throw .badRunFile(path: path, reason: "its version \(formatVersion) is not a run format")
+        }
+        guard (0..<1).contains(validationFraction ?? 0) else {
+            throw .badRunFile(path: path, reason: "its validationFraction \(validationFraction ?? 0) is not in [0, 1)")
+        }
+        if let earlyStopping, !(1...TrainLimits.maxEpochs).contains(earlyStopping) {
+            throw .badRunFile(path: path, reason: "its earlyStopping \(earlyStopping) is not a number of epochs")
         }
         guard (0..<1).contains(testFraction) else {
             throw .badRunFile(path: path, reason: "its testFraction \(testFraction) is not in [0, 1)")

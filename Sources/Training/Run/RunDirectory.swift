@@ -8,6 +8,8 @@ import GraphIR
 public enum RunDirectory {
     public static let configFile = "run.json"
     public static let checkpointFile = "checkpoint.trgc"
+    /// The best epoch's checkpoint of a run with early stopping.
+    public static let bestCheckpointFile = "best.trgc"
     /// The exported model with its input scalers; its presence says the run finished.
     public static let modelFile = "model.ir"
     /// The exported model without its input scalers (inputs scaled upstream).
@@ -16,11 +18,11 @@ public enum RunDirectory {
 
     /// Every name a run can write (what `outputs` may list).
     public static let possibleOutputs: Set<String> = Set(
-        [configFile, checkpointFile, modelFile, prescaledModelFile]
+        [configFile, checkpointFile, bestCheckpointFile, modelFile, prescaledModelFile]
             + Figures.reportFileNames(prefix: "metrics", history: true))
 
     /// What a run writes before it finishes (listed in run.json from the start).
-    public static let earlyOutputs = [configFile, checkpointFile]
+    public static let earlyOutputs = [configFile, checkpointFile, bestCheckpointFile]
 
     /// What a run.json without a list (older trigc) is taken to list: the files such a run
     /// always wrote.

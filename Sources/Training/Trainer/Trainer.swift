@@ -14,9 +14,17 @@ public struct TrainingOptions: Sendable {
     public var checkpoint: URL?
     /// Batch size for validation; `nil` uses `batchSize`.
     public var validationBatchSize: Int?
+    /// Stop when the validation loss has not improved for this many epochs, and end with the
+    /// best epoch's weights (`nil`: train every epoch). Needs validation data.
+    public var earlyStopping: Int?
+    /// Where to keep the best epoch's checkpoint for early stopping (so that a resumed run
+    /// still ends with it), or `nil`.
+    public var bestCheckpoint: URL?
 
     public init(epochs: Int, batchSize: Int = 128, seed: UInt64 = 1, shuffle: Bool = true,
-                checkpoint: URL? = nil, validationBatchSize: Int? = nil) {
+                checkpoint: URL? = nil, validationBatchSize: Int? = nil, earlyStopping: Int? = nil, bestCheckpoint: URL? = nil) {
+        self.earlyStopping = earlyStopping
+        self.bestCheckpoint = bestCheckpoint
         self.epochs = epochs
         self.batchSize = batchSize
         self.seed = seed
@@ -77,6 +85,8 @@ public final class Trainer {
     /// Batches trained so far: the dropout counter.
     var step: UInt64 = 0
     var scheduleState: ScheduleState
+    /// The best epoch's weights under early stopping (by parameter, in order).
+    var bestWeights: [[Float]]?
     private var lossBuffers = BufferCache<(labels: DeviceTensor, gradient: DeviceTensor)>()
 
     public init(model: Model, optimizer: Optimizer = Adam(), schedule: LearningRateSchedule = .constant,
@@ -97,7 +107,10 @@ public final class Trainer {
         guard model.endsInSoftmax else { throw .outputNotSoftmax(model: model.name) }
         let arrays = try train.ordered(for: model, checkLabels: true)
         if let validation { _ = try validation.ordered(for: model, checkLabels: true) }
-        while completedEpochs < options.epochs {
+        if options.earlyStopping != nil, validation == nil {
+            throw .invalidOptions("early stopping needs validation data")
+        }
+        while completedEpochs < options.epochs, !stoppedEarly {
             let epoch = completedEpochs
             let clock = ContinuousClock.now
             let (loss, accuracy) = try runEpoch(epoch, arrays: arrays, labels: train.labels, count: train.count, start: clock)
@@ -114,8 +127,10 @@ public final class Trainer {
             history.append(summary)
             completedEpochs += 1
             if let url = options.checkpoint { try saveCheckpoint(to: url) }
+            try keepIfBest()
             onEpoch?(summary)
         }
+        try restoreBest()
         return history
     }
 

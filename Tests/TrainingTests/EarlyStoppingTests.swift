@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import Training
+
+/// Validation held out of the training part, early stopping with the best epoch's weights
+/// (also across a resume), and the cosine schedule.
+@Suite struct EarlyStoppingTests {
+    @Test func validationComesFromTheTrainingPartNeverTheTestPart() throws {
+        let events = EventGenerator(maxParticles: 4).generate(events: 600, seed: 3)
+        let plain = try DataPreparation.prepare(events, options: PreparationOptions(seed: 2))
+        let held = try DataPreparation.prepare(events, options: PreparationOptions(seed: 2, validationFraction: 0.25))
+        let validation = try #require(held.validation)
+        #expect(plain.validation == nil)
+        // The test split is the same; validation plus training is the old training part.
+        #expect(held.test.hlf == plain.test.hlf)
+        #expect(held.train.count + validation.count == plain.train.count)
+        #expect(validation.count == Int((Double(plain.train.count) * 0.25).rounded()))
+        func rows(_ d: EventDataset) -> Set<[Float]> {
+            Set((0..<d.count).map { Array(d.hlf[$0 * 14 ..< ($0 + 1) * 14]) })
+        }
+        #expect(rows(validation).isDisjoint(with: rows(held.test)))
+        #expect(rows(validation).isDisjoint(with: rows(held.train)))
+        // The scalers see only what is trained on.
+        #expect(held.hlfScaler == MinMaxScaler.fit(held.train.hlf, features: 14))
+    }
+
+    static let train = syntheticArrays(count: 200, seed: 11)
+    static let validation = syntheticArrays(count: 60, seed: 12)
+
+    func trainer(epochs: Int, patience: Int?, checkpoint: URL? = nil, best: URL? = nil) -> Trainer {
+        Trainer(model: Model.hlfDNN(seed: 4), optimizer: Adam(learningRate: 0.05),
+                options: TrainingOptions(epochs: epochs, batchSize: 16, seed: 3, checkpoint: checkpoint,
+                                         earlyStopping: patience, bestCheckpoint: best))
+    }
+
+    @Test func stopsAndEndsWithTheBestEpochsWeights() throws {
+        let stopping = trainer(epochs: 40, patience: 2)
+        let history = try stopping.fit(Self.train, validation: Self.validation)
+        let best = try #require(stopping.bestEpoch)
+        #expect(stopping.stoppedEarly, "a rate of 0.05 on noise overfits within 40 epochs")
+        #expect(history.count == best + 2, "it stops the second epoch without improvement")
+        #expect(history.allSatisfy { ($0.validationLoss ?? 0) >= (history[best - 1].validationLoss ?? 0) })
+        // The weights are those of a run trained exactly `best` epochs.
+        let straight = trainer(epochs: best, patience: nil)
+        try straight.fit(Self.train, validation: Self.validation)
+        #expect(stopping.model.weights() == straight.model.weights())
+    }
+
+    @Test func aResumedRunStaysStoppedAndRestoresTheBestFromItsFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trigc-es-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let checkpoint = folder.appendingPathComponent("c.trgc"), best = folder.appendingPathComponent("b.trgc")
+        let first = trainer(epochs: 40, patience: 2, checkpoint: checkpoint, best: best)
+        try first.fit(Self.train, validation: Self.validation)
+        // A fresh process: resumed from the last epoch's checkpoint, it trains no further.
+        let second = trainer(epochs: 40, patience: 2, checkpoint: checkpoint, best: best)
+        try second.resume(from: checkpoint)
+        let history = try second.fit(Self.train, validation: Self.validation)
+        #expect(history.count == first.history.count)
+        #expect(second.model.weights() == first.model.weights())
+        #expect(throws: TrainingError.self) { try trainer(epochs: 3, patience: 1).fit(Self.train) }
+    }
+
+    @Test func cosineAnnealsToTheMinimum() {
+        var state = ScheduleState(initialRate: 0.01)
+        let rates = (1...10).map { state.rate(after: 1, next: $0, current: 0.01, schedule: .cosine(epochs: 10, minimum: 0.001)) }
+        #expect(abs(rates[4] - 0.0055) < 1e-6, "half way: the mean of the ends")
+        #expect(abs(rates[9] - 0.001) < 1e-9)
+        #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 >= $1 })
+        #expect(ScheduleKind.allCases.map { $0.schedule(epochs: 10) }
+            == [.constant, .reduceOnPlateau(), .stepDecay(factor: 0.5, every: 10), .cosine(epochs: 10)])
+    }
+}
