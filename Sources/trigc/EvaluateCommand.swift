@@ -141,7 +141,8 @@ struct EvaluateCommand: ParsableCommand {
                 written.append(try Figures.writeReport(
                     fixedMetrics, model: "\(modelPath) fixed \(format)", data: dataPath, history: [], in: directory,
                     title: "fixed \(format), \(chosen.count) events", prefix: "evaluate-fixed",
-                    extra: ["format": format, "decision_agreement": String(agreement)]))
+                    extra: ["format": format, "decision_agreement": String(agreement)],
+                    overlay: (reference: floatMetrics, label: "float", own: format)))
             }
         }
         if let writeInputs {

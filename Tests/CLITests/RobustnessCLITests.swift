@@ -85,6 +85,10 @@ func expectRefusal(_ outcome: Outcome, _ phrase: String, sourceLocation: SourceL
         let total = try #require(elsewhere.stdout.split(separator: "\n").first { $0.hasPrefix("events: all ") })
         let count = Int(total.dropFirst("events: all ".count).prefix { $0.isNumber }) ?? 0
         #expect(count > 0 && elsewhere.stdout.contains("float (\(count) events)"), "\(elsewhere.stdout)")
+        // In fixed point, the ROC is also drawn over the float model's.
+        let fixed = try trigc("evaluate", "\(dir)/r", "--fixed", "ap_fixed<16,6>", "--out", "\(dir)/fixed")
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/fixed/evaluate-fixed-overlay.svg"))
         // trigc run takes the event file as it is: the study inputs read 'hlf' (and 'particles').
         let direct = try trigc("run", "\(dir)/r/model.ir", "--input", "\(dir)/other.h5", "-o", "\(dir)/direct.h5")
         #expect(direct.status == 0 && direct.stderr.contains("is an event file"), "\(direct.stderr)")

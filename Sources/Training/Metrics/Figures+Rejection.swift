@@ -54,3 +54,24 @@ extension Figures {
         return plot
     }
 }
+
+extension Figures {
+    /// Two models' ROC curves on the same axes, class by class: `metrics` solid, `reference`
+    /// dashed in the same colour (a fixed-point model against its float original: where the
+    /// curves part, quantization costs efficiency).
+    public static func overlayPlot(_ metrics: ClassificationMetrics, label: String, reference: ClassificationMetrics,
+                                   referenceLabel: String, classNames: [String], title: String) -> LinePlot {
+        var series: [LinePlot.Series] = []
+        for (c, (own, other)) in zip(metrics.roc, reference.roc).enumerated() {
+            let name = c < classNames.count ? classNames[c] : "class \(c)"
+            let color = LinePlot.palette[c % LinePlot.palette.count]
+            func auc(_ curve: ROCCurve) -> String { curve.isDefined ? String(format: "%.4f", curve.auc) : "n/a" }
+            series.append(LinePlot.Series(name: "\(name) \(label) (AUC \(auc(own)))",
+                                          points: own.thinned(to: 400).map { (x: $0.fpr, y: $0.tpr) }, color: color))
+            series.append(LinePlot.Series(name: "\(name) \(referenceLabel) (AUC \(auc(other)))",
+                                          points: other.thinned(to: 400).map { (x: $0.fpr, y: $0.tpr) }, color: color, dashed: true))
+        }
+        return LinePlot(title: title, xLabel: "false positive rate", yLabel: "true positive rate",
+                        xRange: 0...1, yRange: 0...1, series: series, legend: .bottomRight)
+    }
+}

@@ -8,7 +8,8 @@ extension Figures {
     /// `prefix` (the loss plot only with a history).
     public static func reportFileNames(prefix: String, history: Bool) -> [String] {
         let stem = prefix == "metrics" ? "" : prefix + "-"
-        let plots = ["roc", "rejection"] + (history ? ["loss", "lr"] : [])
+        // A fixed-point evaluation also overlays its ROC on the float model's.
+        let plots = ["roc", "rejection"] + (history ? ["loss", "lr"] : []) + (prefix == "evaluate-fixed" ? ["overlay"] : [])
         return plots.flatMap { ["\(stem)\($0).svg", "\(stem)\($0).png"] } + ["\(prefix).json"]
     }
 
@@ -19,7 +20,8 @@ extension Figures {
     @discardableResult
     public static func writeReport(
         _ metrics: ClassificationMetrics, model: String, data: String, history: [EpochSummary], in directory: URL,
-        title: String, prefix: String = "metrics", extra: [String: String] = [:]
+        title: String, prefix: String = "metrics", extra: [String: String] = [:],
+        overlay: (reference: ClassificationMetrics, label: String, own: String)? = nil
     ) throws -> FigureReport {
         let names = EventClass.allCases.map(\.name)
         let converter = pngConverter()
@@ -29,6 +31,13 @@ extension Figures {
                             name: stem + "roc", in: directory, converter: converter)
         plots["roc_svg"] = roc.svg
         plots["roc_png"] = roc.png
+        if let overlay {
+            let both = try write(overlayPlot(metrics, label: overlay.own, reference: overlay.reference, referenceLabel: overlay.label,
+                                             classNames: names, title: "ROC, \(overlay.own) against \(overlay.label)"),
+                                 name: stem + "overlay", in: directory, converter: converter)
+            plots["overlay_svg"] = both.svg
+            plots["overlay_png"] = both.png
+        }
         let rejection = try write(rejectionPlot(metrics, classNames: names, title: "Background rejection, \(title)"),
                                   name: stem + "rejection", in: directory, converter: converter)
         plots["rejection_svg"] = rejection.svg
