@@ -57,7 +57,8 @@ struct EvaluateCommand: ParsableCommand {
         let config = isRun ? try RunConfig.read(from: runURL) : nil
         let modelPath = isRun ? runURL.appendingPathComponent(RunDirectory.modelFile).path : target
         if isRun, !FileManager.default.fileExists(atPath: modelPath) { throw CLIError.unfinishedRun(run: target) }
-        guard let dataPath = data ?? config?.data else {
+        // A run with a test file of its own is evaluated on that file, whole.
+        guard let dataPath = data ?? config?.testData ?? config?.data else {
             throw CLIError.dataNeededForModel
         }
         if let config, data == nil { try config.checkData(run: target) }
@@ -85,7 +86,7 @@ struct EvaluateCommand: ParsableCommand {
         let events = try EventFile.read(dataPath)
         let chosen: EventDataset
         // A run's test split exists only in the run's own file: another file is used whole.
-        let ownData = config.map { absolutePath(dataPath) == $0.data } ?? false
+        let ownData = config.map { absolutePath(dataPath) == $0.data && $0.testData == nil } ?? false
         let which = split ?? (isRun && ownData ? .test : .all)
         switch which {
         case .all:

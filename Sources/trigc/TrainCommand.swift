@@ -52,6 +52,12 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Share of the training events held out for validation, never test events (default 0: the per-epoch validation figures are the test split's, as before).")
     var validationSplit: Double?
 
+    @Option(help: "An event file used whole for validation (instead of --validation-split).")
+    var validationData: String?
+
+    @Option(help: "An event file used whole for the test figures (instead of the --test-split share of --data).")
+    var testData: String?
+
     @Flag(help: "Keep the classes' natural shares instead of undersampling them to the smallest.")
     var noBalance = false
 
@@ -97,8 +103,13 @@ struct TrainCommand: ParsableCommand {
         if let earlyStopping, !(1...TrainLimits.maxEpochs).contains(earlyStopping) {
             throw CLIError.outOfRange(name: "--early-stopping", value: "\(earlyStopping)", range: "1 to \(TrainLimits.maxEpochs) epochs")
         }
-        if earlyStopping != nil, !resume, (validationSplit ?? 0) <= 0 {
-            throw CLIError.needsOption(flag: "--early-stopping", needs: "--validation-split F (validation events must not be the test events)")
+        if validationData != nil, validationSplit != nil { throw CLIError.excludes(first: "--validation-data", second: "--validation-split") }
+        if testData != nil, testSplit != nil { throw CLIError.excludes(first: "--test-data", second: "--test-split") }
+        if resume, validationData != nil || testData != nil {
+            throw CLIError.excludes(first: "--resume", second: validationData != nil ? "--validation-data" : "--test-data")
+        }
+        if earlyStopping != nil, !resume, (validationSplit ?? 0) <= 0, validationData == nil {
+            throw CLIError.needsOption(flag: "--early-stopping", needs: "--validation-split F or --validation-data FILE (validation events must not be the test events)")
         }
         if resume && overwrite { throw CLIError.excludes(first: "--resume", second: "--overwrite") }
         if !resume && data == nil { throw CLIError.missingOption(name: "--data", reason: "to train a new run") }
@@ -118,7 +129,19 @@ struct TrainCommand: ParsableCommand {
         if resume { try config.checkData(run: out) }
         try DataFileGuard.checkEvents(config.data)
         let events = try EventFile.read(config.data)
-        let prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
+        var prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
+        // Whole files for validation or testing, when given (every event, as they are).
+        for (path, isTest) in [(config.validationData, false), (config.testData, true)] {
+            guard let path else { continue }
+            try DataFileGuard.checkEvents(path)
+            let other = try EventFile.read(path)
+            guard other.maxParticles == events.maxParticles else {
+                throw CLIError.inputShape(file: path, input: "'particles'", expected: [events.maxParticles, EventSchema.particleFeatureCount],
+                                          found: [other.count, other.maxParticles, EventSchema.particleFeatureCount])
+            }
+            try other.validate(file: path)
+            if isTest { prepared.test = other } else { prepared.validation = other }
+        }
         let batch = config.batchSize
         let epochs = config.epochCount
         if let collective, batch < collective.size {
@@ -140,6 +163,8 @@ struct TrainCommand: ParsableCommand {
                 }
             }
             config.dataFingerprint = FileFingerprint(config.data)
+            config.validationFingerprint = config.validationData.flatMap(FileFingerprint.init)
+            config.testFingerprint = config.testData.flatMap(FileFingerprint.init)
             config.outputs = RunDirectory.earlyOutputs
         }
         let inputs = Set(trained.inputs.map(\.name))
@@ -266,10 +291,12 @@ struct TrainCommand: ParsableCommand {
         var config = RunConfig(
             model: model ?? .hlf, data: dataPath ?? "", seed: seed, learningRate: lr ?? 1e-3, units: units ?? 50,
             dropout: dropout ?? StudyModels.dropoutRate, batch: batch ?? 128, epochs: epochs ?? 5,
-            preparation: PreparationOptions(seed: seed, testFraction: testSplit ?? 0.2, balance: !noBalance,
+            preparation: PreparationOptions(seed: seed, testFraction: testData != nil ? 0 : testSplit ?? 0.2, balance: !noBalance,
                                             validationFraction: validationSplit ?? 0))
         config.schedule = lrSchedule
         config.earlyStopping = earlyStopping
+        config.validationData = validationData.map(absolutePath)
+        config.testData = testData.map(absolutePath)
         return config
     }
 

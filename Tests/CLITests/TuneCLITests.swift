@@ -128,4 +128,28 @@ import Testing
         let other = try trigc("train", "--out", "\(dir)/r", "--resume", "--lr-schedule", "step")
         #expect(other.status != 0 && other.stderr.contains("--lr-schedule"), "\(other.stderr)")
     }
+
+    @Test func validationAndTestFilesAreUsedWhole() throws {
+        let dir = try scratch()
+        for (name, events, seed) in [("ev", "1500", "1"), ("val", "400", "2"), ("test", "300", "3")] {
+            #expect(try trigc("datagen", "--events", events, "--seed", seed, "--max-particles", "2", "-o", "\(dir)/\(name).h5").status == 0)
+        }
+        let run = try trigc("train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--validation-data", "\(dir)/val.h5",
+                            "--test-data", "\(dir)/test.h5", "--epochs", "2", "--out", "\(dir)/r")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("validating on 400, testing on 300"), "\(run.stdout)")
+        // The whole training file trains (balanced, nothing held out of it).
+        let trained = run.stdout.split(separator: "\n").first { $0.hasPrefix("training hlf on ") } ?? ""
+        let count = Int(trained.dropFirst("training hlf on ".count).prefix { $0.isNumber }) ?? 0
+        #expect(trained.contains("(balanced from 1500, classes [\(count / 3), \(count / 3), \(count / 3)])"), "\(trained)")
+        // evaluate RUN/ uses the run's test file, whole, and agrees with the run's figures.
+        let evaluated = try trigc("evaluate", "\(dir)/r", "--out", "\(dir)/e")
+        #expect(evaluated.stdout.contains("events: all 300 of"), "\(evaluated.stdout)")
+        let auc = run.stdout.split(separator: "\n").first { $0.hasPrefix("test: AUC") }?.dropFirst(6) ?? "?"
+        #expect(evaluated.stdout.contains(String(auc)), "\(evaluated.stdout)")
+        // A test file changed since: resuming is refused.
+        #expect(try trigc("datagen", "--events", "200", "--seed", "9", "--max-particles", "2", "-o", "\(dir)/test.h5", "--overwrite").status == 0)
+        let resumed = try trigc("train", "--out", "\(dir)/r", "--resume", "--epochs", "3")
+        #expect(resumed.status != 0 && resumed.stderr.contains("test.h5"), "\(resumed.stderr)")
+    }
 }

@@ -71,6 +71,12 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var schedule: ScheduleKind?
     /// Early stopping's patience in epochs (nil: none).
     public var earlyStopping: Int?
+    /// Event files used whole for validation and for the test figures instead of shares of
+    /// `data` (absolute paths; nil: none), with their fingerprints as the run started.
+    public var validationData: String?
+    public var testData: String?
+    public var validationFingerprint: FileFingerprint?
+    public var testFingerprint: FileFingerprint?
     public var hlfScaler: MinMaxScaler?
     public var particleScaler: MinMaxScaler?
     /// The data file as it was when the run started (nil in runs of older trigc).
@@ -174,9 +180,12 @@ public struct RunConfig: Codable, Equatable, Sendable {
     /// Refuses a data file that is missing or changed since the run started (a run resumed
     /// or evaluated on other events than it was trained on).
     public func checkData(run: String) throws(RunDirectoryError) {
-        guard FileManager.default.fileExists(atPath: data) else { throw .dataMissing(run: run, data: data) }
-        if let then = dataFingerprint, let now = FileFingerprint(data), then != now {
-            throw .dataChanged(run: run, data: data, then: "\(then)", now: "\(now)")
+        let files = [(data, dataFingerprint), (validationData, validationFingerprint), (testData, testFingerprint)]
+        for case let (path?, fingerprint) in files {
+            guard FileManager.default.fileExists(atPath: path) else { throw .dataMissing(run: run, data: path) }
+            if let then = fingerprint, let now = FileFingerprint(path), then != now {
+                throw .dataChanged(run: run, data: path, then: "\(then)", now: "\(now)")
+            }
         }
     }
 
