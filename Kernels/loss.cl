@@ -1,12 +1,15 @@
 // Categorical cross-entropy of softmax probabilities against one-hot labels, one work item
 // per row: the row's loss -Σ y·log(clip(p, 1e-7, 1 - 1e-7)) and whether its argmax (first on
 // ties) matches the label's go to rowLoss / rowCorrect (the host sums them in double); the
-// logit gradient (p - y) · inverse (inverse = 1 / batch) goes to g.
+// logit gradient (p - y) · inverse (inverse = 1 / batch) goes to g. With weighted != 0 the
+// row's loss and gradient are multiplied by weights[label] (class weights, as Keras's
+// class_weight; the host's Swift twin is CPUDevice.softmaxCrossEntropy).
 __kernel void softmax_cross_entropy(const int rows, const int classes, const float inverse,
                                     __global const float* p, const int po, const int ps,
                                     __global const float* y, const int yo, const int ys,
                                     __global float* g, const int go, const int gs,
-                                    __global float* rowLoss, __global float* rowCorrect) {
+                                    __global float* rowLoss, __global float* rowCorrect,
+                                    __global const float* weights, const int weighted) {
     const int i = get_global_id(0);
     if (i >= rows) return;
     __global const float* pi = p + po + i * ps;
@@ -20,6 +23,11 @@ __kernel void softmax_cross_entropy(const int rows, const int classes, const flo
         gi[j] = (pi[j] - yi[j]) * inverse;
         if (pi[j] > pi[best]) best = j;
         if (yi[j] > yi[label]) label = j;
+    }
+    if (weighted) {
+        const float w = weights[label];
+        loss *= w;
+        for (int j = 0; j < classes; j++) gi[j] *= w;
     }
     rowLoss[i] = loss;
     rowCorrect[i] = best == label ? 1.0f : 0.0f;

@@ -15,7 +15,7 @@ extension KernelDescriptor {
 
     // loss.cl, dropout.cl
     static let softmaxCrossEntropy = KernelDescriptor(
-        "softmax_cross_entropy", [.int, .int, .float, .view, .view, .view, .buffer, .buffer])
+        "softmax_cross_entropy", [.int, .int, .float, .view, .view, .view, .buffer, .buffer, .buffer, .int])
     static let dropout = KernelDescriptor("dropout", [.int, .float, .float, .ulong, .buffer, .buffer, .buffer])
 
     // gru.cl

@@ -52,21 +52,32 @@ extension OpenCLDevice {
         }
     }
 
-    public func softmaxCrossEntropy(probabilities: MatrixView, labels: MatrixView,
-                                    logitGradient: MatrixView) -> (lossSum: Double, correct: Int) {
+    public func softmaxCrossEntropy(probabilities: MatrixView, labels: MatrixView, logitGradient: MatrixView,
+                                    classWeights: [Float]?) -> (lossSum: Double, correct: Int) {
         let n = probabilities.rows
         var result = (lossSum: 0.0, correct: 0)
         run { () throws(CLError) in
             guard n > 0 else { return }
             let scratch = try lossScratch(rows: n)
+            let weights = try classWeightBuffer(classWeights ?? Array(repeating: 1, count: probabilities.columns))
             try launch(.softmaxCrossEntropy, global: [n],
                        [.int(n), .int(probabilities.columns), .float(1 / Float(n)), .view(probabilities), .view(labels),
-                        .view(logitGradient), .buffer(scratch.loss), .buffer(scratch.correct)])
+                        .view(logitGradient), .buffer(scratch.loss), .buffer(scratch.correct), .buffer(weights),
+                        .int(classWeights == nil ? 0 : 1)])
             let losses = try queue.read(scratch.loss, count: n)
             let hits = try queue.read(scratch.correct, count: n)
             result = (losses.reduce(0.0) { $0 + Double($1) }, hits.reduce(0) { $0 + ($1 != 0 ? 1 : 0) })
         }
         return result
+    }
+
+    /// The class weights on the device (uploaded once per distinct set).
+    func classWeightBuffer(_ weights: [Float]) throws(CLError) -> CLBuffer {
+        if let (kept, buffer) = classWeights, kept == weights { return buffer }
+        let buffer = try context.makeBuffer(floats: weights.count)
+        try weights.withUnsafeBufferPointer { pointer throws(CLError) in try queue.write(pointer, to: buffer, at: 0) }
+        classWeights = (weights, buffer)
+        return buffer
     }
 
     func lossScratch(rows: Int) throws(CLError) -> (loss: CLBuffer, correct: CLBuffer) {

@@ -67,6 +67,8 @@ public final class OpenCLDevice: Device {
     /// The first failure since the device was opened, if any.
     public private(set) var firstError: CLError?
     var lossScratch: [Int: (loss: CLBuffer, correct: CLBuffer)] = [:]
+    /// The class weights last uploaded for the loss, and their buffer.
+    var classWeights: ([Float], CLBuffer)?
     /// Work held back to merge with the next call (`OpenCLDevice+Fusion.swift`).
     var pending: PendingWork?
     var placeholder: CLBuffer

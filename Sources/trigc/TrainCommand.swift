@@ -58,6 +58,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "An event file used whole for the test figures (instead of the --test-split share of --data).")
     var testData: String?
 
+    @Option(help: "Weights of the classes in the training loss: W_QCD,W_ttbar,W_W+jets, or 'balanced' (inverse class frequency of the training events; with --no-balance).")
+    var classWeights: String?
+
     @Flag(help: "Keep the classes' natural shares instead of undersampling them to the smallest.")
     var noBalance = false
 
@@ -102,6 +105,12 @@ struct TrainCommand: ParsableCommand {
         }
         if let earlyStopping, !(1...TrainLimits.maxEpochs).contains(earlyStopping) {
             throw CLIError.outOfRange(name: "--early-stopping", value: "\(earlyStopping)", range: "1 to \(TrainLimits.maxEpochs) epochs")
+        }
+        if let classWeights, classWeights != "balanced" {
+            let weights = classWeights.split(separator: ",", omittingEmptySubsequences: false).compactMap { Float($0) }
+            guard weights.count == EventSchema.classCount, weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw CLIError.badList(name: "--class-weights", value: classWeights, expected: "three positive numbers such as 1,2,1, or balanced")
+            }
         }
         if validationData != nil, validationSplit != nil { throw CLIError.excludes(first: "--validation-data", second: "--validation-split") }
         if testData != nil, testSplit != nil { throw CLIError.excludes(first: "--test-data", second: "--test-split") }
@@ -148,6 +157,11 @@ struct TrainCommand: ParsableCommand {
             throw CLIError.outOfRange(name: "--batch", value: "\(batch)", range: "at least the number of ranks (\(collective.size)) with --distributed")
         }
         try Self.checkMemory(config, prepared: prepared, maxParticles: events.maxParticles, batch: batch)
+        if !resume, let classWeights {
+            config.classWeights = classWeights == "balanced"
+                ? Self.balancedWeights(prepared.train.classCounts)
+                : classWeights.split(separator: ",").compactMap { Float($0) }
+        }
         let trainingDevice = try device.makeDevice()
         let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
         // Everything is checked: only now is anything in RUN/ created or replaced.
@@ -186,6 +200,7 @@ struct TrainCommand: ParsableCommand {
         let checkpoint = run.appendingPathComponent(RunDirectory.checkpointFile)
         options.checkpoint = lead ? checkpoint : nil
         options.earlyStopping = config.earlyStopping
+        options.classWeights = config.classWeights
         options.bestCheckpoint = lead && config.earlyStopping != nil ? run.appendingPathComponent(RunDirectory.bestCheckpointFile) : nil
         let trainer = Trainer(model: trained, optimizer: Adam(learningRate: config.learningRate),
                               schedule: (config.schedule ?? .constant).schedule(epochs: epochs), options: options)
@@ -264,6 +279,7 @@ struct TrainCommand: ParsableCommand {
                 ("--no-balance", noBalance ? "true" : nil, "\(!saved.balance)"),
                 ("--lr-schedule", lrSchedule.map(\.rawValue), (saved.schedule ?? .constant).rawValue),
                 ("--early-stopping", earlyStopping.map { "\($0)" }, saved.earlyStopping.map { "\($0)" } ?? "none"),
+                ("--class-weights", classWeights, saved.classWeights == nil ? "none" : classWeights ?? ""),
                 // Runs of older trigc did not keep their batch: any --batch continues them.
                 ("--batch", batch.map { "\($0)" }, saved.batch.map { "\($0)" } ?? batch.map { "\($0)" } ?? "128"),
             ]
@@ -298,6 +314,12 @@ struct TrainCommand: ParsableCommand {
         config.validationData = validationData.map(absolutePath)
         config.testData = testData.map(absolutePath)
         return config
+    }
+
+    /// Keras's "balanced" class weights: `events / (classes · events of the class)`.
+    static func balancedWeights(_ counts: [Int]) -> [Float] {
+        let total = counts.reduce(0, +)
+        return counts.map { Float(total) / Float(max(1, counts.count * $0)) }
     }
 
     /// The largest buffers training holds, checked against the memory budget: the events

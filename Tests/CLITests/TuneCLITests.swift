@@ -127,6 +127,15 @@ import Testing
         #expect(noValidation.status != 0 && noValidation.stderr.contains("--validation-split"), "\(noValidation.stderr)")
         let other = try trigc("train", "--out", "\(dir)/r", "--resume", "--lr-schedule", "step")
         #expect(other.status != 0 && other.stderr.contains("--lr-schedule"), "\(other.stderr)")
+        // Class weights: 'balanced' is kept in run.json as numbers; a bad list is one sentence.
+        let weighted = try trigc("train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--no-balance", "--class-weights", "balanced",
+                                 "--epochs", "1", "--out", "\(dir)/w")
+        #expect(weighted.status == 0, "\(weighted.stderr)")
+        let saved = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: "\(dir)/w/run.json"))) as? [String: Any]
+        let weights = try #require(saved?["classWeights"] as? [Double])
+        #expect(weights.count == 3 && weights[0] < weights[1], "QCD is twice as common as ttbar here: \(weights)")
+        let bad = try trigc("train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--class-weights", "1,0,1", "--out", "\(dir)/b")
+        #expect(bad.status != 0 && bad.stderr.contains("--class-weights"), "\(bad.stderr)")
     }
 
     @Test func validationAndTestFilesAreUsedWhole() throws {

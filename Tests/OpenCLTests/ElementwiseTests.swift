@@ -87,6 +87,21 @@ import Training
         #expect(abs(actual.lossSum - expected.lossSum) <= 1e-6 * abs(expected.lossSum))
         #expect(actual.correct == expected.correct)
         expectClose(gpu.read(gg), cpu.read(gc), .exact, "logit gradient (p - y)/n")
+        // Class weights: each row's loss and gradient times its label's weight, on both devices.
+        let weights: [Float] = [0.5, 2, 1.25]
+        let wc = cpu.makeTensor(shape: [n, classes]), wg = gpu.makeTensor(shape: [n, classes])
+        let weighted = cpu.softmaxCrossEntropy(probabilities: p.cpu.matrix, labels: y.cpu.matrix, logitGradient: wc.matrix,
+                                               classWeights: weights)
+        let weightedGPU = gpu.softmaxCrossEntropy(probabilities: pg.matrix, labels: y.gpu.matrix, logitGradient: wg.matrix,
+                                                  classWeights: weights)
+        #expect(abs(weightedGPU.lossSum - weighted.lossSum) <= 1e-6 * abs(weighted.lossSum))
+        expectClose(gpu.read(wg), cpu.read(wc), .exact, "weighted logit gradient")
+        let plain = cpu.read(gc), scaled = cpu.read(wc)
+        for e in 0..<n {
+            let w = weights[(e * 7) % classes]
+            for j in 0..<classes { #expect(scaled[e * classes + j] == plain[e * classes + j] * w) }
+        }
+        #expect(weighted.lossSum != expected.lossSum)
         try gpu.check()
     }
 

@@ -166,8 +166,8 @@ public final class CPUDevice: Device {
         }
     }
 
-    public func softmaxCrossEntropy(probabilities: MatrixView, labels: MatrixView,
-                                    logitGradient: MatrixView) -> (lossSum: Double, correct: Int) {
+    public func softmaxCrossEntropy(probabilities: MatrixView, labels: MatrixView, logitGradient: MatrixView,
+                                    classWeights: [Float]?) -> (lossSum: Double, correct: Int) {
         let p = pointer(probabilities), y = pointer(labels), g = pointer(logitGradient)
         let n = probabilities.rows, classes = probabilities.columns
         let inverse = 1 / Float(max(1, n))
@@ -176,13 +176,21 @@ public final class CPUDevice: Device {
         for i in 0..<n {
             let pi = p + i * probabilities.stride, yi = y + i * labels.stride, gi = g + i * logitGradient.stride
             var best = 0, label = 0
+            var rowLoss = 0.0
             for j in 0..<classes {
                 let clipped = min(max(pi[j], 1e-7), 1 - 1e-7)
-                if yi[j] != 0 { loss -= Double(yi[j]) * Double(Foundation.log(clipped)) }
+                if yi[j] != 0 { rowLoss -= Double(yi[j]) * Double(Foundation.log(clipped)) }
                 gi[j] = (pi[j] - yi[j]) * inverse
                 if pi[j] > pi[best] { best = j }
                 if yi[j] > yi[label] { label = j }
             }
+            if let classWeights {
+                // The row's loss and gradient weighted by its class (as loss.cl does).
+                let w = classWeights[label]
+                rowLoss *= Double(w)
+                for j in 0..<classes { gi[j] *= w }
+            }
+            loss += rowLoss
             if best == label { correct += 1 }
         }
         return (loss, correct)

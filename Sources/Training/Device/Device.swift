@@ -72,9 +72,11 @@ public protocol Device: AnyObject {
     /// Categorical cross-entropy of `probabilities` (rows, clipped to `[1e-7, 1 - 1e-7]` as
     /// Keras does) against one-hot `labels`; writes the gradient with respect to the
     /// softmax's *logits*, `(p - y) / batch`, into `logitGradient`. Returns the summed loss
-    /// (not averaged) and the number of rows whose argmax matches the label's.
-    func softmaxCrossEntropy(probabilities: MatrixView, labels: MatrixView,
-                             logitGradient: MatrixView) -> (lossSum: Double, correct: Int)
+    /// (not averaged) and the number of rows whose argmax matches the label's. With
+    /// `classWeights`, a row's loss and gradient are multiplied by its label's weight
+    /// (Keras's `class_weight`).
+    func softmaxCrossEntropy(probabilities: MatrixView, labels: MatrixView, logitGradient: MatrixView,
+                             classWeights: [Float]?) -> (lossSum: Double, correct: Int)
 
     // MARK: GRU
 
@@ -139,4 +141,12 @@ public struct GRUStep {
     public var inputGradient: MatrixView
     public var recurrentGradient: MatrixView
     public var resetStateGradient: MatrixView
+}
+
+extension Device {
+    /// Unweighted categorical cross-entropy (``Device/softmaxCrossEntropy(probabilities:labels:logitGradient:classWeights:)``).
+    public func softmaxCrossEntropy(probabilities: MatrixView, labels: MatrixView,
+                                    logitGradient: MatrixView) -> (lossSum: Double, correct: Int) {
+        softmaxCrossEntropy(probabilities: probabilities, labels: labels, logitGradient: logitGradient, classWeights: nil)
+    }
 }

@@ -17,6 +17,8 @@ public struct TrainingOptions: Sendable {
     /// Stop when the validation loss has not improved for this many epochs, and end with the
     /// best epoch's weights (`nil`: train every epoch). Needs validation data.
     public var earlyStopping: Int?
+    /// Per-class weights of the training loss (Keras's `class_weight`), or `nil`.
+    public var classWeights: [Float]?
     /// Where to keep the best epoch's checkpoint for early stopping (so that a resumed run
     /// still ends with it), or `nil`.
     public var bestCheckpoint: URL?
@@ -103,6 +105,11 @@ public final class Trainer {
     @discardableResult
     public func fit(_ train: TrainingArrays, validation: TrainingArrays? = nil) throws(TrainingError) -> [EpochSummary] {
         guard options.batchSize > 0 else { throw .invalidOptions("the batch size must be positive") }
+        if let weights = options.classWeights {
+            guard weights.count == model.outputShape.reduce(1, *), weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw .invalidOptions("the class weights must be one positive number per class")
+            }
+        }
         guard train.count > 0 else { throw .invalidOptions("the training data is empty") }
         guard model.endsInSoftmax else { throw .outputNotSoftmax(model: model.name) }
         let arrays = try train.ordered(for: model, checkLabels: true)
@@ -193,7 +200,7 @@ public final class Trainer {
             let output = model.forward(inputs, context: context)
             (loss, correct) = device.softmaxCrossEntropy(
                 probabilities: output.matrix(rows: n), labels: buffers.labels.matrix(rows: n),
-                logitGradient: buffers.gradient.matrix(rows: n))
+                logitGradient: buffers.gradient.matrix(rows: n), classWeights: options.classWeights)
             model.backward(logitGradient: buffers.gradient, context: context)
         }
         if let collective, collective.size > 1 {
