@@ -126,6 +126,6 @@ let package = Package(
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Interpreter", "GraphIR", "Passes", "ModelIO", "FixedPoint"]),
         .testTarget(name: "OpenCLTests", dependencies: ["OpenCLBackend", "OpenCLRuntime", "Training", "GraphIR"]),
         // Runs the built `trigc` binary as a user would.
-        .testTarget(name: "CLITests", dependencies: ["GraphIR", "ModelIO", "trigc"]),
+        .testTarget(name: "CLITests", dependencies: ["GraphIR", "ModelIO", "ToolProcess", "trigc"]),
     ]
 )

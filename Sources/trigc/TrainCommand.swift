@@ -61,6 +61,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Weights of the classes in the training loss: W_QCD,W_ttbar,W_W+jets, or 'balanced' (inverse class frequency of the training events; with --no-balance).")
     var classWeights: String?
 
+    /// `--class-weights` read (nil when absent; a bad spelling is refused by validate()).
+    private var parsedClassWeights: ClassWeights? { classWeights.flatMap { ClassWeights(parsing: $0) } }
+
     @Flag(help: "Keep the classes' natural shares instead of undersampling them to the smallest.")
     var noBalance = false
 
@@ -106,11 +109,8 @@ struct TrainCommand: ParsableCommand {
         if let earlyStopping, !(1...TrainLimits.maxEpochs).contains(earlyStopping) {
             throw CLIError.outOfRange(name: "--early-stopping", value: "\(earlyStopping)", range: "1 to \(TrainLimits.maxEpochs) epochs")
         }
-        if let classWeights, classWeights != "balanced" {
-            let weights = classWeights.split(separator: ",", omittingEmptySubsequences: false).compactMap { Float($0) }
-            guard weights.count == EventSchema.classCount, weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-                throw CLIError.badList(name: "--class-weights", value: classWeights, expected: "three positive numbers such as 1,2,1, or balanced")
-            }
+        if let classWeights, parsedClassWeights == nil {
+            throw CLIError.badList(name: "--class-weights", value: classWeights, expected: "three positive numbers such as 1,2,1, or balanced")
         }
         if validationData != nil, validationSplit != nil { throw CLIError.excludes(first: "--validation-data", second: "--validation-split") }
         if testData != nil, testSplit != nil { throw CLIError.excludes(first: "--test-data", second: "--test-split") }
@@ -157,10 +157,8 @@ struct TrainCommand: ParsableCommand {
             throw CLIError.outOfRange(name: "--batch", value: "\(batch)", range: "at least the number of ranks (\(collective.size)) with --distributed")
         }
         try Self.checkMemory(config, prepared: prepared, maxParticles: events.maxParticles, batch: batch)
-        if !resume, let classWeights {
-            config.classWeights = classWeights == "balanced"
-                ? Self.balancedWeights(prepared.train.classCounts)
-                : classWeights.split(separator: ",").compactMap { Float($0) }
+        if !resume, let weighting = parsedClassWeights {
+            config.classWeights = weighting.weights(classCounts: prepared.train.classCounts)
         }
         let trainingDevice = try device.makeDevice()
         let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
@@ -314,12 +312,6 @@ struct TrainCommand: ParsableCommand {
         config.validationData = validationData.map(absolutePath)
         config.testData = testData.map(absolutePath)
         return config
-    }
-
-    /// Keras's "balanced" class weights: `events / (classes · events of the class)`.
-    static func balancedWeights(_ counts: [Int]) -> [Float] {
-        let total = counts.reduce(0, +)
-        return counts.map { Float(total) / Float(max(1, counts.count * $0)) }
     }
 
     /// The largest buffers training holds, checked against the memory budget: the events

@@ -81,13 +81,13 @@ struct TuneCommand: ParsableCommand {
         }
         try space.checkDistinct()
         try DataFileGuard.checkEvents(data)
-        let folder = URL(fileURLWithPath: out, isDirectory: true).standardizedFileURL
-        let dataPath = URL(fileURLWithPath: data).standardizedFileURL.path
+        let folder = URL(fileURLWithPath: absolutePath(out), isDirectory: true)
+        let dataPath = absolutePath(data)
         var shared = ["--model", model.rawValue, "--data", dataPath, "--seed", "\(seed)", "--device", device.description]
         if !space.varies(.epochs) { shared += ["--epochs", "\(epochs)"] }
         let trialArguments = shared
         try prepareFolder(folder)
-        if overwrite { try Self.clearSearch(in: folder) }
+        if overwrite { try SearchFolder.clear(folder) }
         let classes = EventClass.allCases.map(\.name)
         let search = try HyperparameterSearch(
             folder: folder, record: SearchRecord(trainArguments: shared, space: space, metric: metric, data: FileFingerprint(dataPath)),
@@ -112,32 +112,9 @@ struct TuneCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw CLIError.notASearchFolder(path: folder.path) }
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            let ours = entries.allSatisfy { $0 == "tune.json" || $0 == "results.csv" || $0 == "logs" || $0.hasPrefix("trial-") || $0.hasPrefix("best")
-                || $0.hasPrefix("tune-") || AtomicFile.isTemporaryName($0) }
-            guard ours else { throw CLIError.foreignFilesInSearch(path: folder.path) }
+            guard entries.allSatisfy(SearchFolder.isSearchEntry) else { throw CLIError.foreignFilesInSearch(path: folder.path) }
         } else {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        }
-    }
-
-    /// Removes what an earlier search wrote in `folder` (its record, table, plots, exports,
-    /// logs and each trial's run files), for --overwrite; files trigc did not write stay.
-    static func clearSearch(in folder: URL) throws {
-        let files = FileManager.default
-        for name in (try? files.contentsOfDirectory(atPath: folder.path)) ?? [] {
-            let url = folder.appendingPathComponent(name)
-            if name.hasPrefix("trial-"), RunDirectory.state(of: url) == .run {
-                try RunDirectory.clear(url, config: try RunConfig.read(from: url))
-                if RunDirectory.state(of: url) == .empty { RunDirectory.removeTemporaries(url); rmdir(url.path) }
-            } else if name == "logs" {
-                for log in (try? files.contentsOfDirectory(atPath: url.path)) ?? [] where log.hasPrefix("trial-") && log.hasSuffix(".log") {
-                    unlink(url.appendingPathComponent(log).path)
-                }
-                rmdir(url.path)
-            } else if ["tune.json", "results.csv", "best.ir", "best-prescaled.ir"].contains(name)
-                        || (name.hasPrefix("tune-") && (name.hasSuffix(".svg") || name.hasSuffix(".png"))) {
-                unlink(url.path)
-            }
         }
     }
 
@@ -147,9 +124,9 @@ struct TuneCommand: ParsableCommand {
                          metric: TuningMetric) -> TrialResult {
         let start = Date()
         let run = folder.appendingPathComponent(trial.directoryName)
-        let metrics = run.appendingPathComponent("metrics.json")
+        let metrics = run.appendingPathComponent(RunDirectory.metricsFile)
         if !restart, let done = TrialResult.read(trial, metrics: metrics, seconds: 0) { return done }
-        let resumable = !restart && FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint.trgc").path)
+        let resumable = !restart && FileManager.default.fileExists(atPath: run.appendingPathComponent(RunDirectory.checkpointFile).path)
         // A resumed trial gets the same options (trigc train checks them against its run.json).
         var arguments = ["train", "--out", run.path] + shared + trial.trainArguments
         if resumable {
@@ -157,9 +134,9 @@ struct TuneCommand: ParsableCommand {
         } else if FileManager.default.fileExists(atPath: run.path) {
             arguments.append("--overwrite")
         }
-        let logs = folder.appendingPathComponent("logs")
-        try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let log = logs.appendingPathComponent(trial.directoryName + ".log").path
+        let logURL = SearchFolder.log(of: trial, in: folder)
+        try? FileManager.default.createDirectory(at: logURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let log = logURL.path
         var lastError = ""
         let status = (try? SupervisedProcess.run(trigc, arguments, in: folder.path, log: log) { line in
             if line.hasPrefix("Error: ") { lastError = String(line.dropFirst(7)) }
@@ -183,21 +160,21 @@ struct TuneCommand: ParsableCommand {
     func finish(_ record: SearchRecord, folder: URL) throws {
         guard let best = record.best else { throw TuningError.noResults }
         let run = folder.appendingPathComponent(best.trial.directoryName)
-        for (source, target) in [("model.ir", "best.ir"), ("model-prescaled.ir", "best-prescaled.ir")] {
+        for (source, target) in [(RunDirectory.modelFile, SearchFolder.bestModelFile), (RunDirectory.prescaledModelFile, SearchFolder.bestPrescaledModelFile)] {
             let data = try Data(contentsOf: run.appendingPathComponent(source))
             try AtomicFile.write(data, to: folder.appendingPathComponent(target))
         }
         let converter = Figures.pngConverter()
         var plots: [String] = []
         for parameter in record.parameters {
-            let written = try Figures.write(Figures.tuningPlot(record, parameter: parameter), name: "tune-\(parameter.rawValue)",
+            let written = try Figures.write(Figures.tuningPlot(record, parameter: parameter), name: SearchFolder.plotName(parameter),
                                             in: folder, converter: converter)
             plots += [written.svg] + (written.png.map { [$0] } ?? [])
         }
         let value = metric.value(of: best).map { String(format: "%.4f", $0) } ?? "n/a"
         print("best: \(best.trial.directoryName) (\(best.trial.summary)), \(metric.label) \(value)")
-        print("model: \(folder.appendingPathComponent("best.ir").path)")
-        print("results: \(folder.appendingPathComponent("results.csv").path) \(folder.appendingPathComponent("tune.json").path)")
+        print("model: \(folder.appendingPathComponent(SearchFolder.bestModelFile).path)")
+        print("results: \(folder.appendingPathComponent(SearchFolder.tableFile).path) \(folder.appendingPathComponent(SearchFolder.recordFile).path)")
         if !plots.isEmpty { print("plots: \(plots.joined(separator: " "))") }
         let failed = record.results.filter { $0.failure != nil }
         if !failed.isEmpty {

@@ -1,14 +1,13 @@
 import Foundation
 import Testing
+import ToolProcess
 
 /// `mpirun -np 2 trigc train ... --distributed` (Open MPI from `make deps`): the same
 /// figures as one process, rank 0 alone writes, and `--resume` continues exactly.
 @Suite(.serialized) struct DistributedCLITests {
     /// `mpirun` on PATH, which `make deps` installs (openmpi-bin).
     static func mpirun() throws -> String {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        let found = paths.map { "\($0)/mpirun" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        return try #require(found, "mpirun is not on PATH: make deps installs openmpi-bin")
+        try #require(ExecutableSearch.find("mpirun"), "mpirun is not on PATH: make deps installs openmpi-bin")
     }
 
     /// Runs `trigc ARGUMENTS --distributed` as `ranks` MPI processes.

@@ -62,6 +62,13 @@ import Testing
         #expect(throws: TrainingError.self) { try trainer(epochs: 3, patience: 1).fit(Self.train) }
     }
 
+    @Test func classWeightsParseAndBalance() {
+        #expect(ClassWeights(parsing: "1,2,0.5") == .given([1, 2, 0.5]))
+        for bad in ["1,2", "1,0,1", "1,,1", "a,b,c", "1,2,3,4", "nan,1,1"] { #expect(ClassWeights(parsing: bad) == nil, "\(bad)") }
+        #expect(ClassWeights.balanced.weights(classCounts: [200, 100, 100]) == [Float(400) / 600, Float(400) / 300, Float(400) / 300])
+        #expect(ClassWeights.given([1, 2, 3]).weights(classCounts: [5, 5, 5]) == [1, 2, 3])
+    }
+
     @Test func cosineAnnealsToTheMinimum() {
         var state = ScheduleState(initialRate: 0.01)
         let rates = (1...10).map { state.rate(after: 1, next: $0, current: 0.01, schedule: .cosine(epochs: 10, minimum: 0.001)) }

@@ -7,15 +7,22 @@ import ToolProcess
 public enum Figures {
     /// One ROC curve per class (TPR against FPR) with the diagonal of a random classifier.
     public static func rocPlot(_ metrics: ClassificationMetrics, classNames: [String], title: String) -> LinePlot {
-        var series = metrics.roc.enumerated().map { c, curve in
-            LinePlot.Series(
-                name: "\(c < classNames.count ? classNames[c] : "class \(c)") (AUC \(curve.isDefined ? String(format: "%.4f", curve.auc) : "n/a"))",
-                points: curve.thinned(to: 400).map { (x: $0.fpr, y: $0.tpr) },
-                color: LinePlot.palette[c % LinePlot.palette.count])
-        }
+        var series = rocSeries(metrics, classNames: classNames)
         series.append(LinePlot.Series(name: "", points: [(0, 0), (1, 1)], color: "#999999", dashed: true))
         return LinePlot(title: title, xLabel: "false positive rate", yLabel: "true positive rate",
                         xRange: 0...1, yRange: 0...1, series: series, legend: .bottomRight)
+    }
+
+    /// One ROC series per class, "NAME[ LABEL] (AUC a)", in the palette's colours.
+    static func rocSeries(_ metrics: ClassificationMetrics, classNames: [String], label: String? = nil,
+                          dashed: Bool = false) -> [LinePlot.Series] {
+        metrics.roc.enumerated().map { c, curve in
+            let name = (c < classNames.count ? classNames[c] : "class \(c)") + (label.map { " \($0)" } ?? "")
+            return LinePlot.Series(
+                name: "\(name) (AUC \(curve.isDefined ? String(format: "%.4f", curve.auc) : "n/a"))",
+                points: curve.thinned(to: 400).map { (x: $0.fpr, y: $0.tpr) },
+                color: LinePlot.palette[c % LinePlot.palette.count], dashed: dashed)
+        }
     }
 
     /// Training and validation loss per epoch.

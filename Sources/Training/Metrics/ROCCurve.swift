@@ -62,10 +62,7 @@ public struct ROCCurve: Hashable, Sendable, Codable {
     /// At most `limit` points, evenly picked along the curve (always keeping both ends), for
     /// plots and JSON files of bounded size.
     public func thinned(to limit: Int) -> [(fpr: Double, tpr: Double)] {
-        let all = zip(falsePositiveRate, truePositiveRate).map { (fpr: $0, tpr: $1) }
-        guard all.count > limit, limit >= 2 else { return all }
-        let step = Double(all.count - 1) / Double(limit - 1)
-        return (0..<limit).map { all[Int((Double($0) * step).rounded())] }
+        zip(falsePositiveRate, truePositiveRate).map { (fpr: $0, tpr: $1) }.evenlyPicked(limit)
     }
 
     /// The TPR at the largest threshold whose FPR does not exceed `fpr` (trigger working
@@ -74,5 +71,15 @@ public struct ROCCurve: Hashable, Sendable, Codable {
         var best = 0.0
         for (f, t) in zip(falsePositiveRate, truePositiveRate) where f <= fpr { best = max(best, t) }
         return best
+    }
+}
+
+extension Array {
+    /// At most `limit` elements, evenly picked by index (both ends kept): bounded plots and
+    /// JSON files of long curves.
+    func evenlyPicked(_ limit: Int) -> [Element] {
+        guard count > limit, limit >= 2 else { return self }
+        let step = Double(count - 1) / Double(limit - 1)
+        return (0..<limit).map { self[Int((Double($0) * step).rounded())] }
     }
 }

@@ -110,12 +110,12 @@ public struct SearchRecord: Codable, Sendable, Equatable {
     public func json() throws(TuningError) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do { return try encoder.encode(self) } catch { throw .cannotWrite(path: "tune.json", reason: "\(error)") }
+        do { return try encoder.encode(self) } catch { throw .cannotWrite(path: SearchFolder.recordFile, reason: "\(error)") }
     }
 
     /// The record in `folder`'s `tune.json`, nil when there is none.
     public static func read(in folder: URL) throws(TuningError) -> SearchRecord? {
-        let url = folder.appendingPathComponent("tune.json")
+        let url = folder.appendingPathComponent(SearchFolder.recordFile)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         guard let data = try? Data(contentsOf: url), let record = try? JSONDecoder().decode(SearchRecord.self, from: data),
               record.version == currentVersion
@@ -125,7 +125,7 @@ public struct SearchRecord: Codable, Sendable, Equatable {
 
     /// Writes `tune.json`, `results.csv` (atomically) into `folder`.
     public func write(in folder: URL, classes: [String]) throws(TuningError) {
-        for (name, data) in [("tune.json", try json()), ("results.csv", Data(csv(classes: classes).utf8))] {
+        for (name, data) in [(SearchFolder.recordFile, try json()), (SearchFolder.tableFile, Data(csv(classes: classes).utf8))] {
             let url = folder.appendingPathComponent(name)
             do { try AtomicFile.write(data, to: url) } catch { throw .cannotWrite(path: url.path, reason: "\(error)") }
         }

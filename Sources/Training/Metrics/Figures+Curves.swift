@@ -16,7 +16,7 @@ extension Figures {
             highest = max(highest, points.map(\.y).max() ?? 1)
             return LinePlot.Series(
                 name: c < classNames.count ? classNames[c] : "class \(c)",
-                points: thinned(points, to: 600),
+                points: points.evenlyPicked(600),
                 color: LinePlot.palette[c % LinePlot.palette.count])
         }
         let top = LinePlot.decades(1...highest).last ?? 10
@@ -30,12 +30,6 @@ extension Figures {
                         xRange: 0...1, yRange: 1...top, series: series, yLogarithmic: true)
     }
 
-    /// At most `limit` points, evenly picked by index (both ends kept).
-    static func thinned(_ points: [(x: Double, y: Double)], to limit: Int) -> [(x: Double, y: Double)] {
-        guard points.count > limit, limit >= 2 else { return points }
-        let step = Double(points.count - 1) / Double(limit - 1)
-        return (0..<limit).map { points[Int((Double($0) * step).rounded())] }
-    }
 }
 
 extension Figures {
@@ -61,16 +55,9 @@ extension Figures {
     /// curves part, quantization costs efficiency).
     public static func overlayPlot(_ metrics: ClassificationMetrics, label: String, reference: ClassificationMetrics,
                                    referenceLabel: String, classNames: [String], title: String) -> LinePlot {
-        var series: [LinePlot.Series] = []
-        for (c, (own, other)) in zip(metrics.roc, reference.roc).enumerated() {
-            let name = c < classNames.count ? classNames[c] : "class \(c)"
-            let color = LinePlot.palette[c % LinePlot.palette.count]
-            func auc(_ curve: ROCCurve) -> String { curve.isDefined ? String(format: "%.4f", curve.auc) : "n/a" }
-            series.append(LinePlot.Series(name: "\(name) \(label) (AUC \(auc(own)))",
-                                          points: own.thinned(to: 400).map { (x: $0.fpr, y: $0.tpr) }, color: color))
-            series.append(LinePlot.Series(name: "\(name) \(referenceLabel) (AUC \(auc(other)))",
-                                          points: other.thinned(to: 400).map { (x: $0.fpr, y: $0.tpr) }, color: color, dashed: true))
-        }
+        let own = rocSeries(metrics, classNames: classNames, label: label)
+        let other = rocSeries(reference, classNames: classNames, label: referenceLabel, dashed: true)
+        let series = zip(own, other).flatMap { [$0, $1] }
         return LinePlot(title: title, xLabel: "false positive rate", yLabel: "true positive rate",
                         xRange: 0...1, yRange: 0...1, series: series, legend: .bottomRight)
     }
