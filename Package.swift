@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "VerilogBackend", dependencies: ["GraphIR", "FixedPoint", "ToolProcess"]),
         // Calibrated ranges and the search for per-value formats (trigc quantize --calibrate).
         .target(name: "Calibration", dependencies: ["GraphIR", "FixedPoint", "Passes", "Interpreter", "Training"]),
+        // Quantization-aware training in the interpreter's exact fixed-point arithmetic (trigc train --qat).
+        .target(name: "QAT", dependencies: ["GraphIR", "FixedPoint", "Passes", "Interpreter", "Training"]),
         .target(name: "OpenCLRuntime", dependencies: ["COpenCL"]),
         // Data-parallel training over MPI (Docs/Distributed.md): Training's Collective on Open MPI.
         .target(name: "Distributed", dependencies: ["CMPI", "Training"]),
@@ -95,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "trigc",
             dependencies: [
-                "FixedPoint", "GraphIR", "Passes", "Interpreter", "Calibration", "ModelIO", "EventIO", "VerilogBackend", "Training", "OpenCLBackend",
+                "FixedPoint", "GraphIR", "Passes", "Interpreter", "Calibration", "QAT", "ModelIO", "EventIO", "VerilogBackend", "Training", "OpenCLBackend",
                 "OpenCLRuntime", "ToolProcess", "Serving", "Distributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -122,6 +124,7 @@ let package = Package(
             dependencies: ["VerilogBackend", "Interpreter", "Passes", "GraphIR", "FixedPoint"],
             exclude: ["Golden"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Interpreter", "Passes", "GraphIR"]),
+        .testTarget(name: "QATTests", dependencies: ["QAT", "Training", "Interpreter", "Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Interpreter", "Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Interpreter", "GraphIR", "Passes", "ModelIO", "FixedPoint"]),
         .testTarget(name: "OpenCLTests", dependencies: ["OpenCLBackend", "OpenCLRuntime", "Training", "GraphIR"]),

@@ -116,9 +116,11 @@ struct FixedGRU: Sendable {
 
     /// Runs one event's sequence (`x[(t·features + f)·stride]`, feature-major block) and
     /// writes the last state to `h[j·stride]`.
+    ///
+    /// With `record`, every step's internals are written there too (the codes do not change).
     func evaluate(
         _ x: UnsafePointer<Int64>, stride: Int, mask: UnsafePointer<UInt8>?,
-        scratch: UnsafeMutablePointer<Int64>, into h: UnsafeMutablePointer<Int64>
+        scratch: UnsafeMutablePointer<Int64>, into h: UnsafeMutablePointer<Int64>, record: GRURecord? = nil
     ) {
         let u = units
         let width = 3 * u
@@ -134,19 +136,25 @@ struct FixedGRU: Sendable {
         let one = Int64(1) << Int64(zBits)
         state.update(repeating: 0, count: u)
         for t in 0..<timeSteps {
-            if let mask, mask[t] != 0 { continue }
+            if let mask, mask[t] != 0 {
+                record?.skip(step: t, state: state)
+                continue
+            }
             linear(x + t * features * stride, stride: stride, count: features, matrix: kernel,
                    productBits: inputProductBits, columns: 0..<width, bias: inputBias, into: xw)
             linear(state, stride: 1, count: u, matrix: recurrentKernel, productBits: stateProductBits,
                    columns: 0..<(resetAfter ? width : 2 * u), bias: resetAfter ? recurrentBias : nil, into: hw)
             for j in 0..<u {
                 let r = gate.apply(accumulator.convert(raw: xw[u + j] + hw[u + j], fractionalBits: aBits))
+                record?.set(.r, step: t, unit: j, r)
                 if resetAfter {
+                    record?.set(.recurrentCandidate, step: t, unit: j, hw[2 * u + j])
                     // The candidate's pre-activation, kept in hw[2u + j].
                     let rh = accumulator.convert(raw: r * hw[2 * u + j], fractionalBits: zBits + aBits)
                     hw[2 * u + j] = accumulator.convert(raw: xw[2 * u + j] + rh, fractionalBits: aBits)
                 } else {
                     resetState[j] = result.convert(raw: r * state[j], fractionalBits: zBits + hBits)
+                    record?.set(.resetState, step: t, unit: j, resetState[j])
                 }
             }
             if !resetAfter {
@@ -162,7 +170,11 @@ struct FixedGRU: Sendable {
                 let kept = (zj * state[j]) << Int64(sumBits - zBits - hBits)
                 let fresh = ((one - zj) * c) << Int64(sumBits - zBits - cBits)
                 state[j] = result.convert(raw: kept + fresh, fractionalBits: sumBits)
+                record?.set(.z, step: t, unit: j, zj)
+                record?.set(.candidate, step: t, unit: j, c)
+                record?.set(.state, step: t, unit: j, state[j])
             }
+            record?.markValid(step: t)
         }
         for j in 0..<u { h[j * stride] = state[j] }
     }

@@ -73,9 +73,13 @@ struct EvaluateCommand: ParsableCommand {
         }
         let loaded = try ModelFile.load(modelPath, keras: .isolated())
         try quantize.validate(for: loaded)
+        // A quantization-aware run is evaluated in fixed point as it was trained (unless --fixed says otherwise).
+        let qatFile = isRun && config?.qat != nil && quantize.format == nil
+            ? runURL.appendingPathComponent(RunDirectory.qatModelFile).path : nil
+        let fixedLabel = quantize.format ?? qatFile.map { _ in "\(RunDirectory.qatModelFile) (quantization-aware)" }
         let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? (isRun ? runURL : nil)
         if let directory, FileManager.default.fileExists(atPath: directory.path) {
-            let prefixes = ["evaluate-float"] + (quantize.format == nil ? [] : ["evaluate-fixed"])
+            let prefixes = ["evaluate-float"] + (fixedLabel == nil ? [] : ["evaluate-fixed"])
             for prefix in prefixes {
                 for name in Figures.reportFileNames(prefix: prefix, history: false) {
                     try OutputFile.check(directory.appendingPathComponent(name).path, overwrite: overwrite, inputs: readFiles)
@@ -115,19 +119,21 @@ struct EvaluateCommand: ParsableCommand {
 
         // Everything is computed before any figure is written: a failure writes nothing.
         var fixedResult: (metrics: ClassificationMetrics, agreement: Double, format: String)?
-        if let format = quantize.format {
+        if let format = fixedLabel {
             let (core, scaling) = try ModelInputs.splitScaling(loaded)
             // --profile events: the ranges of the chosen events themselves, scaled as the core reads them.
             let profileInputs = quantize.profile == .chosenEvents
                 ? try ModelInputs.batches(chosen, for: core, scaling: scaling, file: dataPath) : nil
-            let fixedGraph = try quantize.prepare(core, profileInputs: profileInputs)
+            let fixedGraph = try qatFile.map { try PassPipeline(Pipelines.loadQuantized).run(Graph.load(irFile: URL(fileURLWithPath: $0))) }
+                ?? quantize.prepare(core, profileInputs: profileInputs)
             let fixedInputs = try ModelInputs.batches(chosen, for: fixedGraph, scaling: scaling, file: dataPath)
             let fixedOut = try Self.probabilities(try Interpreter(graph: fixedGraph).run(fixedInputs), graph: fixedGraph)
             let fixedMetrics = ClassificationMetrics(probabilities: fixedOut, labels: chosen.labels)
             let agreement = ClassificationMetrics.decisionAgreement(floatOut, fixedOut)
             print(figureSummary(fixedMetrics, label: "fixed \(format)"))
             print("decision agreement fixed vs float: \(formatted(100 * agreement, 3))% of \(chosen.count) events")
-            if agreement < 0.99 {
+            // A quantization-aware model is not meant to decide like its float shadow weights.
+            if agreement < 0.99, qatFile == nil {
                 FileHandle.standardError.write(Data(Agreement.lowWarning(share: agreement, events: chosen.count).utf8))
             }
             fixedResult = (fixedMetrics, agreement, format)

@@ -77,6 +77,8 @@ struct TrainCommand: ParsableCommand {
             transform: DeviceSelection.init(parsing:))
     var device = DeviceSelection.cpu
 
+    @OptionGroup(title: "Quantization-aware training") var qat: QATTrainOptions
+
     @Flag(help: "Continue the run in RUN/ from its last checkpoint (with the settings it was started with).")
     var resume = false
 
@@ -121,6 +123,7 @@ struct TrainCommand: ParsableCommand {
             throw CLIError.needsOption(flag: "--early-stopping", needs: "--validation-split F or --validation-data FILE (validation events must not be the test events)")
         }
         if resume && overwrite { throw CLIError.excludes(first: "--resume", second: "--overwrite") }
+        try qat.check(resume: resume, dropout: dropout)
         if !resume && data == nil { throw CLIError.missingOption(name: "--data", reason: "to train a new run") }
         if !resume && model == nil { throw CLIError.missingOption(name: "--model", reason: "to train a new run") }
     }
@@ -162,6 +165,7 @@ struct TrainCommand: ParsableCommand {
         }
         let trainingDevice = try device.makeDevice()
         let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
+        let fixedForward = try config.qat.map { try $0.forward(for: trained, model: config.model, scalers: prepared, resume: resume) }
         // Everything is checked: only now is anything in RUN/ created or replaced.
         if !resume && lead {
             switch RunDirectory.state(of: run) {
@@ -203,6 +207,7 @@ struct TrainCommand: ParsableCommand {
         let trainer = Trainer(model: trained, optimizer: Adam(learningRate: config.learningRate),
                               schedule: (config.schedule ?? .constant).schedule(epochs: epochs), options: options)
         trainer.collective = collective
+        trainer.exactForward = fixedForward
         if resume, FileManager.default.fileExists(atPath: checkpoint.path) {
             try trainer.resume(from: checkpoint)
             guard trainer.completedEpochs <= epochs else {
@@ -233,12 +238,16 @@ struct TrainCommand: ParsableCommand {
                 ? "stopped early after epoch \(trainer.completedEpochs) (no better validation loss for \(config.earlyStopping ?? 0)); exporting epoch \(best) (validation loss \(loss))"
                 : "exporting epoch \(best), the best validation loss (\(loss))")
         }
-        let probabilities = try trained.predict(test.inputs, count: test.count)
+        let probabilities = try fixedForward.map { try QATSettings.predict($0, model: trained, inputs: test.inputs, count: test.count) }
+            ?? trained.predict(test.inputs, count: test.count)
         try trainingDevice.checkHealth()
 
         // model.ir last: its presence says the run finished.
         let scaling = prepared.inputScaling.filter { inputs.contains($0.key) }
         try trained.export().write(irFile: run.appendingPathComponent(RunDirectory.prescaledModelFile))
+        if let fixedForward {
+            try fixedForward.quantizedGraph(trained).write(irFile: run.appendingPathComponent(RunDirectory.qatModelFile))
+        }
         let metrics = ClassificationMetrics(probabilities: probabilities, labels: prepared.test.labels)
         let report = try Figures.writeReport(
             metrics, model: config.model.rawValue, data: config.data, history: history, in: run,
@@ -246,10 +255,14 @@ struct TrainCommand: ParsableCommand {
         try trained.export(scaling: scaling).write(irFile: run.appendingPathComponent(RunDirectory.modelFile))
         // The list of what this run wrote, for a later --overwrite (figures by their names).
         let figures = report.plots.values.map { URL(fileURLWithPath: $0).lastPathComponent }
-        runConfig.outputs = RunDirectory.earlyOutputs + [RunDirectory.modelFile, RunDirectory.prescaledModelFile, RunDirectory.metricsFile] + figures.sorted()
+        runConfig.outputs = RunDirectory.earlyOutputs + [RunDirectory.modelFile, RunDirectory.prescaledModelFile, RunDirectory.metricsFile]
+            + (fixedForward == nil ? [] : [RunDirectory.qatModelFile]) + figures.sorted()
         try runConfig.write(to: run)
         print(figureSummary(metrics, label: "test"))
         print("model: \(run.appendingPathComponent(RunDirectory.modelFile).path)")
+        if fixedForward != nil {
+            print("fixed-point model (the test figures above are its): \(run.appendingPathComponent(RunDirectory.qatModelFile).path)")
+        }
         print("plots: \(report.plots.values.sorted().joined(separator: " ")) (\(report.png))")
         print("metrics: \(run.appendingPathComponent(RunDirectory.metricsFile).path)")
     }
@@ -311,6 +324,11 @@ struct TrainCommand: ParsableCommand {
         config.earlyStopping = earlyStopping
         config.validationData = validationData.map(absolutePath)
         config.testData = testData.map(absolutePath)
+        if qat.isSet {
+            config.qat = qat.settings()
+            // The fixed-point pass is the inference graph: no dropout.
+            config.dropout = 0
+        }
         return config
     }
 

@@ -64,3 +64,13 @@ public final class Concatenate: Layer {
 
     public func exportOp(device: any Device) -> Op { .concatenate(axis: -1) }
 }
+
+extension Concatenate: ForwardValueLoading {
+    func load(_ values: LayerValues, context: PassContext) throws(TrainingError) {
+        guard case let .output(v) = values else {
+            throw .forwardValues(layer: name, reason: "a concatenation takes its output")
+        }
+        let buffers = cache.get(batch: context.batch) { preconditionFailure("Concatenate \(name): no buffers") }
+        try context.device.write(v, to: buffers.output, layer: name)
+    }
+}

@@ -88,3 +88,12 @@ public final class Dense: Layer {
                activation: activation)
     }
 }
+
+extension Dense: ForwardValueLoading {
+    func load(_ values: LayerValues, context: PassContext) throws(TrainingError) {
+        guard case let .output(v) = values, let output else {
+            throw .forwardValues(layer: name, reason: "a dense layer takes its output, after its forward pass")
+        }
+        try context.device.write(v, to: output, layer: name)
+    }
+}

@@ -191,3 +191,50 @@ final class GRUBuffers {
         inputGradient = device.makeTensor(shape: [n, T, features])
     }
 }
+
+extension GRU: ForwardValueLoading {
+    /// Writes the steps into the time-major caches backward reads: states (row `(t+1)·n + e`),
+    /// gates and candidate (row `t·n + e`), the recurrent candidate into the h columns of
+    /// the recurrent projection, `r ⊙ h`, the output, and the input's mask.
+    func load(_ values: LayerValues, context: PassContext) throws(TrainingError) {
+        guard case let .gru(v) = values, let x = input else {
+            throw .forwardValues(layer: name, reason: "a GRU takes its steps, after its forward pass")
+        }
+        let b = buffers(context)
+        let n = b.batch, u = units, T = steps
+        let cells = n * T * u
+        for (field, array) in [("z", v.z), ("r", v.r), ("candidate", v.candidate), ("state", v.state),
+                               ("recurrent candidate", v.recurrentCandidate), ("r ⊙ h", v.resetState)]
+        where array.count != cells {
+            throw .forwardValues(layer: name, reason: "\(array.count) values of \(field) for \(n) events × \(T) steps × \(u) units")
+        }
+        guard v.valid.count == n * T else {
+            throw .forwardValues(layer: name, reason: "\(v.valid.count) step flags for \(n) events × \(T) steps")
+        }
+        /// Event-major `[e][t][j]` to time-major rows `(t + rowOffset)·n + e` of `columns` (at `column`).
+        func timeMajor(_ source: [Float], rowOffset: Int = 0, rows: Int, columns: Int = u, column: Int = 0) -> [Float] {
+            var result = [Float](repeating: 0, count: rows * n * columns)
+            for e in 0..<n {
+                for t in 0..<T {
+                    let from = (e * T + t) * u, to = ((t + rowOffset) * n + e) * columns + column
+                    for j in 0..<u { result[to + j] = source[from + j] }
+                }
+            }
+            return result
+        }
+        let device = context.device
+        try device.write(timeMajor(v.state, rowOffset: 1, rows: T + 1), to: b.states, layer: name)
+        try device.write(timeMajor(v.z, rows: T), to: b.z, layer: name)
+        try device.write(timeMajor(v.r, rows: T), to: b.r, layer: name)
+        try device.write(timeMajor(v.candidate, rows: T), to: b.candidate, layer: name)
+        try device.write(timeMajor(v.resetState, rows: T), to: b.resetState, layer: name)
+        try device.write(timeMajor(v.recurrentCandidate, rows: T, columns: 3 * u, column: 2 * u),
+                         to: b.recurrentProjection, layer: name)
+        var last = [Float](repeating: 0, count: n * u)
+        for e in 0..<n {
+            for j in 0..<u { last[e * u + j] = v.state[((e * T) + T - 1) * u + j] }
+        }
+        try device.write(last, to: b.output, layer: name)
+        if let mask = x.mask { try device.write(v.valid, to: mask, layer: name) }
+    }
+}

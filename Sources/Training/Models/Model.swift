@@ -28,6 +28,10 @@ public final class Model {
     let nodes: [ModelNode]
     private var inputCache = BufferCache<[DeviceTensor]>()
     private var gradientSums: [Int: BufferCache<DeviceTensor>] = [:]
+    /// Set by an exact forward pass (``load(_:inputs:context:)``) for the next backward:
+    /// by node, a tensor multiplying the gradient that reaches the node's output.
+    var gradientMasks: [Int: DeviceTensor] = [:]
+    var gradientMaskBuffers: [Int: BufferCache<DeviceTensor>] = [:]
 
     enum Source: Hashable {
         case input(Int)
@@ -124,6 +128,7 @@ public final class Model {
         for index in nodes.indices.reversed() {
             guard let gradient = pending[index] else { continue }
             let node = nodes[index]
+            if let mask = gradientMasks[index] { device.multiply(gradient, mask, into: gradient) }
             let needs = node.sources.map { source in
                 if case .node = source { true } else { inputGradients }
             }
@@ -138,6 +143,7 @@ public final class Model {
                 }
             }
         }
+        gradientMasks = [:]
         return inputResults
     }
 

@@ -83,6 +83,8 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var particleScaler: MinMaxScaler?
     /// The data file as it was when the run started (nil in runs of older trigc).
     public var dataFingerprint: FileFingerprint?
+    /// Quantization-aware training's settings (nil: a float run).
+    public var qat: QATSettings?
     /// The files this run wrote in its folder; what starting it again may replace (nil in
     /// runs of older trigc: ``RunDirectory`` assumes what those always wrote).
     public var outputs: [String]?
@@ -207,5 +209,29 @@ public struct RunConfig: Codable, Equatable, Sendable {
             if reason.hasSuffix(".") { reason.removeLast() }
             throw .cannotWrite(path: url.path, reason: reason)
         }
+    }
+}
+
+/// How a run trains with quantization-aware training (`trigc train --qat`): the formats as
+/// given on the command line (parsed by the CLI, which knows the fixed-point formats), and
+/// where its first weights came from.
+public struct QATSettings: Codable, Hashable, Sendable {
+    /// One format for every value (`--qat`), or nil with `formatsFile`.
+    public var format: String?
+    /// Per-layer overrides `NODE=FORMAT` (`--qat-layer`).
+    public var layers: [String]
+    /// Entries in each activation table.
+    public var tableSize: Int
+    /// A quantized graph whose formats to train against (`--qat-formats`), absolute.
+    public var formatsFile: String?
+    /// The float run whose weights the training started from (`--init`), absolute.
+    public var initRun: String?
+
+    public init(format: String?, layers: [String], tableSize: Int, formatsFile: String?, initRun: String?) {
+        self.format = format
+        self.layers = layers
+        self.tableSize = tableSize
+        self.formatsFile = formatsFile
+        self.initRun = initRun
     }
 }

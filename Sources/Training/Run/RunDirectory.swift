@@ -15,10 +15,13 @@ public enum RunDirectory {
     /// The exported model without its input scalers (inputs scaled upstream).
     public static let prescaledModelFile = "model-prescaled.ir"
     public static let metricsFile = "metrics.json"
+    /// A quantization-aware run's fixed-point model (no scalers): what its training forward
+    /// pass computed, formats and constant codes included.
+    public static let qatModelFile = "model-qat.ir"
 
     /// Every name a run can write (what `outputs` may list).
     public static let possibleOutputs: Set<String> = Set(
-        [configFile, checkpointFile, bestCheckpointFile, modelFile, prescaledModelFile]
+        [configFile, checkpointFile, bestCheckpointFile, modelFile, prescaledModelFile, qatModelFile]
             + Figures.reportFileNames(prefix: "metrics", history: true))
 
     /// What a run writes before it finishes (listed in run.json from the start).

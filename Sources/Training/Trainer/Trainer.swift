@@ -84,6 +84,10 @@ public final class Trainer {
     /// Epochs finished so far (restored by ``resume(from:)``).
     public internal(set) var completedEpochs = 0
     public internal(set) var history: [EpochSummary] = []
+    /// Computes the forward pass instead of the device (quantization-aware training): after
+    /// the device's float pass of every training and validation batch, its values replace
+    /// the device's, so losses, accuracies and gradients are the exact pass's.
+    public var exactForward: (any ExactForward)?
     /// Batches trained so far: the dropout counter.
     var step: UInt64 = 0
     var scheduleState: ScheduleState
@@ -166,8 +170,8 @@ public final class Trainer {
                 }
             }
             Self.gather(labels, rows: rows, width: classes, into: &labelStaging)
-            let (loss, hits) = try trainBatch(tensors, labels: labelStaging, batch: n, globalBatch: global.count,
-                                              firstRow: rows.startIndex - global.startIndex)
+            let (loss, hits) = try trainBatch(tensors, host: staging, labels: labelStaging, batch: n,
+                                              globalBatch: global.count, firstRow: rows.startIndex - global.startIndex)
             try model.device.checkHealth()
             guard loss.isFinite else { throw .diverged(epoch: epoch + 1, batch: b + 1, loss: loss) }
             lossSum += loss
@@ -186,7 +190,7 @@ public final class Trainer {
     /// Forward, fused softmax cross-entropy, backward and an optimizer step on one batch
     /// (this rank's `n` rows of a global batch of `globalBatch`); returns the global batch's
     /// summed loss and correct count.
-    private func trainBatch(_ inputs: [DeviceTensor], labels: [Float], batch n: Int,
+    private func trainBatch(_ inputs: [DeviceTensor], host: [[Float]], labels: [Float], batch n: Int,
                             globalBatch: Int, firstRow: Int) throws(TrainingError) -> (Double, Int) {
         let device = model.device
         var (loss, correct) = (0.0, 0)
@@ -197,7 +201,7 @@ public final class Trainer {
             }
             let context = PassContext(device: device, batch: n, training: true, seed: options.seed, counter: step,
                                       firstRow: firstRow)
-            let output = model.forward(inputs, context: context)
+            let output = try forward(inputs, host: host, context: context)
             (loss, correct) = device.softmaxCrossEntropy(
                 probabilities: output.matrix(rows: n), labels: buffers.labels.matrix(rows: n),
                 logitGradient: buffers.gradient.matrix(rows: n), classWeights: options.classWeights)
@@ -209,6 +213,18 @@ public final class Trainer {
         optimizer.step(model.parameters, device: device)
         step += 1
         return (loss, correct)
+    }
+
+    /// The model's forward pass on `inputs` (whose first `context.batch` events `host`
+    /// holds too), replaced by ``exactForward``'s when set; returns the output tensor.
+    private func forward(_ inputs: [DeviceTensor], host: [[Float]], context: PassContext) throws(TrainingError) -> DeviceTensor {
+        let output = model.forward(inputs, context: context)
+        guard let exactForward else { return output }
+        let n = context.batch
+        let rows = zip(host, model.inputs).map { values, input in Array(values.prefix(n * input.size)) }
+        let values = try exactForward.values(for: model, inputs: rows, batch: n)
+        try model.load(values, inputs: inputs, context: context)
+        return output
     }
 
     func lossBuffers(batch n: Int) -> (labels: DeviceTensor, gradient: DeviceTensor) {
@@ -240,7 +256,10 @@ public final class Trainer {
                                    to: buffers.labels, at: 0)
             }
             let context = PassContext(device: model.device, batch: n, training: false, seed: 0, counter: 0)
-            let output = model.forward(tensors, context: context)
+            let host = exactForward == nil ? [] : zip(arrays, model.inputs).map { values, input in
+                Array(values[start * input.size ..< (start + n) * input.size])
+            }
+            let output = try forward(tensors, host: host, context: context)
             let (loss, hits) = model.device.softmaxCrossEntropy(
                 probabilities: output.matrix(rows: n), labels: buffers.labels.matrix(rows: n),
                 logitGradient: buffers.gradient.matrix(rows: n))

@@ -24,6 +24,8 @@ public enum TrainingError: Error, Sendable, Equatable {
     case deviceFailed(device: String, reason: String)
     /// A collective operation of distributed training failed.
     case distributed(String)
+    /// An exact forward pass (quantization-aware training) gave values that do not fit a layer.
+    case forwardValues(layer: String, reason: String)
 }
 
 extension TrainingError: CustomStringConvertible {
@@ -54,6 +56,8 @@ extension TrainingError: CustomStringConvertible {
             "the training device \(device) failed (\(reason)); nothing it computed since was kept."
         case let .distributed(reason):
             "distributed training: \(reason)."
+        case let .forwardValues(layer, reason):
+            "the exact forward pass of layer '\(layer)' does not fit it: \(reason)."
         }
     }
 }
