@@ -89,3 +89,11 @@ extension Calibrator {
         return weights
     }
 }
+
+extension ResourceProxy {
+    /// The resource proxy of a quantized graph (``Calibrator/cost(of:)``): what `trigc
+    /// quantize` minimizes and `trigc compile` prints.
+    public init(of graph: Graph) {
+        self = Calibrator.cost(of: graph)
+    }
+}

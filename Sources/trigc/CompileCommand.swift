@@ -1,4 +1,5 @@
 import ArgumentParser
+import Calibration
 import Foundation
 import ModelIO
 import VerilogBackend
@@ -41,8 +42,10 @@ struct CompileCommand: ParsableCommand {
         if reuse <= 0 { throw CLIError.badCount(name: "--reuse", value: reuse) }
         if let adderLevels, adderLevels <= 0 { throw CLIError.badCount(name: "--adder-levels", value: adderLevels) }
         var options = quantize
-        if options.format == nil { options.format = "ap_fixed<16,6>" }
-        let graph = try options.prepare(try ModelFile.load(model, keras: .isolated()))
+        let loaded = try ModelFile.load(model, keras: .isolated())
+        // A quantized model (trigc quantize, a --qat run's model-qat.ir) keeps its own formats.
+        if options.format == nil, !loaded.isFixedPoint { options.format = "ap_fixed<16,6>" }
+        let graph = try options.prepare(loaded)
         let clock = ContinuousClock()
         let start = clock.now
         let design = try VerilogLowering.lower(
@@ -52,6 +55,8 @@ struct CompileCommand: ParsableCommand {
         try DesignDirectory.write(design, files: files, graph: graph, to: URL(fileURLWithPath: output),
                                   overwrite: overwrite)
         print(design.report.text)
+        let proxy = ResourceProxy(of: graph)
+        print("resource proxy: \(proxy.productBits) product bits + \(proxy.tableBits) table bits = \(proxy.total) (Docs/Calibration.md)")
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         print("latency \(design.report.latency) cycles, II \(design.report.initiationInterval); "
             + "compiled to Verilog in \(formatted(seconds, 3)) s; wrote \(files.count) files to \(output)")

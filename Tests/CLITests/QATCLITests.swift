@@ -31,6 +31,13 @@ import Testing
         // training printed for the test split.
         let graph = try Graph.load(irFile: URL(fileURLWithPath: "\(dir)/straight/model-qat.ir"))
         #expect(graph.isFixedPoint)
+        // compile keeps a quantized model's own formats (it used to requantize it at <16,6>).
+        let compiled = try trigc("compile", "\(dir)/straight/model-qat.ir", "-o", "\(dir)/rtl")
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        let design = try Graph.load(irFile: URL(fileURLWithPath: "\(dir)/rtl/model.ir"))
+        for node in graph.nodes {
+            #expect(design[node.name]?.precision == node.precision, "\(node.name)")
+        }
         let evaluated = try trigc("evaluate", "\(dir)/straight", "--out", "\(dir)/eval")
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         let trained = try #require(straight.stdout.split(separator: "\n").first { $0.hasPrefix("test: ") })
