@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(name: "QATTests", dependencies: ["QAT", "Training", "Interpreter", "Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Interpreter", "Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Interpreter", "GraphIR", "Passes", "ModelIO", "FixedPoint"]),
-        .testTarget(name: "OpenCLTests", dependencies: ["OpenCLBackend", "OpenCLRuntime", "Training", "GraphIR"]),
+        .testTarget(name: "OpenCLTests", dependencies: ["OpenCLBackend", "OpenCLRuntime", "Training", "GraphIR", "QAT", "Passes", "FixedPoint"]),
         // Runs the built `trigc` binary as a user would.
         .testTarget(name: "CLITests", dependencies: ["GraphIR", "ModelIO", "ToolProcess", "trigc"]),
     ]

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""The quantization-aware training table of Docs/Training.md, measured.
+
+For the HLF DNN and the inclusive model on the built-in data (trigc datagen, as make demo
+makes it): a float run, then at each width W post-training quantization of it (evaluate
+--fixed) and quantization-aware training from it (train --qat --init), both with the uniform
+format ap_fixed<W,I,AP_RND,AP_SAT>. Per row: AUC per class on the test split, decision
+agreement with the float model on the same events (compare --reference), and the resource
+proxy of the compiled design (compile). Prints a Markdown table and writes it to OUT/table.md.
+
+    python3 Tools/qat/table.py .build/release/trigc OUT [--models hlf,inclusive] [--widths 6,8,10,16]
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+INTEGER_BITS = {6: 3, 8: 3, 10: 4, 12: 4, 16: 6}
+
+
+def run(binary, *args):
+    print("+ trigc " + " ".join(args), file=sys.stderr, flush=True)
+    done = subprocess.run([binary, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"trigc {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def aucs(line):
+    found = re.search(r"AUC QCD ([0-9.]+), ttbar ([0-9.]+), W\+jets ([0-9.]+)", line)
+    return tuple(float(x) for x in found.groups())
+
+
+def line_starting(text, prefix):
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            return line
+    sys.exit(f"no line starting with {prefix!r} in:\n{text}")
+
+
+def agreement(binary, model, inputs, reference):
+    text = run(binary, "compare", model, "--input", inputs, "--reference", reference)
+    return float(re.search(r"same decision as float on ([0-9.]+)%", text).group(1))
+
+
+def proxy(binary, model, out, fixed=None):
+    args = ["compile", model, "-o", out, "--overwrite"] + (["--fixed", fixed] if fixed else [])
+    text = run(binary, *args)
+    return int(re.search(r"resource proxy: .* = ([0-9]+)", text).group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("trigc")
+    parser.add_argument("out")
+    parser.add_argument("--models", default="hlf,inclusive")
+    parser.add_argument("--widths", default="6,8,10,16")
+    parser.add_argument("--events", default="60000")
+    parser.add_argument("--float-epochs", default="8")
+    parser.add_argument("--qat-epochs", default="3")
+    args = parser.parse_args()
+    binary = os.path.abspath(args.trigc)
+    os.makedirs(args.out, exist_ok=True)
+    out = lambda name: os.path.join(args.out, name)
+    data = out("events.h5")
+    if not os.path.exists(data):
+        run(binary, "datagen", "--events", args.events, "--seed", "5", "--max-particles", "20", "-o", data)
+    rows = []
+    for model in args.models.split(","):
+        floating = out(f"float-{model}")
+        if not os.path.exists(os.path.join(floating, "model.ir")):
+            run(binary, "train", "--model", model, "--data", data, "--epochs", args.float_epochs,
+                "--seed", "1", "--out", floating, "--overwrite")
+        inputs = out(f"test-{model}.h5")
+        text = run(binary, "evaluate", floating, "--write-inputs", inputs, "--overwrite", "--out", out(f"eval-{model}"))
+        reference = os.path.join(floating, "model-prescaled.ir")
+        rows.append((model, "float", "32-bit float", aucs(line_starting(text, "float (")), 100.0, None))
+        for width in (int(w) for w in args.widths.split(",")):
+            fmt = f"ap_fixed<{width},{INTEGER_BITS.get(width, 4)},AP_RND,AP_SAT>"
+            text = run(binary, "evaluate", floating, "--fixed", fmt, "--overwrite", "--out", out(f"eval-{model}-{width}"))
+            ptq_agreement = float(re.search(r"agreement fixed vs float: ([0-9.]+)%", text).group(1))
+            rows.append((model, "PTQ", fmt, aucs(line_starting(text, "fixed ")), ptq_agreement,
+                         proxy(binary, reference, out(f"rtl-{model}-ptq-{width}"), fmt)))
+            qat = out(f"qat-{model}-{width}")
+            if not os.path.exists(os.path.join(qat, "model-qat.ir")):
+                run(binary, "train", "--model", model, "--data", data, "--epochs", args.qat_epochs, "--seed", "1",
+                    "--qat", fmt, "--init", floating, "--out", qat, "--overwrite")
+            text = run(binary, "evaluate", qat, "--overwrite", "--out", out(f"eval-qat-{model}-{width}"))
+            qat_model = os.path.join(qat, "model-qat.ir")
+            rows.append((model, "QAT", fmt, aucs(line_starting(text, "fixed ")),
+                         agreement(binary, qat_model, inputs, reference), proxy(binary, qat_model, out(f"rtl-{model}-qat-{width}"))))
+    lines = ["| model | method | format | AUC QCD | AUC tt̄ | AUC W+jets | decides like float | resource proxy (bits) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for model, method, fmt, (qcd, tt, w), agree, cost in rows:
+        lines.append(f"| {model} | {method} | `{fmt}` | {qcd:.4f} | {tt:.4f} | {w:.4f} | {agree:.2f}% | "
+                     + (f"{cost:,}" if cost is not None else "—") + " |")
+    table = "\n".join(lines) + "\n"
+    with open(out("table.md"), "w") as f:
+        f.write(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
