@@ -131,9 +131,13 @@ extension FixedGRU {
     /// Runs the sequences of events `0..<n` (`x[(t·features + f)·stride + e]`) together and
     /// writes each last state to `h[j·stride + e]`; `mask[e·timeSteps + t]` as in
     /// ``evaluate(_:stride:mask:scratch:into:)``, whose codes this gives for every event.
+    ///
+    /// With `record` (event `e` of the block is event `e` of the record), every step's
+    /// internals are written there too, through the Swift elementwise step (whose codes the
+    /// C step equals).
     func evaluateBlock(
         _ x: UnsafePointer<Int64>, stride: Int, count n: Int, mask: UnsafePointer<UInt8>?,
-        plan: GRUBlockPlan, into h: UnsafeMutablePointer<Int64>
+        plan: GRUBlockPlan, into h: UnsafeMutablePointer<Int64>, record: GRURecord? = nil
     ) {
         let u = units
         let width = 3 * u
@@ -147,14 +151,18 @@ extension FixedGRU {
         let hw = xw + width * n
         state32.initialize(repeating: 0, count: u * n)
         // The Swift step keeps the state in Int64 (mirrored in state32 for the products).
-        let lanes = plan.gates == nil ? SwiftLanes(units: u, count: n) : nil
+        let gates = record == nil ? plan.gates : nil
+        let lanes = gates == nil ? SwiftLanes(units: u, count: n) : nil
         defer { lanes?.deallocate() }
         // Whether each lane's step is live (all are without a mask).
         let active = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
         defer { active.deallocate() }
         active.initialize(repeating: 1, count: n)
         for t in 0..<timeSteps {
-            if let mask, !liveLanes(mask, step: t, steps: timeSteps, count: n, into: active) { continue }
+            if let mask, !liveLanes(mask, step: t, steps: timeSteps, count: n, into: active) {
+                if let record, let lanes { recordCarried(record, lanes: lanes, step: t, count: n) }
+                continue
+            }
             for f in 0..<features {
                 let source = x + (t * features + f) * stride
                 for e in 0..<n { x32[f * n + e] = Int32(truncatingIfNeeded: source[e]) }
@@ -162,18 +170,19 @@ extension FixedGRU {
             plan.inputProjection(x32, features: features, width: width, out: xw, lanes: n)
             plan.stateProjection(state32, bias: plan.recurrentBias, columns: 0..<(resetAfter ? width : 2 * u),
                                  units: u, out: hw, lanes: n)
-            if let gates = plan.gates {
+            if let gates {
                 gates.reset(xw: xw, hw: hw, state: state32, reset: reset32, lanes: n)
             } else if let lanes {
-                laneReset(xw: xw, hw: hw, lanes: lanes, reset: reset32, count: n)
+                laneReset(xw: xw, hw: hw, lanes: lanes, reset: reset32, count: n, record: record.map { ($0, step: t, active: UnsafePointer(active)) })
             }
             if !resetAfter {
                 plan.stateProjection(reset32, bias: nil, columns: 2 * u ..< width, units: u, out: hw, lanes: n)
             }
-            if let gates = plan.gates {
+            if let gates {
                 gates.update(xw: xw, hw: hw, state: state32, active: active, lanes: n)
             } else if let lanes {
-                laneUpdate(xw: xw, hw: hw, lanes: lanes, state32: state32, active: active, count: n)
+                laneUpdate(xw: xw, hw: hw, lanes: lanes, state32: state32, active: active, count: n,
+                           record: record.map { ($0, step: t) })
             }
         }
         for j in 0..<u {
@@ -203,7 +212,8 @@ extension FixedGRU {
     /// r per lane in Swift, then the reset-after candidate's pre-activation or `conv(r·h → R)`.
     func laneReset(
         xw: UnsafePointer<Int32>, hw: UnsafeMutablePointer<Int32>, lanes: SwiftLanes,
-        reset: UnsafeMutablePointer<Int32>, count n: Int
+        reset: UnsafeMutablePointer<Int32>, count n: Int,
+        record: (GRURecord, step: Int, active: UnsafePointer<UInt8>)? = nil
     ) {
         let u = units
         let aBits = accumulator.fractionalBits
@@ -218,12 +228,20 @@ extension FixedGRU {
             for e in 0..<n {
                 let r = pre[e]
                 let at = (2 * u + j) * n + e
+                if let (record, t, active) = record, active[e] != 0 {
+                    let steps = record.event(e, steps: timeSteps)
+                    steps.set(.r, step: t, unit: j, r)
+                    if resetAfter { steps.set(.recurrentCandidate, step: t, unit: j, Int64(hw[at])) }
+                }
                 if resetAfter {
                     let rh = accumulator.convert(raw: r * Int64(hw[at]), fractionalBits: zBits + aBits)
                     hw[at] = Int32(truncatingIfNeeded: accumulator.convert(raw: Int64(xw[at]) + rh, fractionalBits: aBits))
                 } else {
                     reset[j * n + e] = Int32(truncatingIfNeeded:
                         result.convert(raw: r * lanes.state[j * n + e], fractionalBits: zBits + hBits))
+                    if let (record, t, active) = record, active[e] != 0 {
+                        record.event(e, steps: timeSteps).set(.resetState, step: t, unit: j, Int64(reset[j * n + e]))
+                    }
                 }
             }
         }
@@ -232,7 +250,8 @@ extension FixedGRU {
     /// z, the candidate and the new state per lane in Swift, for the live lanes.
     func laneUpdate(
         xw: UnsafePointer<Int32>, hw: UnsafeMutablePointer<Int32>, lanes: SwiftLanes,
-        state32: UnsafeMutablePointer<Int32>, active: UnsafeMutablePointer<UInt8>, count n: Int
+        state32: UnsafeMutablePointer<Int32>, active: UnsafeMutablePointer<UInt8>, count n: Int,
+        record: (GRURecord, step: Int)? = nil
     ) {
         let u = units
         let aBits = accumulator.fractionalBits
@@ -259,7 +278,24 @@ extension FixedGRU {
                 let new = result.convert(raw: kept + fresh, fractionalBits: sumBits)
                 lanes.state[j * n + e] = new
                 state32[j * n + e] = Int32(truncatingIfNeeded: new)
+                if let (record, t) = record {
+                    let steps = record.event(e, steps: timeSteps)
+                    steps.set(.z, step: t, unit: j, zj)
+                    steps.set(.candidate, step: t, unit: j, c[e])
+                }
             }
+        }
+        if let (record, t) = record {
+            recordCarried(record, lanes: lanes, step: t, count: n)
+            for e in 0..<n where active[e] != 0 { record.event(e, steps: timeSteps).markValid(step: t) }
+        }
+    }
+
+    /// Every lane's state after step `t` (a masked lane's is the one it carries).
+    func recordCarried(_ record: GRURecord, lanes: SwiftLanes, step t: Int, count n: Int) {
+        for e in 0..<n {
+            let steps = record.event(e, steps: timeSteps)
+            for j in 0..<units { steps.set(.state, step: t, unit: j, lanes.state[j * n + e]) }
         }
     }
 }

@@ -90,8 +90,9 @@ struct GRURecord {
 extension Interpreter {
     /// The internals of GRU node `node` on the events of `trace` (a fixed-point
     /// ``trace(_:)`` of the same inputs, which holds the GRU's input), recomputed on the
-    /// per-event path, whose codes the block path equals (so `state`'s last step equals the
-    /// node's value in `trace`).
+    /// block path when the formats allow it (through its Swift elementwise step), else on
+    /// the per-event path; the two give the same codes, so `state`'s last step equals the
+    /// node's value in `trace`. A masked step's gates are 0.
     public func gruTrace(_ node: String, in trace: [String: InterpreterOutput]) throws(InterpreterError) -> GRUTrace {
         guard case let .fixed(program) = program else {
             throw .unsupported(node: node, reason: "a GRU trace needs a fixed-point graph")
@@ -117,25 +118,46 @@ extension Interpreter {
         let cells = n * steps * u
         let record = GRURecord(units: u, count: cells, steps: n * steps)
         defer { record.deallocate() }
-        let scratch = UnsafeMutablePointer<Int64>.allocate(capacity: gru.scratchSize)
-        defer { scratch.deallocate() }
-        let event = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, steps * features))
-        defer { event.deallocate() }
-        let mask = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, steps))
-        defer { mask.deallocate() }
-        let last = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, u))
-        defer { last.deallocate() }
         let size = steps * features
-        for e in 0..<n {
-            for i in 0..<size { event[i] = input.raw[e * size + i] }
-            if let padding {
-                for t in 0..<steps {
-                    let row = e * size + t * features
-                    mask[t] = (0..<features).allSatisfy { padding.codes[row + $0] == padding.code } ? 1 : 0
+        /// 1 where step `t` of event `e` is padding.
+        func padded(_ e: Int, _ t: Int) -> Bool {
+            guard let padding else { return false }
+            let row = e * size + t * features
+            return (0..<features).allSatisfy { padding.codes[row + $0] == padding.code }
+        }
+        if let plan = gru.block {
+            // The block path over chunks of events (its Swift elementwise step records).
+            let chunk = min(max(n, 1), 256)
+            let x = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, size * chunk))
+            defer { x.deallocate() }
+            let mask = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, steps * chunk))
+            defer { mask.deallocate() }
+            let last = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, u * chunk))
+            defer { last.deallocate() }
+            for first in stride(from: 0, to: n, by: chunk) {
+                let m = min(chunk, n - first)
+                for e in 0..<m {
+                    for i in 0..<size { x[i * m + e] = input.raw[(first + e) * size + i] }
+                    for t in 0..<steps { mask[e * steps + t] = padded(first + e, t) ? 1 : 0 }
                 }
+                gru.evaluateBlock(x, stride: m, count: m, mask: padding == nil ? nil : UnsafePointer(mask), plan: plan,
+                                  into: last, record: record.event(first, steps: steps))
             }
-            gru.evaluate(event, stride: 1, mask: padding == nil ? nil : UnsafePointer(mask), scratch: scratch,
-                         into: last, record: record.event(e, steps: steps))
+        } else {
+            let scratch = UnsafeMutablePointer<Int64>.allocate(capacity: gru.scratchSize)
+            defer { scratch.deallocate() }
+            let event = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, size))
+            defer { event.deallocate() }
+            let mask = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, steps))
+            defer { mask.deallocate() }
+            let last = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, u))
+            defer { last.deallocate() }
+            for e in 0..<n {
+                for i in 0..<size { event[i] = input.raw[e * size + i] }
+                for t in 0..<steps { mask[t] = padded(e, t) ? 1 : 0 }
+                gru.evaluate(event, stride: 1, mask: padding == nil ? nil : UnsafePointer(mask), scratch: scratch,
+                             into: last, record: record.event(e, steps: steps))
+            }
         }
         func array(_ p: UnsafeMutablePointer<Int64>) -> [Int64] { Array(UnsafeBufferPointer(start: p, count: cells)) }
         return GRUTrace(

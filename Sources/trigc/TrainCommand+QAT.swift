@@ -22,6 +22,10 @@ struct QATTrainOptions: ParsableArguments {
             help: "Entries in each activation table of --qat (a power of two, at most 65536; default 1024).")
     var tableSize: Int?
 
+    @Flag(name: .customLong("qat-exact-accumulators"),
+          help: "With --qat: size every accumulator so that no sum can overflow it (the data path keeps the --qat width).")
+    var exactAccumulators = false
+
     @Option(name: .customLong("qat-formats"), help: ArgumentHelp(
         "Train against every format of this quantized model (a trigc quantize result of the run's model-prescaled.ir).",
         valueName: "q.ir"))
@@ -36,12 +40,13 @@ struct QATTrainOptions: ParsableArguments {
 
     /// Checks the options alone (formats parse, the table size, what needs what).
     func check(resume: Bool, dropout: Float?) throws {
-        if resume, isSet || initRun != nil || !layers.isEmpty || tableSize != nil {
+        if resume, isSet || initRun != nil || !layers.isEmpty || tableSize != nil || exactAccumulators {
             throw CLIError.excludes(first: "--resume", second: format != nil ? "--qat" : formatsFile != nil ? "--qat-formats" : "--init")
         }
         if format != nil, formatsFile != nil { throw CLIError.excludes(first: "--qat", second: "--qat-formats") }
         if !isSet {
-            for (flag, given) in [("--qat-layer", !layers.isEmpty), ("--qat-table-size", tableSize != nil), ("--init", initRun != nil)] where given {
+            for (flag, given) in [("--qat-layer", !layers.isEmpty), ("--qat-table-size", tableSize != nil),
+                                  ("--qat-exact-accumulators", exactAccumulators), ("--init", initRun != nil)] where given {
                 throw CLIError.needsOption(flag: flag, needs: "--qat FORMAT or --qat-formats Q.IR")
             }
             return
@@ -49,13 +54,16 @@ struct QATTrainOptions: ParsableArguments {
         if let dropout, dropout > 0 {
             throw CLIError.needsOption(flag: "--qat", needs: "--dropout 0 (the fixed-point forward pass is the inference graph, which has no dropout)")
         }
-        if !layers.isEmpty, format == nil { throw CLIError.needsOption(flag: "--qat-layer", needs: "--qat FORMAT") }
+        for (flag, given) in [("--qat-layer", !layers.isEmpty), ("--qat-table-size", tableSize != nil),
+                              ("--qat-exact-accumulators", exactAccumulators)] where given && format == nil {
+            throw CLIError.needsOption(flag: flag, needs: "--qat FORMAT (--qat-formats gives every format)")
+        }
         _ = try settings().formats()
     }
 
     /// The settings run.json keeps (paths made absolute).
     func settings() -> QATSettings {
-        QATSettings(format: format, layers: layers, tableSize: tableSize ?? 1024,
+        QATSettings(format: format, layers: layers, tableSize: tableSize ?? 1024, exactAccumulators: exactAccumulators,
                     formatsFile: formatsFile.map(absolutePath), initRun: initRun.map(absolutePath))
     }
 }
@@ -76,6 +84,7 @@ extension QATSettings {
         }
         var options = PrecisionOptions(defaultFormat: try FixedFormat(parsing: format))
         options.tables.size = tableSize
+        options.exactAccumulators = exactAccumulators ?? false
         for spelling in layers {
             let parts = spelling.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw CLIError.badOverride(spelling) }

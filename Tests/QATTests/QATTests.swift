@@ -78,6 +78,14 @@ enum QATData {
             }
         }
         #expect(padded > 0)
+        // The block path's recording equals the per-event path's, field by field.
+        var slow = InterpreterOptions()
+        slow.fastPaths = false
+        let perEvent = try Interpreter(graph: graph, options: slow)
+        let reference = try perEvent.gruTrace("gru", in: try perEvent.trace(QATData.batches(model, data)))
+        #expect(steps.z == reference.z && steps.r == reference.r && steps.candidate == reference.candidate)
+        #expect(steps.state == reference.state && steps.valid == reference.valid)
+        #expect(steps.recurrentCandidate == reference.recurrentCandidate && steps.resetState == reference.resetState)
     }
 
     /// What `trigc run` computes from the written export is what training computed.

@@ -222,13 +222,17 @@ public struct QATSettings: Codable, Hashable, Sendable {
     public var layers: [String]
     /// Entries in each activation table.
     public var tableSize: Int
+    /// Accumulators sized so that no sum overflows (`--qat-exact-accumulators`).
+    public var exactAccumulators: Bool?
     /// A quantized graph whose formats to train against (`--qat-formats`), absolute.
     public var formatsFile: String?
     /// The float run whose weights the training started from (`--init`), absolute.
     public var initRun: String?
 
-    public init(format: String?, layers: [String], tableSize: Int, formatsFile: String?, initRun: String?) {
+    public init(format: String?, layers: [String], tableSize: Int, exactAccumulators: Bool = false, formatsFile: String?,
+                initRun: String?) {
         self.format = format
+        self.exactAccumulators = exactAccumulators ? true : nil
         self.layers = layers
         self.tableSize = tableSize
         self.formatsFile = formatsFile
