@@ -165,6 +165,23 @@ enum QATData {
         #expect(resumed.model.weights() == straight.model.weights())
     }
 
+    /// `--qat-formats`: a quantized graph's formats and tables, put on the model's export,
+    /// give the graph that quantizing it with the same options gives.
+    @Test func templateFormatsQuantizeLikeTheirOptions() throws {
+        let model = QATData.model("inclusive")
+        var options = PrecisionOptions(defaultFormat: try FixedFormat(parsing: "ap_fixed<12,4,AP_RND,AP_SAT>"))
+        options.overrides["dense_1"] = LayerOverride(result: try FixedFormat(parsing: "ap_fixed<9,3,AP_RND,AP_SAT>"))
+        let quantized = try QATFormats.options(options).quantize(model.export())
+        let reread = try Graph.parse(quantized.printed())
+        #expect(try QATFormats.template(reread).quantize(model.export()) == quantized)
+        // A template without a node of the model is refused in one sentence.
+        var partial = reread
+        partial.nodes.removeAll { $0.name == "dense_1" }
+        #expect(throws: QATError.formats("the formats graph 'inclusive' has no format for node 'dense_1'")) {
+            try QATFormats.template(partial).quantize(model.export())
+        }
+    }
+
     @Test func modelsWithoutAFixedPointStandInAreRefused() throws {
         let dropout = Model.particleGRU(timeSteps: 4, features: 19, units: 4, dropout: 0.2)
         #expect(throws: QATError.self) { try FixedForward(model: dropout, formats: try QATData.formats("ap_fixed<8,3>")) }

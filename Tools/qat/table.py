@@ -3,12 +3,15 @@
 
 For the HLF DNN and the inclusive model on the built-in data (trigc datagen, as make demo
 makes it): a float run, then at each width W post-training quantization of it (evaluate
---fixed) and quantization-aware training from it (train --qat --init), both with the uniform
-format ap_fixed<W,I,AP_RND,AP_SAT>. Per row: AUC per class on the test split, decision
-agreement with the float model on the same events (compare --reference), and the resource
-proxy of the compiled design (compile). Prints a Markdown table and writes it to OUT/table.md.
+--fixed) and quantization-aware training from it (train --qat --init, cosine schedule),
+both with the format ap_fixed<W,I,AP_RND,AP_SAT> for every value ("uniform") and with
+W-bit data but exactly sized accumulators ("exact acc."). Per row: AUC per class on the test
+split, decision agreement with the float model on the same events (compare --reference),
+and the resource proxy of the compiled design (compile). Prints a Markdown table and writes
+it to OUT/table.md.
 
     python3 Tools/qat/table.py .build/release/trigc OUT [--models hlf,inclusive] [--widths 6,8,10,16]
+        [--schemes uniform,exact] [--qat-epochs hlf=20,inclusive=8]
 """
 import argparse
 import os
@@ -16,7 +19,7 @@ import re
 import subprocess
 import sys
 
-INTEGER_BITS = {6: 3, 8: 3, 10: 4, 12: 4, 16: 6}
+INTEGER_BITS = {6: 2, 8: 2, 10: 3, 12: 4, 16: 6}
 
 
 def run(binary, *args):
@@ -44,8 +47,9 @@ def agreement(binary, model, inputs, reference):
     return float(re.search(r"same decision as float on ([0-9.]+)%", text).group(1))
 
 
-def proxy(binary, model, out, fixed=None):
+def proxy(binary, model, out, fixed=None, exact=False):
     args = ["compile", model, "-o", out, "--overwrite"] + (["--fixed", fixed] if fixed else [])
+    args += ["--exact-accumulators"] if exact else []
     text = run(binary, *args)
     return int(re.search(r"resource proxy: .* = ([0-9]+)", text).group(1))
 
@@ -58,7 +62,8 @@ def main():
     parser.add_argument("--widths", default="6,8,10,16")
     parser.add_argument("--events", default="60000")
     parser.add_argument("--float-epochs", default="8")
-    parser.add_argument("--qat-epochs", default="3")
+    parser.add_argument("--qat-epochs", default="hlf=20,inclusive=8")
+    parser.add_argument("--schemes", default="uniform,exact")
     args = parser.parse_args()
     binary = os.path.abspath(args.trigc)
     os.makedirs(args.out, exist_ok=True)
@@ -76,20 +81,27 @@ def main():
         text = run(binary, "evaluate", floating, "--write-inputs", inputs, "--overwrite", "--out", out(f"eval-{model}"))
         reference = os.path.join(floating, "model-prescaled.ir")
         rows.append((model, "float", "32-bit float", aucs(line_starting(text, "float (")), 100.0, None))
+        qat_epochs = dict(item.split("=") for item in args.qat_epochs.split(","))
         for width in (int(w) for w in args.widths.split(",")):
             fmt = f"ap_fixed<{width},{INTEGER_BITS.get(width, 4)},AP_RND,AP_SAT>"
-            text = run(binary, "evaluate", floating, "--fixed", fmt, "--overwrite", "--out", out(f"eval-{model}-{width}"))
-            ptq_agreement = float(re.search(r"agreement fixed vs float: ([0-9.]+)%", text).group(1))
-            rows.append((model, "PTQ", fmt, aucs(line_starting(text, "fixed ")), ptq_agreement,
-                         proxy(binary, reference, out(f"rtl-{model}-ptq-{width}"), fmt)))
-            qat = out(f"qat-{model}-{width}")
-            if not os.path.exists(os.path.join(qat, "model-qat.ir")):
-                run(binary, "train", "--model", model, "--data", data, "--epochs", args.qat_epochs, "--seed", "1",
-                    "--qat", fmt, "--init", floating, "--out", qat, "--overwrite")
-            text = run(binary, "evaluate", qat, "--overwrite", "--out", out(f"eval-qat-{model}-{width}"))
-            qat_model = os.path.join(qat, "model-qat.ir")
-            rows.append((model, "QAT", fmt, aucs(line_starting(text, "fixed ")),
-                         agreement(binary, qat_model, inputs, reference), proxy(binary, qat_model, out(f"rtl-{model}-qat-{width}"))))
+            for scheme in args.schemes.split(","):
+                exact = scheme == "exact"
+                name = f"{model}-{width}-{scheme}"
+                label = fmt + (", exact acc." if exact else "")
+                text = run(binary, "evaluate", floating, "--fixed", fmt, *(["--exact-accumulators"] if exact else []),
+                           "--overwrite", "--out", out(f"eval-ptq-{name}"))
+                ptq_agreement = float(re.search(r"agreement fixed vs float: ([0-9.]+)%", text).group(1))
+                ptq_cost = proxy(binary, reference, out(f"rtl-ptq-{name}"), fmt, exact)
+                rows.append((model, "PTQ", label, aucs(line_starting(text, "fixed ")), ptq_agreement, ptq_cost))
+                qat = out(f"qat-{name}")
+                if not os.path.exists(os.path.join(qat, "model-qat.ir")):
+                    run(binary, "train", "--model", model, "--data", data, "--epochs", qat_epochs.get(model, "8"), "--seed", "1",
+                        "--lr-schedule", "cosine", "--qat", fmt, *(["--qat-exact-accumulators"] if exact else []),
+                        "--init", floating, "--out", qat, "--overwrite")
+                text = run(binary, "evaluate", qat, "--overwrite", "--out", out(f"eval-qat-{name}"))
+                qat_model = os.path.join(qat, "model-qat.ir")
+                rows.append((model, "QAT", label, aucs(line_starting(text, "fixed ")),
+                             agreement(binary, qat_model, inputs, reference), proxy(binary, qat_model, out(f"rtl-qat-{name}"))))
     lines = ["| model | method | format | AUC QCD | AUC tt̄ | AUC W+jets | decides like float | resource proxy (bits) |",
              "|---|---|---|---|---|---|---|---|"]
     for model, method, fmt, (qcd, tt, w), agree, cost in rows:
