@@ -8,7 +8,9 @@ both with the format ap_fixed<W,I,AP_RND,AP_SAT> for every value ("uniform") and
 W-bit data but exactly sized accumulators ("exact acc."). Per row: AUC per class on the test
 split, decision agreement with the float model on the same events (compare --reference),
 and the resource proxy of the compiled design (compile). Prints a Markdown table and writes
-it to OUT/table.md.
+it to OUT/table.md. QAT starts from the float run and trains Q more epochs; the float reference
+and PTQ use the same float run continued for those Q epochs (resumed, same settings), so
+every row has had as many epochs.
 
     python3 Tools/qat/table.py .build/release/trigc OUT [--models hlf,inclusive] [--widths 6,8,10,16]
         [--schemes uniform,exact] [--qat-epochs hlf=20,inclusive=8]
@@ -77,18 +79,24 @@ def main():
         if not os.path.exists(os.path.join(floating, "model.ir")):
             run(binary, "train", "--model", model, "--data", data, "--epochs", args.float_epochs,
                 "--seed", "1", "--out", floating, "--overwrite")
-        inputs = out(f"test-{model}.h5")
-        text = run(binary, "evaluate", floating, "--write-inputs", inputs, "--overwrite", "--out", out(f"eval-{model}"))
-        reference = os.path.join(floating, "model-prescaled.ir")
-        rows.append((model, "float", "32-bit float", aucs(line_starting(text, "float (")), 100.0, None))
         qat_epochs = dict(item.split("=") for item in args.qat_epochs.split(","))
+        longer = out(f"float-{model}-longer")
+        if not os.path.exists(os.path.join(longer, "model.ir")):
+            subprocess.run(["rm", "-rf", longer], check=True)
+            subprocess.run(["cp", "-r", floating, longer], check=True)
+            total = int(args.float_epochs) + int(qat_epochs.get(model, "8"))
+            run(binary, "train", "--out", longer, "--resume", "--epochs", str(total))
+        inputs = out(f"test-{model}.h5")
+        text = run(binary, "evaluate", longer, "--write-inputs", inputs, "--overwrite", "--out", out(f"eval-{model}"))
+        reference = os.path.join(longer, "model-prescaled.ir")
+        rows.append((model, "float", "32-bit float", aucs(line_starting(text, "float (")), 100.0, None))
         for width in (int(w) for w in args.widths.split(",")):
             fmt = f"ap_fixed<{width},{INTEGER_BITS.get(width, 4)},AP_RND,AP_SAT>"
             for scheme in args.schemes.split(","):
                 exact = scheme == "exact"
                 name = f"{model}-{width}-{scheme}"
                 label = fmt + (", exact acc." if exact else "")
-                text = run(binary, "evaluate", floating, "--fixed", fmt, *(["--exact-accumulators"] if exact else []),
+                text = run(binary, "evaluate", longer, "--fixed", fmt, *(["--exact-accumulators"] if exact else []),
                            "--overwrite", "--out", out(f"eval-ptq-{name}"))
                 ptq_agreement = float(re.search(r"agreement fixed vs float: ([0-9.]+)%", text).group(1))
                 ptq_cost = proxy(binary, reference, out(f"rtl-ptq-{name}"), fmt, exact)
