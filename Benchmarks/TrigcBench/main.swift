@@ -23,12 +23,17 @@ do {
         try openCLBench(arguments: arguments)
         exit(0)
     }
+    if arguments.contains("--only-scale") {   // just the 801-step and MPI training section
+        try scaleBench(arguments: arguments)
+        exit(0)
+    }
     if arguments.contains("--only-gru") {   // just the particle GRU section
         try gruBench(arguments: arguments)
         exit(0)
     }
     try interpreterBench(gru: arguments.contains("--gru") || arguments.contains("--all"), arguments: arguments)
     try trainingBench(arguments: arguments)
+    try scaleBench(arguments: arguments)
     try openCLBench(arguments: arguments)
     try verilogBench()
 } catch {
