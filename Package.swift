@@ -122,6 +122,7 @@ let package = Package(
             dependencies: ["VerilogBackend", "Interpreter", "Passes", "GraphIR", "FixedPoint"],
             exclude: ["Golden"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Interpreter", "Passes", "GraphIR"]),
+        .testTarget(name: "EventIOTests", dependencies: ["EventIO", "ModelIO", "Training"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Interpreter", "Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Interpreter", "GraphIR", "Passes", "ModelIO", "FixedPoint"]),
         .testTarget(name: "OpenCLTests", dependencies: ["OpenCLBackend", "OpenCLRuntime", "Training", "GraphIR"]),

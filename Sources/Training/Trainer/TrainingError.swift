@@ -24,6 +24,9 @@ public enum TrainingError: Error, Sendable, Equatable {
     case deviceFailed(device: String, reason: String)
     /// A collective operation of distributed training failed.
     case distributed(String)
+    /// A streamed source could not deliver its events (a file cut short, a missing dataset,
+    /// a value out of range); the reason is the reader's sentence, naming the file.
+    case source(String)
 }
 
 extension TrainingError: CustomStringConvertible {
@@ -54,6 +57,8 @@ extension TrainingError: CustomStringConvertible {
             "the training device \(device) failed (\(reason)); nothing it computed since was kept."
         case let .distributed(reason):
             "distributed training: \(reason)."
+        case let .source(reason):
+            reason.hasSuffix(".") ? reason : reason + "."
         }
     }
 }
