@@ -25,6 +25,14 @@ func testAUC(_ run: String) throws -> [String: Double] {
         let a = try String(contentsOfFile: "\(dir)/memory/model.ir", encoding: .utf8)
         #expect(a == (try String(contentsOfFile: "\(dir)/whole/model.ir", encoding: .utf8)))
         #expect(try testAUC("\(dir)/memory") == testAUC("\(dir)/whole"))
+        // evaluate RUN/ of a streamed run reads only the test split's rows: the same figures.
+        let evaluated = try ["memory", "whole"].map { run in
+            let result = try trigc("evaluate", "\(dir)/\(run)")
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout.split(separator: "\n").filter { $0.contains("AUC") || $0.hasPrefix("events:") }
+        }
+        #expect(evaluated[0].count == 2 && evaluated[0].last == evaluated[1].last, "\(evaluated)")
+        #expect(evaluated[1].first?.contains("only these read") == true, "\(evaluated)")
         // Chunks of 150 events: another order, the same events, an AUC as good.
         let chunked = try trigc(arguments: common + ["--out", "\(dir)/chunked", "--stream", "--chunk-events", "150"])
         #expect(chunked.status == 0, "\(chunked.stderr)")
