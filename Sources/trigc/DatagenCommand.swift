@@ -55,6 +55,13 @@ struct DatagenCommand: ParsableCommand {
             [2, min(events, piece), perEvent, 4],
             what: "generating \(min(events, piece)) events of \(maxParticles) particles", advice: "lower --max-particles")
         try OutputFile.check(output.output, overwrite: output.overwrite)
+        // Memory no longer bounds the file: the disk does.
+        let (fileBytes, overflow) = events.multipliedReportingOverflow(by: 4 * perEvent)
+        let folder = URL(fileURLWithPath: output.output).deletingLastPathComponent().path
+        if let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder))?[.systemFreeSize] as? Int,
+           overflow || fileBytes > free {
+            throw CLIError.diskTooSmall(path: output.output, bytes: overflow ? nil : fileBytes, free: free, advice: "ask for fewer --events")
+        }
         let generator = EventGenerator(maxParticles: maxParticles, classFractions: fractions, threads: threads)
         let start = Date()
         var classCounts: [Int] = []
