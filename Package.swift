@@ -125,6 +125,7 @@ let package = Package(
             exclude: ["Golden"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Interpreter", "Passes", "GraphIR"]),
         .testTarget(name: "QATTests", dependencies: ["QAT", "Training", "Interpreter", "Passes", "GraphIR", "FixedPoint"]),
+        .testTarget(name: "EventIOTests", dependencies: ["EventIO", "ModelIO", "Training"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Interpreter", "Passes", "GraphIR", "FixedPoint"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Interpreter", "GraphIR", "Passes", "ModelIO", "FixedPoint"]),
         .testTarget(name: "OpenCLTests", dependencies: ["OpenCLBackend", "OpenCLRuntime", "Training", "GraphIR", "QAT", "Passes", "FixedPoint"]),

@@ -37,7 +37,6 @@ public enum EventFile {
         return data
     }
 
-    /// Writes an event file with its datasets and attributes.
     /// Writes the datasets and attributes of an event file into an open (new) HDF5 file.
     public static func write(_ data: EventDataset, into file: HDF5File) throws {
         let arrays = data.storedArrays
@@ -45,6 +44,40 @@ public enum EventFile {
         try file.write(EventSchema.particles, HDF5Array(shape: arrays.particles.shape, values: arrays.particles.values))
         try file.write(EventSchema.label, HDF5Array(shape: [data.count], values: data.labels))
         try file.write(EventSchema.length, HDF5Array(shape: [data.count], values: data.lengths))
+        try writeAttributes(of: data, into: file)
+    }
+
+    /// Writes `count` events of `generator` into an open (new) HDF5 file piece by piece,
+    /// holding at most `pieceEvents` (rounded up to whole generator blocks) in memory: the
+    /// same events as `generate(events: count, seed:)` written whole. Returns the class counts.
+    public static func writeGenerated(
+        _ generator: EventGenerator, events count: Int, seed: UInt64, pieceEvents: Int, into file: HDF5File
+    ) throws -> [Int] {
+        let block = EventGenerator.blockSize
+        let piece = max(1, (pieceEvents + block - 1) / block) * block
+        let t = generator.maxParticles
+        try file.createFloatDataset(EventSchema.hlf, shape: [count, EventSchema.hlfFeatureCount])
+        try file.createFloatDataset(EventSchema.particles, shape: [count, t, EventSchema.particleFeatureCount])
+        try file.createInt32Dataset(EventSchema.label, shape: [count])
+        try file.createInt32Dataset(EventSchema.length, shape: [count])
+        var counts = [Int](repeating: 0, count: EventSchema.classCount)
+        var last: EventDataset?
+        for start in stride(from: 0, to: count, by: piece) {
+            let data = generator.generate(events: start ..< min(count, start + piece), of: count, seed: seed)
+            let n = data.count
+            try file.writeRows(EventSchema.hlf, at: start, HDF5Array(shape: [n, EventSchema.hlfFeatureCount], values: data.hlf))
+            try file.writeRows(EventSchema.particles, at: start, HDF5Array(shape: [n, t, EventSchema.particleFeatureCount], values: data.particles))
+            try file.writeRows(EventSchema.label, at: start, HDF5Array(shape: [n], values: data.labels))
+            try file.writeRows(EventSchema.length, at: start, HDF5Array(shape: [n], values: data.lengths))
+            for (label, number) in data.classCounts.enumerated() { counts[label] += number }
+            last = data
+        }
+        if let last { try writeAttributes(of: last, into: file) }
+        return counts
+    }
+
+    /// The file attributes: feature and class names, generator and seed.
+    private static func writeAttributes(of data: EventDataset, into file: HDF5File) throws {
         try file.setStringAttribute(EventSchema.hlfNamesAttribute, HighLevelFeature.allCases.map(\.name).joined(separator: ","))
         try file.setStringAttribute(EventSchema.particleNamesAttribute, ParticleFeature.allCases.map(\.name).joined(separator: ","))
         try file.setStringAttribute(EventSchema.classNamesAttribute, EventClass.allCases.map(\.name).joined(separator: ","))

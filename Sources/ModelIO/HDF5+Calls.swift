@@ -76,6 +76,8 @@ enum H5 {
 
     static func closeFile(_ id: HID) { H5Fclose(id) }
 
+    static func closeDataset(_ id: HID) { H5Dclose(id) }
+
     static func exists(_ file: HID, _ name: String) -> Bool {
         // Check each prefix so that a missing parent group is not an error.
         var prefix = ""
@@ -146,6 +148,52 @@ enum H5 {
         try check(H5Dread(ds, memType.id, hAll, hAll, hDefault, buffer), path, name, "read dataset")
     }
 
+    /// Reads whole rows (along the first axis) of an open dataset: `runs` are ascending,
+    /// disjoint `(first row, rows)` ranges, read in one selection into `buffer` in row order.
+    static func readRows(
+        _ ds: HID, dims: [UInt64], runs: [(first: Int, count: Int)], memType: MemoryType,
+        into buffer: UnsafeMutableRawPointer, _ path: String, _ name: String
+    ) throws(ModelIOError) {
+        let space = try check(H5Dget_space(ds), path, name, "select rows of")
+        defer { H5Sclose(space) }
+        var rows = 0
+        for (i, run) in runs.enumerated() {
+            var start = [hsize_t](repeating: 0, count: dims.count)
+            var count = dims
+            start[0] = hsize_t(run.first)
+            count[0] = hsize_t(run.count)
+            rows += run.count
+            try check(H5Sselect_hyperslab(space, i == 0 ? H5S_SELECT_SET : H5S_SELECT_OR, &start, nil, &count, nil),
+                      path, name, "select rows of")
+        }
+        var memoryDims = dims
+        memoryDims[0] = hsize_t(rows)
+        let memory = try check(H5Screate_simple(Int32(memoryDims.count), &memoryDims, nil), path, name, "select rows of")
+        defer { H5Sclose(memory) }
+        try check(H5Dread(ds, memType.id, memory, space, hDefault, buffer), path, name, "read rows of")
+    }
+
+    /// Writes `rows` whole rows from `data` into an existing dataset, starting at row `first`.
+    static func writeRows(
+        _ file: HID, _ path: String, _ name: String, first: Int, rows: Int, memType: MemoryType, data: UnsafeRawPointer
+    ) throws(ModelIOError) {
+        _ = silenced
+        let ds = try check(H5Dopen2(file, name, hDefault), path, name, "open dataset")
+        defer { H5Dclose(ds) }
+        let space = try check(H5Dget_space(ds), path, name, "write rows of")
+        defer { H5Sclose(space) }
+        let rank = Int(try check(H5Sget_simple_extent_ndims(space), path, name, "write rows of"))
+        var dims = [hsize_t](repeating: 0, count: max(rank, 1))
+        try check(H5Sget_simple_extent_dims(space, &dims, nil), path, name, "write rows of")
+        var start = [hsize_t](repeating: 0, count: dims.count)
+        start[0] = hsize_t(first)
+        dims[0] = hsize_t(rows)
+        try check(H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nil, &dims, nil), path, name, "write rows of")
+        let memory = try check(H5Screate_simple(Int32(dims.count), &dims, nil), path, name, "write rows of")
+        defer { H5Sclose(memory) }
+        try check(H5Dwrite(ds, memType.id, memory, space, hDefault, data), path, name, "write rows of")
+    }
+
     static func ensureGroups(_ file: HID, for name: String, _ path: String) throws(ModelIOError) {
         let parts = name.split(separator: "/").dropLast()
         var prefix = ""
@@ -161,6 +209,13 @@ enum H5 {
         _ file: HID, _ path: String, _ name: String, shape: [Int], memType: MemoryType,
         data: UnsafeRawPointer
     ) throws(ModelIOError) {
+        let ds = try createDataset(file, path, name, shape: shape, memType: memType)
+        defer { H5Dclose(ds) }
+        try check(H5Dwrite(ds, memType.id, hAll, hAll, hDefault, data), path, name, "write dataset")
+    }
+
+    /// Makes (or replaces) a dataset of `shape`, its values unwritten; returns it open.
+    static func createDataset(_ file: HID, _ path: String, _ name: String, shape: [Int], memType: MemoryType) throws(ModelIOError) -> HID {
         try ensureGroups(file, for: name, path)
         if H5Lexists(file, name, hDefault) > 0 {
             try check(H5Ldelete(file, name, hDefault), path, name, "replace dataset")
@@ -172,11 +227,7 @@ enum H5 {
         let properties = try check(H5Pcreate(trigc_H5P_DATASET_CREATE()), path, name, "make properties for")
         defer { H5Pclose(properties) }
         try check(H5Pset_obj_track_times(properties, false), path, name, "make properties for")
-        let ds = try check(
-            H5Dcreate2(file, name, memType.id, space, hDefault, properties, hDefault),
-            path, name, "create dataset")
-        defer { H5Dclose(ds) }
-        try check(H5Dwrite(ds, memType.id, hAll, hAll, hDefault, data), path, name, "write dataset")
+        return try check(H5Dcreate2(file, name, memType.id, space, hDefault, properties, hDefault), path, name, "create dataset")
     }
 
     static func children(_ file: HID, _ path: String, _ group: String) throws(ModelIOError) -> [String] {

@@ -27,7 +27,7 @@ public final class HDF5File {
     public let path: String
     /// What reads may allocate; checked before every dataset and string attribute is read.
     public var limits: ReadLimits
-    private let id: HID
+    let id: HID
 
     public init(path: String, mode: Mode = .read, limits: ReadLimits = ReadLimits()) throws(ModelIOError) {
         self.path = path

@@ -24,6 +24,8 @@ enum CLIError: Error, CustomStringConvertible {
     case foreignFilesInSearch(path: String)
     case trialsFailed(count: Int, total: Int, first: String)
     case tooLarge(what: String, bytes: Int?, limit: Int, advice: String)
+    /// A file to write would not fit in the free space of its file system.
+    case diskTooSmall(path: String, bytes: Int?, free: Int, advice: String)
     // Input data
     case inputShape(file: String, input: String, expected: [Int], found: [Int])
     case inputCounts(file: String, counts: [String: Int])
@@ -97,6 +99,9 @@ enum CLIError: Error, CustomStringConvertible {
         case let .tooLarge(what, bytes, limit, advice):
             "\(what) would need \(bytes.map { "\(gibibytes($0)) GiB" } ?? "more than Int.max bytes") of memory, more than "
                 + "the \(gibibytes(limit)) GiB (half of this machine's) trigc allows itself; \(advice)."
+        case let .diskTooSmall(path, bytes, free, advice):
+            "\(path) would need \(bytes.map { "\(gibibytes($0)) GiB" } ?? "more than Int.max bytes") of disk, more than the "
+                + "\(gibibytes(free)) GiB free there; \(advice)."
         case let .inputShape(file, input, expected, found):
             "\(file): dataset \(input) has shape \(found) but the model's input needs [events] + \(expected)."
         case let .inputCounts(file, counts):

@@ -16,6 +16,9 @@ struct DataCheckCommand: ParsableCommand {
     @Flag(help: "Read it as an event file (trigc datagen).")
     var events = false
 
+    @Flag(help: "Read an event file's index and its first and last events, as streaming does.")
+    var index = false
+
     @Option(help: "The trigc process that started this worker: the worker dies with it.")
     var parent: Int32?
 
@@ -31,6 +34,10 @@ struct DataCheckCommand: ParsableCommand {
         KerasImportWorker.limitResources(memoryBytes: KerasImportOptions.workerMemory, cpuSeconds: 600)
         do {
             if events { _ = try EventFile.read(file) }
+            if index {
+                let reader = try EventReader(path: file)
+                _ = try reader.read(rows: Set([0, reader.index.count - 1]), particles: true)
+            }
             if let datasets {
                 let opened = try HDF5File(path: file, limits: ReadLimits(maxBytes: KerasImportOptions.workerMemory / 2))
                 for name in datasets.split(separator: ",").map(String.init) where opened.hasDataset(name) {
@@ -58,6 +65,12 @@ enum DataFileGuard {
 
     static func checkEvents(_ path: String) throws {
         try check(path, arguments: ["--events"])
+    }
+
+    /// Checks what a stream reads before training: the index (labels, lengths, shapes)
+    /// and the first and last events.
+    static func checkIndex(_ path: String) throws {
+        try check(path, arguments: ["--index"])
     }
 
     static func checkDatasets(_ path: String, names: [String]) throws {

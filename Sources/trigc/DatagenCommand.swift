@@ -47,18 +47,39 @@ struct DatagenCommand: ParsableCommand {
             throw CLIError.badList(name: "--class-fractions", value: classFractions,
                                    expected: "three finite non-negative numbers, not all zero, such as 1,1,1")
         }
-        // The events in memory and their copy as written (particles dominate).
+        // A file of more than one piece is written piece by piece (the same file), so memory
+        // holds one piece and its copy as written (particles dominate).
+        let perEvent = maxParticles * ParticleFeature.allCases.count + HighLevelFeature.allCases.count + 2
+        let piece = max(EventGenerator.blockSize, Self.pieceBytes / (4 * perEvent))
         try MemoryBudget.check(
-            [2, events, maxParticles * ParticleFeature.allCases.count + HighLevelFeature.allCases.count + 2, 4],
-            what: "generating \(events) events of \(maxParticles) particles", advice: "write several smaller files")
+            [2, min(events, piece), perEvent, 4],
+            what: "generating \(min(events, piece)) events of \(maxParticles) particles", advice: "lower --max-particles")
         try OutputFile.check(output.output, overwrite: output.overwrite)
+        // Memory no longer bounds the file: the disk does.
+        let (fileBytes, overflow) = events.multipliedReportingOverflow(by: 4 * perEvent)
+        let folder = URL(fileURLWithPath: output.output).deletingLastPathComponent().path
+        if let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder))?[.systemFreeSize] as? Int,
+           overflow || fileBytes > free {
+            throw CLIError.diskTooSmall(path: output.output, bytes: overflow ? nil : fileBytes, free: free, advice: "ask for fewer --events")
+        }
         let generator = EventGenerator(maxParticles: maxParticles, classFractions: fractions, threads: threads)
         let start = Date()
-        let data = generator.generate(events: events, seed: seed)
+        var classCounts: [Int] = []
+        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite) { file in
+            if events <= piece {
+                let data = generator.generate(events: events, seed: seed)
+                try EventFile.write(data, into: file)
+                classCounts = data.classCounts
+            } else {
+                classCounts = try EventFile.writeGenerated(generator, events: events, seed: seed, pieceEvents: piece, into: file)
+            }
+        }
         let seconds = Date().timeIntervalSince(start)
-        try OutputFile.writeHDF5(output.output, overwrite: output.overwrite) { file in try EventFile.write(data, into: file) }
-        let counts = zip(EventClass.allCases, data.classCounts).map { "\($0.name) \($1)" }.joined(separator: ", ")
+        let counts = zip(EventClass.allCases, classCounts).map { "\($0.name) \($1)" }.joined(separator: ", ")
         print("generated \(events) events (\(counts)), T \(maxParticles), in \(formatted(seconds, 2)) s "
             + "(\(formatted(Double(events) / max(seconds, 1e-9), 0)) events/s); wrote \(output.output)")
     }
+
+    /// Bytes of events generated at a time: a larger file is written in pieces of this size.
+    static let pieceBytes = 256 << 20
 }

@@ -86,20 +86,31 @@ struct EvaluateCommand: ParsableCommand {
                 }
             }
         }
-        try DataFileGuard.checkEvents(dataPath)
-        let events = try EventFile.read(dataPath)
         let chosen: EventDataset
         // A run's test split exists only in the run's own file: another file is used whole.
         let ownData = config.map { absolutePath(dataPath) == $0.data && $0.testData == nil } ?? false
         let which = split ?? (isRun && ownData ? .test : .all)
-        switch which {
-        case .all:
-            chosen = events
-            print("events: all \(events.count) of \(dataPath)")
-        case .test:
-            let options = config?.preparation ?? PreparationOptions(seed: seed)
-            chosen = try DataPreparation.prepare(events, options: options, file: dataPath).test
-            print("events: the test split, \(chosen.count) of the \(events.count) in \(dataPath) (balanced, seed \(options.seed))")
+        let options = config?.preparation ?? PreparationOptions(seed: seed)
+        if which == .test, config?.chunkEvents != nil || TrainCommand.tooLargeForMemory(dataPath) {
+            // A streamed run's file, or one too large to read whole: only the test split's rows.
+            try DataFileGuard.checkIndex(dataPath)
+            let reader = try EventReader(path: dataPath)
+            let test = try DataPreparation.splitIndices(labels: reader.index.labels, options: options, file: dataPath).test
+            let (rows, positions) = try reader.read(rows: test, particles: true)
+            chosen = rows.subset(positions)
+            print("events: the test split, \(chosen.count) of the \(reader.index.count) in \(dataPath) (balanced, seed \(options.seed); "
+                + "only these read)")
+        } else {
+            try DataFileGuard.checkEvents(dataPath)
+            let events = try EventFile.read(dataPath)
+            switch which {
+            case .all:
+                chosen = events
+                print("events: all \(events.count) of \(dataPath)")
+            case .test:
+                chosen = try DataPreparation.prepare(events, options: options, file: dataPath).test
+                print("events: the test split, \(chosen.count) of the \(events.count) in \(dataPath) (balanced, seed \(options.seed))")
+            }
         }
 
         let scalers = InputScaler.find(in: try ScalingToAffine().run(loaded))

@@ -97,7 +97,7 @@ extension QATSettings {
     /// The fixed-point forward pass for `model`, after checking the per-layer names and,
     /// for a new run with `--init`, loading that run's weights (its scalers must be this
     /// run's: the weights were trained on them).
-    func forward(for model: Model, model kind: StudyModelKind, scalers: PreparedData, resume: Bool) throws -> FixedForward {
+    func forward(for model: Model, model kind: StudyModelKind, data: TrainData, resume: Bool) throws -> FixedForward {
         let formats = try formats()
         if case let .options(options) = formats {
             let names = Set(model.layers.map(\.name) + model.inputs.map(\.name))
@@ -108,7 +108,11 @@ extension QATSettings {
             let saved = try RunConfig.read(from: source)
             let file = source.appendingPathComponent(RunDirectory.prescaledModelFile)
             guard FileManager.default.fileExists(atPath: file.path) else { throw CLIError.unfinishedRun(run: initRun) }
-            guard saved.model == kind, saved.hlfScaler == scalers.hlfScaler, saved.particleScaler == scalers.particleScaler else {
+            // The scalers of the inputs this model reads (a streamed hlf run keeps no particle scaler).
+            let inputs = kind.inputNames
+            let sameScaling = (!inputs.contains(StudyInput.hlf.name) || saved.hlfScaler == data.hlfScaler)
+                && (!inputs.contains(StudyInput.particles.name) || saved.particleScaler == data.particleScaler)
+            guard saved.model == kind, sameScaling else {
                 throw CLIError.badList(name: "--init", value: initRun,
                                        expected: "a finished run of the same model on the same data and seed (its inputs were scaled as this run's)")
             }
@@ -118,18 +122,25 @@ extension QATSettings {
         return try FixedForward(model: model, formats: formats)
     }
 
-    /// The fixed-point model's class probabilities on `inputs` (as ``Model/predict`` gives
-    /// the float model's).
-    static func predict(_ forward: FixedForward, model: Model, inputs: [String: [Float]], count: Int) throws -> [Float] {
-        var batches: [String: Batch] = [:]
-        for input in model.inputs {
-            batches[input.name] = Batch(count: count, shape: input.shape, values: inputs[input.name] ?? [])
-        }
+    /// The fixed-point model's class probabilities on every event of `source`, in the order
+    /// ``Training/Model/predict(source:batchSize:)`` gives the float model's.
+    static func predict(_ forward: FixedForward, model: Model, source: any TrainingSource) throws -> [Float] {
         let graph = try forward.quantizedGraph(model)
-        let outputs = try Interpreter(graph: graph).run(batches)
-        guard let name = graph.outputs.first, let output = outputs[name]?.fixed else {
-            throw CLIError.noOutput
+        let interpreter = try Interpreter(graph: graph)
+        guard let name = graph.outputs.first else { throw CLIError.noOutput }
+        let width = model.outputShape.reduce(1, *)
+        let pass = try source.pass(epoch: 0, seed: 0, shuffle: false)
+        var result: [Float] = []
+        while let block = try pass.next() {
+            let count = block.data.count
+            guard count > 0 else { continue }
+            var batches: [String: Batch] = [:]
+            for input in model.inputs {
+                batches[input.name] = Batch(count: count, shape: input.shape, values: block.data.inputs[input.name] ?? [])
+            }
+            guard let probabilities = try interpreter.run(batches)[name]?.fixed?.values else { throw CLIError.noOutput }
+            for event in block.order { result += probabilities[(event * width) ..< ((event + 1) * width)] }
         }
-        return output.values
+        return result
     }
 }

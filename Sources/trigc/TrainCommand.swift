@@ -85,6 +85,12 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start RUN/ again: replaces the files an earlier trigc train wrote there (never other files).")
     var overwrite = false
 
+    @Flag(help: "Stream the event file in chunks instead of reading it whole: memory stays bounded whatever the file's size (on by itself when the file is over a quarter of the physical memory; see Docs/Training.md).")
+    var stream = false
+
+    @Option(parsing: .unconditional, help: "Events per chunk when streaming (implies --stream; default: 64 MiB of features).")
+    var chunkEvents: Int?
+
     @Flag(help: "One rank of an MPI job (mpirun -np N trigc train ... --distributed): each rank trains its share of every batch, rank 0 writes RUN/ (Docs/Distributed.md).")
     var distributed = false
 
@@ -107,6 +113,9 @@ struct TrainCommand: ParsableCommand {
         if dropout != nil, model == .hlf { throw CLIError.needsOption(flag: "--dropout", needs: "--model gru or inclusive") }
         for (name, share) in [("--test-split", testSplit), ("--validation-split", validationSplit)] {
             if let share, !(share >= 0 && share < 0.9) { throw CLIError.outOfRange(name: name, value: "\(share)", range: "from 0 to below 0.9") }
+        }
+        if let chunkEvents, !(1...TrainLimits.maxChunkEvents).contains(chunkEvents) {
+            throw CLIError.outOfRange(name: "--chunk-events", value: "\(chunkEvents)", range: "1 to \(TrainLimits.maxChunkEvents)")
         }
         if let earlyStopping, !(1...TrainLimits.maxEpochs).contains(earlyStopping) {
             throw CLIError.outOfRange(name: "--early-stopping", value: "\(earlyStopping)", range: "1 to \(TrainLimits.maxEpochs) epochs")
@@ -139,33 +148,26 @@ struct TrainCommand: ParsableCommand {
         let run = URL(fileURLWithPath: out, isDirectory: true)
         var config = try checkDirectory(run)
         if resume { try config.checkData(run: out) }
-        try DataFileGuard.checkEvents(config.data)
-        let events = try EventFile.read(config.data)
-        var prepared = try DataPreparation.prepare(events, options: config.preparation, file: config.data)
-        // Whole files for validation or testing, when given (every event, as they are).
-        for (path, isTest) in [(config.validationData, false), (config.testData, true)] {
-            guard let path else { continue }
-            try DataFileGuard.checkEvents(path)
-            let other = try EventFile.read(path)
-            guard other.maxParticles == events.maxParticles else {
-                throw CLIError.inputShape(file: path, input: "'particles'", expected: [events.maxParticles, EventSchema.particleFeatureCount],
-                                          found: [other.count, other.maxParticles, EventSchema.particleFeatureCount])
+        // A new run streams when asked or when the file is too large; a resumed one as it started.
+        let streaming = resume ? config.chunkEvents != nil : stream || chunkEvents != nil || Self.tooLargeForMemory(config.data)
+        if !resume {
+            config.chunkEvents = chunkEvents
+            if streaming, !stream, chunkEvents == nil, lead {
+                FileHandle.standardError.write(Data("note: \(config.data) is over a quarter of the physical memory: streaming it in chunks (--stream).\n".utf8))
             }
-            try other.validate(file: path)
-            if isTest { prepared.test = other } else { prepared.validation = other }
         }
+        let data = try loadData(&config, streaming: streaming)
         let batch = config.batchSize
         let epochs = config.epochCount
         if let collective, batch < collective.size {
             throw CLIError.outOfRange(name: "--batch", value: "\(batch)", range: "at least the number of ranks (\(collective.size)) with --distributed")
         }
-        try Self.checkMemory(config, prepared: prepared, maxParticles: events.maxParticles, batch: batch)
         if !resume, let weighting = parsedClassWeights {
-            config.classWeights = weighting.weights(classCounts: prepared.train.classCounts)
+            config.classWeights = weighting.weights(classCounts: data.trainClassCounts)
         }
         let trainingDevice = try device.makeDevice()
-        let trained = try config.makeModel(maxParticles: events.maxParticles, device: trainingDevice)
-        let fixedForward = try config.qat.map { try $0.forward(for: trained, model: config.model, scalers: prepared, resume: resume) }
+        let trained = try config.makeModel(maxParticles: data.maxParticles, device: trainingDevice)
+        let fixedForward = try config.qat.map { try $0.forward(for: trained, model: config.model, data: data, resume: resume) }
         // Everything is checked: only now is anything in RUN/ created or replaced.
         if !resume && lead {
             switch RunDirectory.state(of: run) {
@@ -184,18 +186,16 @@ struct TrainCommand: ParsableCommand {
             config.outputs = RunDirectory.earlyOutputs
         }
         let inputs = Set(trained.inputs.map(\.name))
-        let train = prepared.arrays(prepared.train, inputs: inputs)
-        let test = prepared.arrays(prepared.test, inputs: inputs)
-        let validation = prepared.validation.map { prepared.arrays($0, inputs: inputs) }
         var runConfig = config
-        runConfig.hlfScaler = prepared.hlfScaler
-        runConfig.particleScaler = prepared.particleScaler
+        runConfig.hlfScaler = data.hlfScaler
+        runConfig.particleScaler = data.particleScaler
         if lead { try runConfig.write(to: run) }
         try collective?.barrier()  // RUN/ is ready before any rank reads a checkpoint from it
         if let collective, lead { print("distributed: \(collective.size) ranks, each \(batch / collective.size)–\((batch + collective.size - 1) / collective.size) events of every batch of \(batch)") }
-        let validating = prepared.validation.map { "validating on \($0.count), " } ?? ""
-        if lead { print("training \(config.model.rawValue) on \(prepared.train.count) events, \(validating)testing on \(prepared.test.count) "
-            + "(balanced from \(events.count), classes \(prepared.train.classCounts)); run directory \(out)") }
+        let validating = data.validation.map { "validating on \($0.count), " } ?? ""
+        if lead { print("training \(config.model.rawValue) on \(data.train.count) events, \(validating)testing on \(data.test.count) "
+            + "(balanced from \(data.fileEvents), classes \(data.trainClassCounts)); run directory \(out)") }
+        if lead, let chunk = config.chunkEvents { print("streaming \(config.data) in chunks of \(chunk) events") }
         fflush(nil)  // the header before the progress lines on stderr
 
         var options = TrainingOptions(epochs: epochs, batchSize: batch, seed: config.seed)
@@ -224,13 +224,13 @@ struct TrainCommand: ParsableCommand {
         }
         trainer.onEpoch = { e in
             guard lead else { return }
-            bar.finish(epoch: e.epoch, epochs: epochs, total: train.count, loss: e.loss, accuracy: e.accuracy,
+            bar.finish(epoch: e.epoch, epochs: epochs, total: data.train.count, loss: e.loss, accuracy: e.accuracy,
                        validationLoss: e.validationLoss, validationAccuracy: e.validationAccuracy,
                        samplesPerSecond: e.samplesPerSecond, seconds: e.seconds)
         }
         // Validation on held-out training events when the run has them; else, as runs always
         // did, on the test split.
-        let history = try trainer.fit(train, validation: validation ?? test)
+        let history = try trainer.fit(source: data.train, validation: data.validation ?? data.test)
         guard lead else { return }
         if config.earlyStopping != nil, let best = trainer.bestEpoch {
             let loss = history.first { $0.epoch == best }?.validationLoss.map { String(format: "%.4f", $0) } ?? "?"
@@ -238,17 +238,17 @@ struct TrainCommand: ParsableCommand {
                 ? "stopped early after epoch \(trainer.completedEpochs) (no better validation loss for \(config.earlyStopping ?? 0)); exporting epoch \(best) (validation loss \(loss))"
                 : "exporting epoch \(best), the best validation loss (\(loss))")
         }
-        let probabilities = try fixedForward.map { try QATSettings.predict($0, model: trained, inputs: test.inputs, count: test.count) }
-            ?? trained.predict(test.inputs, count: test.count)
+        let probabilities = try fixedForward.map { try QATSettings.predict($0, model: trained, source: data.test) }
+            ?? trained.predict(source: data.test)
         try trainingDevice.checkHealth()
 
         // model.ir last: its presence says the run finished.
-        let scaling = prepared.inputScaling.filter { inputs.contains($0.key) }
+        let scaling = data.inputScaling.filter { inputs.contains($0.key) }
         try trained.export().write(irFile: run.appendingPathComponent(RunDirectory.prescaledModelFile))
         if let fixedForward {
             try fixedForward.quantizedGraph(trained).write(irFile: run.appendingPathComponent(RunDirectory.qatModelFile))
         }
-        let metrics = ClassificationMetrics(probabilities: probabilities, labels: prepared.test.labels)
+        let metrics = ClassificationMetrics(probabilities: probabilities, labels: data.testLabels)
         let report = try Figures.writeReport(
             metrics, model: config.model.rawValue, data: config.data, history: history, in: run,
             title: "\(config.model.rawValue), test split")
@@ -293,6 +293,9 @@ struct TrainCommand: ParsableCommand {
                 ("--class-weights", classWeights, saved.classWeights == nil ? "none" : classWeights ?? ""),
                 // Runs of older trigc did not keep their batch: any --batch continues them.
                 ("--batch", batch.map { "\($0)" }, saved.batch.map { "\($0)" } ?? batch.map { "\($0)" } ?? "128"),
+                // A run reads its data as it started: streamed in chunks of its size, or whole.
+                ("--stream", stream ? "true" : nil, "\(saved.chunkEvents != nil)"),
+                ("--chunk-events", chunkEvents.map { "\($0)" }, saved.chunkEvents.map { "\($0)" } ?? "none (read whole)"),
             ]
             for case let (option, value?, kept) in asked where value != kept {
                 throw CLIError.resumeSetting(run: out, option: option, saved: kept, asked: value)
@@ -330,20 +333,6 @@ struct TrainCommand: ParsableCommand {
             config.dropout = 0
         }
         return config
-    }
-
-    /// The largest buffers training holds, checked against the memory budget: the events
-    /// (twice: as read and as training arrays) and, for the GRU, every step's gates kept
-    /// for backpropagation through time.
-    static func checkMemory(_ config: RunConfig, prepared: PreparedData, maxParticles: Int, batch: Int) throws {
-        let events = prepared.train.count + prepared.test.count
-        let perEvent = EventSchema.hlfFeatureCount + maxParticles * EventSchema.particleFeatureCount
-        try MemoryBudget.check([2, events, perEvent, 4], what: "holding \(events) events", advice: "use a smaller event file")
-        guard config.model != .hlf else { return }
-        let rows = min(batch, max(prepared.train.count, 1))
-        try MemoryBudget.check([rows, maxParticles, 8 * config.units + EventSchema.particleFeatureCount, 4],
-                               what: "a GRU of \(config.units) units over \(maxParticles) steps at batch \(rows)",
-                               advice: "lower --batch or --units")
     }
 }
 

@@ -93,20 +93,30 @@ public enum DataPreparation {
         _ data: EventDataset, options: PreparationOptions = PreparationOptions(), file: String = "data"
     ) throws(DatasetError) -> PreparedData {
         try data.validate(file: file)
-        let kept = options.balance ? undersample(data.labels, seed: options.seed) : Array(0..<data.count)
-        var (trainIndices, testIndices) = split(kept, testFraction: options.testFraction, seed: options.seed)
-        // Validation comes out of the (already shuffled) training part, never the test part.
-        let validationCount = Int((Double(trainIndices.count) * options.validationFraction).rounded())
-        let validationIndices = Array(trainIndices.suffix(validationCount))
-        trainIndices.removeLast(validationCount)
-        guard !trainIndices.isEmpty else { throw .tooFewEvents(file: file, needed: 1, found: kept.count) }
-        let train = data.subset(trainIndices)
-        let test = data.subset(testIndices)
+        let parts = try splitIndices(labels: data.labels, options: options, file: file)
+        let train = data.subset(parts.train)
+        let test = data.subset(parts.test)
         return PreparedData(
-            train: train, test: test, validation: validationCount > 0 ? data.subset(validationIndices) : nil,
+            train: train, test: test, validation: parts.validation.isEmpty ? nil : data.subset(parts.validation),
             hlfScaler: MinMaxScaler.fit(train.hlf, features: EventSchema.hlfFeatureCount),
             particleScaler: MinMaxScaler.fit(
                 train.particles, features: EventSchema.particleFeatureCount, rows: realRows(of: train)))
+    }
+
+    /// The events (indices into `labels`) of the training, validation and test parts, each
+    /// in the order its arrays hold them: what ``prepare(_:options:file:)`` takes, so a
+    /// stream over the file sees the same parts as training in memory.
+    public static func splitIndices(
+        labels: [Int32], options: PreparationOptions, file: String = "data"
+    ) throws(DatasetError) -> (train: [Int], validation: [Int], test: [Int]) {
+        let kept = options.balance ? undersample(labels, seed: options.seed) : Array(0..<labels.count)
+        var (train, test) = split(kept, testFraction: options.testFraction, seed: options.seed)
+        // Validation comes out of the (already shuffled) training part, never the test part.
+        let validationCount = Int((Double(train.count) * options.validationFraction).rounded())
+        let validation = Array(train.suffix(validationCount))
+        train.removeLast(validationCount)
+        guard !train.isEmpty else { throw .tooFewEvents(file: file, needed: 1, found: kept.count) }
+        return (train, validation, test)
     }
 
     /// Row indices (in `particles` viewed as rows of 19) of every event's real particles.
@@ -126,6 +136,15 @@ extension PreparedData {
     /// (`hlf_input`, `gru_input`): the scalers applied (to real particle rows only, so the
     /// padding stays zero for masking) and one-hot labels.
     public func arrays(_ data: EventDataset, inputs: Set<String>) -> TrainingArrays {
+        DataPreparation.arrays(data, inputs: inputs, hlfScaler: hlfScaler, particleScaler: particleScaler)
+    }
+}
+
+extension DataPreparation {
+    /// Scaled arrays of `data` for a model with these inputs (see ``PreparedData/arrays(_:inputs:)``).
+    public static func arrays(
+        _ data: EventDataset, inputs: Set<String>, hlfScaler: MinMaxScaler, particleScaler: MinMaxScaler
+    ) -> TrainingArrays {
         var hlf: [Float]?
         var sequences: [Float]?
         if inputs.contains(StudyInput.hlf.name) {
@@ -135,9 +154,9 @@ extension PreparedData {
         }
         if inputs.contains(StudyInput.particles.name) {
             var values = data.particles
-            particleScaler.apply(&values, rows: DataPreparation.realRows(of: data))
+            particleScaler.apply(&values, rows: realRows(of: data))
             sequences = values
         }
-        return TrainingArrays(count: data.count, hlf: hlf, sequences: sequences, labels: DataPreparation.oneHot(data.labels))
+        return TrainingArrays(count: data.count, hlf: hlf, sequences: sequences, labels: oneHot(data.labels))
     }
 }

@@ -32,7 +32,17 @@ public struct EventGenerator: Sendable {
 
     /// Generates `count` events from `seed`.
     public func generate(events count: Int, seed: UInt64) -> EventDataset {
-        precondition(count >= 0, "a count of events is not negative")
+        generate(events: 0..<count, of: count, seed: seed)
+    }
+
+    /// Events `range` of the `total` events `generate(events: total, seed:)` makes, the same
+    /// values, without making the others (`range` starts at a multiple of ``blockSize``):
+    /// a large file is written piece by piece.
+    public func generate(events range: Range<Int>, of total: Int, seed: UInt64) -> EventDataset {
+        precondition(range.lowerBound >= 0 && range.upperBound <= total, "the events are some of the total")
+        precondition(range.lowerBound % Self.blockSize == 0, "a piece starts at a block")
+        let count = range.count
+        let firstBlock = range.lowerBound / Self.blockSize
         let h = EventSchema.hlfFeatureCount
         let stride = maxParticles * EventSchema.particleFeatureCount
         var hlf = [Float](repeating: 0, count: count * h)
@@ -40,6 +50,7 @@ public struct EventGenerator: Sendable {
         var labels = [Int32](repeating: 0, count: count)
         var lengths = [Int32](repeating: 0, count: count)
         let blocks = (count + Self.blockSize - 1) / Self.blockSize
+        let end = range.upperBound
         let workers = max(1, min(threads, blocks))
         let generator = self
         hlf.withUnsafeMutableBufferPointer { hlfBuffer in
@@ -54,7 +65,7 @@ public struct EventGenerator: Sendable {
                         let work: @Sendable (Int) -> Void = { worker in
                             var block = worker
                             while block < blocks {
-                                generator.generateBlock(block, seed: seed, count: count, into: out)
+                                generator.generateBlock(firstBlock + block, seed: seed, count: end, offset: range.lowerBound, into: out)
                                 block += workers
                             }
                         }
@@ -68,9 +79,10 @@ public struct EventGenerator: Sendable {
             lengths: lengths, generator: "trigc datagen (built-in QCD/ttbar/W+jets generator v1)", seed: seed)
     }
 
-    /// Generates block `block` into the (zero-filled) outputs.
+    /// Generates block `block` (of `count` events in all) into the (zero-filled) outputs,
+    /// which hold the events from `offset` on.
     private func generateBlock(
-        _ block: Int, seed: UInt64, count: Int,
+        _ block: Int, seed: UInt64, count: Int, offset: Int,
         into out: (hlf: Output<Float>, particles: Output<Float>, labels: Output<Int32>, lengths: Output<Int32>)
     ) {
         let h = EventSchema.hlfFeatureCount
@@ -80,10 +92,11 @@ public struct EventGenerator: Sendable {
         for event in start..<min(count, start + Self.blockSize) {
             let label = rng.pick(classFractions)
             let row = makeEvent(EventClass.allCases[label], using: &rng)
-            (out.hlf.base + event * h).update(from: row.hlf, count: h)
-            (out.particles.base + event * stride).update(from: row.particles, count: row.particles.count)
-            out.labels.base[event] = Int32(label)
-            out.lengths.base[event] = Int32(row.length)
+            let at = event - offset
+            (out.hlf.base + at * h).update(from: row.hlf, count: h)
+            (out.particles.base + at * stride).update(from: row.particles, count: row.particles.count)
+            out.labels.base[at] = Int32(label)
+            out.lengths.base[at] = Int32(row.length)
         }
     }
 

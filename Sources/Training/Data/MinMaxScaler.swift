@@ -18,26 +18,9 @@ public struct MinMaxScaler: Codable, Hashable, Sendable {
     /// Fits on row-major `values` of `features` columns, using only the rows in `rows`
     /// (all rows when nil). With no rows every feature gets min 0, max 1.
     public static func fit(_ values: [Float], features: Int, rows: [Int]? = nil) -> MinMaxScaler {
-        precondition(features > 0 && values.count % features == 0, "values hold whole rows")
-        var low = [Float](repeating: .infinity, count: features)
-        var high = [Float](repeating: -.infinity, count: features)
-        func take(_ r: Int) {
-            let base = r * features
-            for j in 0..<features {
-                let x = values[base + j]
-                if x < low[j] { low[j] = x }
-                if x > high[j] { high[j] = x }
-            }
-        }
-        if let rows {
-            for r in rows { take(r) }
-        } else {
-            for r in 0..<(values.count / features) { take(r) }
-        }
-        for j in 0..<features where low[j] > high[j] {
-            (low[j], high[j]) = (0, 1)
-        }
-        return MinMaxScaler(minimum: low, maximum: high)
+        var fit = MinMaxFit(features: features)
+        fit.add(values, rows: rows)
+        return fit.scaler
     }
 
     /// `1 / (max − min)`, or 1 for a constant feature.
@@ -59,5 +42,46 @@ public struct MinMaxScaler: Codable, Hashable, Sendable {
     public func apply(_ values: inout [Float], rows: [Int]? = nil) {
         precondition(values.count % features == 0, "values hold whole rows")
         inputScaling.apply(&values, rows: rows)
+    }
+}
+
+/// A MinMax fit built up piece by piece (rows seen in the same order give the same scaler as
+/// one ``MinMaxScaler/fit(_:features:rows:)`` over all of them): for data read in chunks.
+public struct MinMaxFit: Sendable {
+    private var low: [Float]
+    private var high: [Float]
+
+    public init(features: Int) {
+        precondition(features > 0, "at least one feature")
+        low = [Float](repeating: .infinity, count: features)
+        high = [Float](repeating: -.infinity, count: features)
+    }
+
+    /// Takes row-major `values` into the fit: the rows in `rows`, or all rows when nil.
+    public mutating func add(_ values: [Float], rows: [Int]? = nil) {
+        let features = low.count
+        precondition(values.count % features == 0, "values hold whole rows")
+        func take(_ r: Int) {
+            let base = r * features
+            for j in 0..<features {
+                let x = values[base + j]
+                if x < low[j] { low[j] = x }
+                if x > high[j] { high[j] = x }
+            }
+        }
+        if let rows {
+            for r in rows { take(r) }
+        } else {
+            for r in 0..<(values.count / features) { take(r) }
+        }
+    }
+
+    /// The scaler of the rows seen; a feature with no rows gets min 0, max 1.
+    public var scaler: MinMaxScaler {
+        var (low, high) = (self.low, self.high)
+        for j in low.indices where low[j] > high[j] {
+            (low[j], high[j]) = (0, 1)
+        }
+        return MinMaxScaler(minimum: low, maximum: high)
     }
 }

@@ -34,6 +34,7 @@ public enum TrainLimits {
     public static let maxUnits = 4096
     public static let maxEpochs = 1_000_000
     public static let maxBatch = 1 << 20
+    public static let maxChunkEvents = 1 << 24
     public static let dropout: ClosedRange<Float> = 0...0.95
 }
 
@@ -80,7 +81,11 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var validationFingerprint: FileFingerprint?
     public var testFingerprint: FileFingerprint?
     public var hlfScaler: MinMaxScaler?
+    /// Nil also in a streamed run of the hlf model (which reads no particles).
     public var particleScaler: MinMaxScaler?
+    /// Events per chunk of a run that streams its data file (nil: read whole into memory);
+    /// a resumed run streams the same way.
+    public var chunkEvents: Int?
     /// The data file as it was when the run started (nil in runs of older trigc).
     public var dataFingerprint: FileFingerprint?
     /// Quantization-aware training's settings (nil: a float run).
@@ -178,6 +183,9 @@ public struct RunConfig: Codable, Equatable, Sendable {
         }
         guard (1...TrainLimits.maxUnits).contains(units) else {
             throw .badRunFile(path: path, reason: "its units \(units) are not in 1...\(TrainLimits.maxUnits)")
+        }
+        if let chunkEvents, !(1...TrainLimits.maxChunkEvents).contains(chunkEvents) {
+            throw .badRunFile(path: path, reason: "its chunkEvents \(chunkEvents) are not in 1...\(TrainLimits.maxChunkEvents)")
         }
     }
 

@@ -108,6 +108,13 @@ public final class Trainer {
     /// whole history.
     @discardableResult
     public func fit(_ train: TrainingArrays, validation: TrainingArrays? = nil) throws(TrainingError) -> [EpochSummary] {
+        try fit(source: train, validation: validation)
+    }
+
+    /// Trains on any ``TrainingSource`` (events in memory, or streamed in chunks), validating
+    /// on another after every epoch; otherwise as ``fit(_:validation:)``.
+    @discardableResult
+    public func fit(source train: some TrainingSource, validation: (any TrainingSource)? = nil) throws(TrainingError) -> [EpochSummary] {
         guard options.batchSize > 0 else { throw .invalidOptions("the batch size must be positive") }
         if let weights = options.classWeights {
             guard weights.count == model.outputShape.reduce(1, *), weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
@@ -116,17 +123,17 @@ public final class Trainer {
         }
         guard train.count > 0 else { throw .invalidOptions("the training data is empty") }
         guard model.endsInSoftmax else { throw .outputNotSoftmax(model: model.name) }
-        let arrays = try train.ordered(for: model, checkLabels: true)
-        if let validation { _ = try validation.ordered(for: model, checkLabels: true) }
+        try train.check(for: model)
+        if let validation { try validation.check(for: model) }
         if options.earlyStopping != nil, validation == nil {
             throw .invalidOptions("early stopping needs validation data")
         }
         while completedEpochs < options.epochs, !stoppedEarly {
             let epoch = completedEpochs
             let clock = ContinuousClock.now
-            let (loss, accuracy) = try runEpoch(epoch, arrays: arrays, labels: train.labels, count: train.count, start: clock)
+            let (loss, accuracy) = try runEpoch(epoch, source: train, start: clock)
             let validated = try validation.map { v throws(TrainingError) in
-                try evaluate(v, batchSize: options.validationBatchSize ?? options.batchSize)
+                try evaluate(source: v, batchSize: options.validationBatchSize ?? options.batchSize)
             }
             let seconds = Self.seconds(since: clock)
             let summary = EpochSummary(
@@ -146,10 +153,12 @@ public final class Trainer {
     }
 
     /// One epoch of batches; returns the mean loss and accuracy. Stops at the first batch
-    /// whose loss is not finite or after which the device reports a failure.
-    private func runEpoch(_ epoch: Int, arrays: [[Float]], labels: [Float], count: Int,
+    /// whose loss is not finite or after which the device reports a failure. A batch may
+    /// span two blocks of the source.
+    private func runEpoch(_ epoch: Int, source: some TrainingSource,
                           start: ContinuousClock.Instant) throws(TrainingError) -> (Double, Double) {
-        let order = options.shuffle ? Self.permutation(count: count, seed: options.seed, epoch: epoch) : Array(0..<count)
+        let count = source.count
+        var cursor = BlockCursor(pass: try source.pass(epoch: epoch, seed: options.seed, shuffle: options.shuffle))
         // A batch larger than the data is one batch of all of it (and no larger buffers).
         let batchSize = min(options.batchSize, count)
         let batches = (count + batchSize - 1) / batchSize
@@ -158,25 +167,24 @@ public final class Trainer {
         let classes = model.outputShape.reduce(1, *)
         var labelStaging = [Float](repeating: 0, count: batchSize * classes)
         for b in 0..<batches {
-            let global = order[(b * batchSize)..<min(count, (b + 1) * batchSize)]
+            let global = min(count, (b + 1) * batchSize) - b * batchSize
             // This rank's share of the global batch (all of it without a collective).
-            let rows = share(of: global)
+            let rows = share(of: 0..<global)
             let n = rows.count
             let tensors = model.inputTensors(batch: n)
+            try cursor.take(global, keeping: rows, model: model, into: &staging, labels: &labelStaging)
             for (k, input) in model.inputs.enumerated() {
-                Self.gather(arrays[k], rows: rows, width: input.size, into: &staging[k])
                 staging[k].withUnsafeBufferPointer {
                     model.device.write(UnsafeBufferPointer(rebasing: $0[0 ..< n * input.size]), to: tensors[k], at: 0)
                 }
             }
-            Self.gather(labels, rows: rows, width: classes, into: &labelStaging)
-            let (loss, hits) = try trainBatch(tensors, host: staging, labels: labelStaging, batch: n,
-                                              globalBatch: global.count, firstRow: rows.startIndex - global.startIndex)
+            let (loss, hits) = try trainBatch(tensors, host: staging, labels: labelStaging, batch: n, globalBatch: global,
+                                              firstRow: rows.lowerBound)
             try model.device.checkHealth()
             guard loss.isFinite else { throw .diverged(epoch: epoch + 1, batch: b + 1, loss: loss) }
             lossSum += loss
             correct += hits
-            seen += global.count
+            seen += global
             if let onBatch {
                 onBatch(BatchProgress(
                     epoch: epoch + 1, batch: b + 1, batches: batches, seen: seen, total: count,
@@ -217,7 +225,7 @@ public final class Trainer {
 
     /// The model's forward pass on `inputs` (whose first `context.batch` events `host`
     /// holds too), replaced by ``exactForward``'s when set; returns the output tensor.
-    private func forward(_ inputs: [DeviceTensor], host: [[Float]], context: PassContext) throws(TrainingError) -> DeviceTensor {
+    func forward(_ inputs: [DeviceTensor], host: [[Float]], context: PassContext) throws(TrainingError) -> DeviceTensor {
         let output = model.forward(inputs, context: context)
         guard let exactForward else { return output }
         let n = context.batch
@@ -276,23 +284,18 @@ public final class Trainer {
         return (lossSum / Double(max(1, data.count)), Double(correct) / Double(max(1, data.count)))
     }
 
-    /// The epoch's sample order: Fisher–Yates driven by a generator keyed by (seed, epoch).
+    /// The epoch's sample order (``EpochOrder/permutation(count:seed:epoch:)``).
     static func permutation(count: Int, seed: UInt64, epoch: Int) -> [Int] {
-        var rng = SplitMix64(seed: SplitMix64.mix(seed ^ SplitMix64.mix(UInt64(epoch) &+ 0xA076_1D64_78BD_642F)))
-        var order = Array(0..<count)
-        for i in stride(from: count - 1, to: 0, by: -1) {
-            let j = Int(rng.next() % UInt64(i + 1))
-            order.swapAt(i, j)
-        }
-        return order
+        EpochOrder.permutation(count: count, seed: seed, epoch: epoch)
     }
 
-    static func gather(_ source: [Float], rows: ArraySlice<Int>, width: Int, into target: inout [Float]) {
+    /// Copies `rows` of `source` (rows of `width`) into `target` from row `first` on.
+    static func gather(_ source: [Float], rows: ArraySlice<Int>, width: Int, into target: inout [Float], at first: Int = 0) {
         source.withUnsafeBufferPointer { s in
             target.withUnsafeMutableBufferPointer { t in
                 guard let sb = s.baseAddress, let tb = t.baseAddress else { return }
                 for (i, row) in rows.enumerated() {
-                    (tb + i * width).update(from: sb + row * width, count: width)
+                    (tb + (first + i) * width).update(from: sb + row * width, count: width)
                 }
             }
         }

@@ -26,6 +26,9 @@ public enum TrainingError: Error, Sendable, Equatable {
     case distributed(String)
     /// An exact forward pass (quantization-aware training) gave values that do not fit a layer.
     case forwardValues(layer: String, reason: String)
+    /// A streamed source could not deliver its events (a file cut short, a missing dataset,
+    /// a value out of range); the reason is the reader's sentence, naming the file.
+    case source(String)
 }
 
 extension TrainingError: CustomStringConvertible {
@@ -58,6 +61,8 @@ extension TrainingError: CustomStringConvertible {
             "distributed training: \(reason)."
         case let .forwardValues(layer, reason):
             "the exact forward pass of layer '\(layer)' does not fit it: \(reason)."
+        case let .source(reason):
+            reason.hasSuffix(".") ? reason : reason + "."
         }
     }
 }
