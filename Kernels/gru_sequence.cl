@@ -13,9 +13,51 @@
 
 #define ROW(p, row, cols) ((p) + (size_t)(row) * (cols))
 
+// acc[c0 + j] = Σ_i v[i]·U[i·w + c0 + j] over i < u for this item's units j. L == 1 (one item
+// per event, CPUs): U's rows innermost, contiguous and vectorizable; else one dot product per
+// unit. Both sum with fma in index order from 0 (the same bits).
+inline void gru_product(__local float* acc, __local const float* v, __global const float* U,
+                        const int u, const int w, const int c0, const int l, const int L) {
+    if (L == 1) {
+        for (int j = 0; j < u; j++) acc[c0 + j] = 0.0f;
+        for (int i = 0; i < u; i++) {
+            const float vi = v[i];
+            __global const float* row = U + i * w + c0;
+            for (int j = 0; j < u; j++) acc[c0 + j] = fma(vi, row[j], acc[c0 + j]);
+        }
+    } else {
+        for (int j = l; j < u; j += L) {
+            float a = 0.0f;
+            for (int i = 0; i < u; i++) a = fma(v[i], U[i * w + c0 + j], a);
+            acc[c0 + j] = a;
+        }
+    }
+}
+
+// acc[j] = Σ_k d[c0 + k]·U[j·w + c0 + k] over k < cols (a row of dhw times Uᵀ), fma in k
+// order. L == 1 reads Uᵀ from local ut ([3u][u], filled once per launch), contiguous.
+inline void gru_transposed_product(__local float* acc, __local const float* d, __global const float* U,
+                                   __local const float* ut, const int u, const int w, const int c0,
+                                   const int cols, const int l, const int L) {
+    if (L == 1) {
+        for (int j = 0; j < u; j++) acc[j] = 0.0f;
+        for (int k = 0; k < cols; k++) {
+            const float dk = d[c0 + k];
+            __local const float* row = ut + (c0 + k) * u;
+            for (int j = 0; j < u; j++) acc[j] = fma(dk, row[j], acc[j]);
+        }
+    } else {
+        for (int j = l; j < u; j += L) {
+            float a = 0.0f;
+            for (int k = 0; k < cols; k++) a = fma(d[c0 + k], U[j * w + c0 + k], a);
+            acc[j] = a;
+        }
+    }
+}
+
 // Forward: per step hw = h·U (+ b_rec), gates, candidate and h' (a masked step keeps h),
 // saving hw, z, r, c, r ⊙ h and every state for the backward kernel. Local: hl 2·E·u,
-// rhl E·u floats.
+// rhl E·u, al E·3u floats (the products).
 __kernel void gru_sequence_forward(const int n, const int T, const int u, const int resetAfter,
                                    const int act, const float ap0, const float ap1,
                                    const int ract, const float rp0, const float rp1,
@@ -25,7 +67,7 @@ __kernel void gru_sequence_forward(const int n, const int T, const int u, const 
                                    __global float* zs, __global float* rs, __global float* cs,
                                    __global float* rhs,
                                    __global const float* mask, const int mo, const int ms, const int hasMask,
-                                   __local float* hl, __local float* rhl) {
+                                   __local float* hl, __local float* rhl, __local float* al) {
     const int L = get_local_size(0), E = get_local_size(1);
     const int l = get_local_id(0), le = get_local_id(1);
     const int e = get_group_id(1) * E + le;
@@ -33,6 +75,7 @@ __kernel void gru_sequence_forward(const int n, const int T, const int u, const 
     __local float* h = hl + le * u;
     __local float* hn = hl + (E + le) * u;
     __local float* rh = rhl + le * u;
+    __local float* a = al + le * w;
     for (int j = l; j < u; j += L) h[j] = live ? ROW(states, e, u)[j] : 0.0f;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int t = 0; t < T; t++) {
@@ -40,11 +83,10 @@ __kernel void gru_sequence_forward(const int n, const int T, const int u, const 
         __global const float* xe = ROW(x, (size_t)e * T + t, w);
         // Reset-before: r and r ⊙ h first (the candidate's product needs all of r ⊙ h).
         if (live && !resetAfter) {
+            gru_product(a, h, U, u, w, u, l, L);
             for (int j = l; j < u; j += L) {
-                float a = 0.0f;
-                for (int i = 0; i < u; i++) a = fma(h[i], U[i * w + u + j], a);
-                ROW(hw, row, w)[u + j] = a;
-                const float r = activate(ract, rp0, rp1, xe[u + j] + a);
+                ROW(hw, row, w)[u + j] = a[u + j];
+                const float r = activate(ract, rp0, rp1, xe[u + j] + a[u + j]);
                 ROW(rs, row, u)[j] = r;
                 rh[j] = r * h[j];
                 ROW(rhs, row, u)[j] = rh[j];
@@ -53,16 +95,13 @@ __kernel void gru_sequence_forward(const int n, const int T, const int u, const 
         barrier(CLK_LOCAL_MEM_FENCE);
         if (live) {
             const int valid = !hasMask || mask[mo + e * ms + t] != 0.0f;
+            gru_product(a, h, U, u, w, 0, l, L);
+            gru_product(a, resetAfter ? h : rh, U, u, w, 2 * u, l, L);
+            if (resetAfter) gru_product(a, h, U, u, w, u, l, L);
             for (int j = l; j < u; j += L) {
-                float az = 0.0f, ar = 0.0f, ah = 0.0f;
-                __local const float* hh = resetAfter ? h : rh;
-                for (int i = 0; i < u; i++) {
-                    az = fma(h[i], U[i * w + j], az);
-                    ah = fma(hh[i], U[i * w + 2 * u + j], ah);
-                }
+                float az = a[j], ar = a[u + j], ah = a[2 * u + j];
                 float c;
                 if (resetAfter) {
-                    for (int i = 0; i < u; i++) ar = fma(h[i], U[i * w + u + j], ar);
                     az = az + bias[bo + j];
                     ar = ar + bias[bo + u + j];
                     ah = ah + bias[bo + 2 * u + j];
@@ -94,7 +133,8 @@ __kernel void gru_sequence_forward(const int n, const int T, const int u, const 
 // Backward through time from dh = ∂L/∂h_T [n, u]: per step (t = T-1 … 0) the gate
 // pre-activation gradients into dx (event-major, as x) and dhw (time-major, as hw), then
 // ∂L/∂h_{t-1} = dh ⊙ z (+ ∂L/∂(r ⊙ h) ⊙ r, reset-before) + dhw·Uᵀ; a masked step passes dh
-// through and gets zero gradients. Local: dl 2·E·u, gl E·3u floats.
+// through and gets zero gradients. Local: dl 2·E·u, gl E·3u, al E·u floats, and ut 3u·u
+// (Uᵀ) when L == 1 (else unused).
 __kernel void gru_sequence_backward(const int n, const int T, const int u, const int resetAfter,
                                     const int act, const float ap0, const int ract, const float rp0,
                                     __global const float* dh, __global float* dx, __global float* dhw,
@@ -102,7 +142,8 @@ __kernel void gru_sequence_backward(const int n, const int T, const int u, const
                                     __global const float* states, __global const float* zs,
                                     __global const float* rs, __global const float* cs,
                                     __global const float* mask, const int mo, const int ms, const int hasMask,
-                                    __local float* dl, __local float* gl) {
+                                    __local float* dl, __local float* gl, __local float* al,
+                                    __local float* ut) {
     const int L = get_local_size(0), E = get_local_size(1);
     const int l = get_local_id(0), le = get_local_id(1);
     const int e = get_group_id(1) * E + le;
@@ -110,7 +151,13 @@ __kernel void gru_sequence_backward(const int n, const int T, const int u, const
     __local float* g = dl + le * u;
     __local float* gn = dl + (E + le) * u;
     __local float* d = gl + le * w;
+    __local float* a = al + le * u;
     for (int j = l; j < u; j += L) g[j] = live ? ROW(dh, e, u)[j] : 0.0f;
+    if (L == 1) {
+        for (int k = le; k < w; k += E) {
+            for (int j = 0; j < u; j++) ut[k * u + j] = U[j * w + k];
+        }
+    }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int t = T - 1; t >= 0; t--) {
         const size_t row = (size_t)t * n + e;
@@ -154,9 +201,9 @@ __kernel void gru_sequence_backward(const int n, const int T, const int u, const
         barrier(CLK_LOCAL_MEM_FENCE);
         // Reset-before: ∂L/∂(r ⊙ h) = dhw_h·U_hᵀ, then the reset gate's gradients.
         if (valid && !resetAfter) {
+            gru_transposed_product(a, d, U, ut, u, w, 2 * u, u, l, L);
             for (int j = l; j < u; j += L) {
-                float drh = 0.0f;
-                for (int k = 0; k < u; k++) drh = fma(d[2 * u + k], U[j * w + 2 * u + k], drh);
+                const float drh = a[j];
                 const float r = ROW(rs, row, u)[j];
                 const float dr = drh * ROW(states, row, u)[j] * derivative(ract, rp0, r);
                 dxe[u + j] = dr;
@@ -167,12 +214,8 @@ __kernel void gru_sequence_backward(const int n, const int T, const int u, const
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         if (valid) {
-            const int columns = resetAfter ? w : 2 * u;
-            for (int j = l; j < u; j += L) {
-                float a = 0.0f;
-                for (int k = 0; k < columns; k++) a = fma(d[k], U[j * w + k], a);
-                gn[j] = a + gn[j];
-            }
+            gru_transposed_product(a, d, U, ut, u, w, 0, resetAfter ? w : 2 * u, l, L);
+            for (int j = l; j < u; j += L) gn[j] = a[j] + gn[j];
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         __local float* swap = g;

@@ -31,10 +31,10 @@ extension KernelDescriptor {
     // gru_sequence.cl
     static let gruSequenceForward = KernelDescriptor(
         "gru_sequence_forward", [.int, .int, .int, .int, .activation, .activation, .buffer, .buffer, .buffer, .int]
-            + Array(repeating: .buffer, count: 6) + [.optionalView, .local, .local])
+            + Array(repeating: .buffer, count: 6) + [.optionalView, .local, .local, .local])
     static let gruSequenceBackward = KernelDescriptor(
         "gru_sequence_backward", [.int, .int, .int, .int, .derivative, .derivative]
-            + Array(repeating: .buffer, count: 9) + [.optionalView, .local, .local])
+            + Array(repeating: .buffer, count: 9) + [.optionalView, .local, .local, .local, .local])
 
     // optimizers.cl
     static let adamUpdate = KernelDescriptor("adam_update", [.int, .float, .float, .float, .float, .buffer, .buffer, .buffer, .buffer])

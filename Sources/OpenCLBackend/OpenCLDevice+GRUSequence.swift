@@ -17,20 +17,28 @@ public struct GRUTiling: Equatable, Sendable {
 // launches per time step; the per-step path stays the fallback.
 extension OpenCLDevice {
     /// The size rule of the persistent GRU kernels, or nil to run step by step: `unitItems` =
-    /// min(units, 64); `events` = min(``OpenCLOptions/gruTileEvents``, batch, 256 / unitItems,
-    /// the device's work-group limit / unitItems), lowered until the backward kernel's local
-    /// memory (5 · events · units floats: gradient double buffer and one dhw row per event)
-    /// fits the device's local memory; nil when even one event does not fit, or when
-    /// ``OpenCLOptions/persistentGRU`` is off.
+    /// ``OpenCLOptions/gruUnitItems``, else 1 on CPU devices and min(units, 64) on others;
+    /// `events` = min(``OpenCLOptions/gruTileEvents``, batch, 256 / unitItems, the device's
+    /// work-group limit / unitItems), lowered until the backward kernel's local memory fits
+    /// the device's (``localFloats(units:events:unitItems:)``); nil when even one event does
+    /// not fit, or when ``OpenCLOptions/persistentGRU`` is off.
     public func gruTiling(units: Int, batch: Int) -> GRUTiling? {
         guard options.persistentGRU, units > 0, batch > 0 else { return nil }
         let groupLimit = min(info.maxWorkGroupSize, 256)
-        let unitItems = min(units, 64, groupLimit)
+        let unitItems = max(1, min(options.gruUnitItems ?? (info.kind == .cpu ? 1 : 64), units, groupLimit))
         let floats = info.localMemoryBytes / MemoryLayout<Float>.stride
-        guard unitItems > 0, 5 * units <= floats else { return nil }
+        let fits = { (events: Int) in Self.localFloats(units: units, events: events, unitItems: unitItems) <= floats }
+        guard fits(1) else { return nil }
         var events = max(1, min(options.gruTileEvents, batch, groupLimit / unitItems))
-        while events > 1 && 5 * events * units > floats { events -= 1 }
+        while events > 1 && !fits(events) { events -= 1 }
         return GRUTiling(unitItems: unitItems, events: events)
+    }
+
+    /// The backward kernel's local memory in floats (the forward kernel needs less, 6·E·u):
+    /// the gradient's double buffer 2·E·u, a dhw row 3·E·u and the products E·u per event,
+    /// and Uᵀ (3u²) when one item works per event.
+    public static func localFloats(units u: Int, events: Int, unitItems: Int) -> Int {
+        6 * events * u + (unitItems == 1 ? 3 * u * u : 0)
     }
 
     /// The mask as the kernels read it: `[n, T]`, one row per event.
@@ -49,7 +57,7 @@ extension OpenCLDevice {
                         .activation(s.recurrentActivation), .tensor(s.inputProjection), .tensor(s.recurrentKernel),
                         .tensor(s.bias), .int(s.resetAfter ? 3 * u : 0)]
                        + [s.recurrentProjection, s.states, s.z, s.r, s.candidate, s.resetState].map(KernelArgument.tensor)
-                       + [.optionalView(sequenceMask(s)), .local(2 * events * u), .local(events * u)])
+                       + [.optionalView(sequenceMask(s)), .local(2 * events * u), .local(events * u), .local(3 * events * u)])
         }
     }
 
@@ -66,7 +74,8 @@ extension OpenCLDevice {
                         .derivative(s.recurrentActivation)]
                        + [gradient, s.inputProjectionGradient, s.recurrentProjectionGradient, s.recurrentKernel,
                           s.recurrentProjection, s.states, s.z, s.r, s.candidate].map(KernelArgument.tensor)
-                       + [.optionalView(sequenceMask(s)), .local(2 * events * u), .local(3 * events * u)])
+                       + [.optionalView(sequenceMask(s)), .local(2 * events * u), .local(3 * events * u), .local(events * u),
+                          .local(tiling.unitItems == 1 ? 3 * u * u : 1)])
         }
     }
 }

@@ -26,6 +26,9 @@ public struct OpenCLOptions: Sendable {
     /// Events per work-group of the persistent GRU kernels (at most; fewer when local memory
     /// or the work-group size is short).
     public var gruTileEvents = 4
+    /// Work items per event of the persistent GRU kernels; nil: 1 on CPU devices (each item
+    /// loops over all units, the products vectorize along U's rows), min(units, 64) on others.
+    public var gruUnitItems: Int?
 
     public init(platform: Int = 0, device: Int = 0, kernels: KernelOrigin = .embedded,
                 largeSGEMM: SGEMMPlan? = nil, smallSGEMM: SGEMMPlan? = nil, smallProductLimit: Int = 64 * 64 * 16,
