@@ -23,12 +23,12 @@ do {
         try openCLBench(arguments: arguments)
         exit(0)
     }
-    if arguments.contains("--only-opencl-gru") {   // just the OpenCL GRU training section
-        try openCLGRUBench(arguments: arguments)
-        exit(0)
-    }
     if arguments.contains("--only-gru") {   // just the particle GRU section
         try gruBench(arguments: arguments)
+        exit(0)
+    }
+    if arguments.contains("--only-opencl-gru") {   // just the OpenCL GRU training section
+        try openCLGRUBench(arguments: arguments)
         exit(0)
     }
     try interpreterBench(gru: arguments.contains("--gru") || arguments.contains("--all"), arguments: arguments)
