@@ -1,6 +1,7 @@
 // Categorical cross-entropy of softmax probabilities against one-hot labels, one work item
 // per row: the row's loss -Σ y·log(clip(p, 1e-7, 1 - 1e-7)) and whether its argmax (first on
-// ties) matches the label's go to rowLoss / rowCorrect (the host sums them in double); the
+// ties) matches the label's go to rows[i] and rows[rows + i] (one buffer, so the host reads
+// both with one transfer and sums them in double; no probability is read back); the
 // logit gradient (p - y) · inverse (inverse = 1 / batch) goes to g. With weighted != 0 the
 // row's loss and gradient are multiplied by weights[label] (class weights, as Keras's
 // class_weight; the host's Swift twin is CPUDevice.softmaxCrossEntropy).
@@ -8,7 +9,7 @@ __kernel void softmax_cross_entropy(const int rows, const int classes, const flo
                                     __global const float* p, const int po, const int ps,
                                     __global const float* y, const int yo, const int ys,
                                     __global float* g, const int go, const int gs,
-                                    __global float* rowLoss, __global float* rowCorrect,
+                                    __global float* rowSums,
                                     __global const float* weights, const int weighted) {
     const int i = get_global_id(0);
     if (i >= rows) return;
@@ -29,6 +30,6 @@ __kernel void softmax_cross_entropy(const int rows, const int classes, const flo
         loss *= w;
         for (int j = 0; j < classes; j++) gi[j] *= w;
     }
-    rowLoss[i] = loss;
-    rowCorrect[i] = best == label ? 1.0f : 0.0f;
+    rowSums[i] = loss;
+    rowSums[rows + i] = best == label ? 1.0f : 0.0f;
 }

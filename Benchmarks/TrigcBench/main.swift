@@ -31,6 +31,10 @@ do {
         try gruBench(arguments: arguments)
         exit(0)
     }
+    if arguments.contains("--only-opencl-gru") {   // just the OpenCL GRU training section
+        try openCLGRUBench(arguments: arguments)
+        exit(0)
+    }
     try interpreterBench(gru: arguments.contains("--gru") || arguments.contains("--all"), arguments: arguments)
     try trainingBench(arguments: arguments)
     try scaleBench(arguments: arguments)

@@ -15,7 +15,7 @@ extension KernelDescriptor {
 
     // loss.cl, dropout.cl
     static let softmaxCrossEntropy = KernelDescriptor(
-        "softmax_cross_entropy", [.int, .int, .float, .view, .view, .view, .buffer, .buffer, .buffer, .int])
+        "softmax_cross_entropy", [.int, .int, .float, .view, .view, .view, .buffer, .buffer, .int])
     static let dropout = KernelDescriptor("dropout", [.int, .float, .float, .ulong, .buffer, .buffer, .buffer])
 
     // gru.cl
@@ -28,6 +28,14 @@ extension KernelDescriptor {
     static let gruResetGateBackward = KernelDescriptor(
         "gru_reset_gate_backward", [.int, .int, .derivative] + Array(repeating: .view, count: 6))
 
+    // gru_sequence.cl
+    static let gruSequenceForward = KernelDescriptor(
+        "gru_sequence_forward", [.int, .int, .int, .int, .activation, .activation, .buffer, .buffer, .buffer, .int]
+            + Array(repeating: .buffer, count: 6) + [.optionalView, .local, .local, .local])
+    static let gruSequenceBackward = KernelDescriptor(
+        "gru_sequence_backward", [.int, .int, .int, .int, .derivative, .derivative]
+            + Array(repeating: .buffer, count: 9) + [.optionalView, .local, .local, .local, .local])
+
     // optimizers.cl
     static let adamUpdate = KernelDescriptor("adam_update", [.int, .float, .float, .float, .float, .buffer, .buffer, .buffer, .buffer])
     /// Four slots of `(count, p, g, m, v)` after the hyper-parameters.
@@ -39,7 +47,7 @@ extension KernelDescriptor {
     static let training: [KernelDescriptor] = [
         copyMatrix, addMatrix, broadcastRows, sumRows, activateMatrix, softmaxRows, activationGradient, softmaxGradient,
         multiply, sequenceMask, softmaxCrossEntropy, dropout, gruResetGate, gruForward, gruBackward, gruResetGateBackward,
-        adamUpdate, adamUpdate4, sgdUpdate,
+        gruSequenceForward, gruSequenceBackward, adamUpdate, adamUpdate4, sgdUpdate,
     ]
 
     // sgemm.cl

@@ -19,8 +19,10 @@ enum KernelParameter: Hashable, Sendable {
     case activation
     /// An activation's code and first parameter, all that its derivative needs: `int code, float p0`.
     case derivative
+    /// `__local float*`: work-group scratch whose size the launch gives.
+    case local
 
-    /// The OpenCL C types this stands for (`float*` for any `__global float` pointer).
+    /// The OpenCL C types this stands for (`float*` for any `__global` or `__local float` pointer).
     var cTypes: [String] {
         switch self {
         case .int: ["int"]
@@ -31,6 +33,7 @@ enum KernelParameter: Hashable, Sendable {
         case .optionalView: ["float*", "int", "int", "int"]
         case .activation: ["int", "float", "float"]
         case .derivative: ["int", "float"]
+        case .local: ["float*"]
         }
     }
 }
@@ -65,6 +68,8 @@ enum KernelArgument {
     case optionalView(MatrixView?)
     case activation(ActivationFunction)
     case derivative(ActivationFunction)
+    /// Local scratch of this many floats.
+    case local(Int)
 
     var parameter: KernelParameter {
         switch self {
@@ -76,6 +81,7 @@ enum KernelArgument {
         case .optionalView: .optionalView
         case .activation: .activation
         case .derivative: .derivative
+        case .local: .local
         }
     }
 }

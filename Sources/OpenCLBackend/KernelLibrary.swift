@@ -13,7 +13,8 @@ public enum KernelOrigin: Sendable, Equatable {
 public enum KernelLibrary {
     /// Files of the training program, in the order they are concatenated (`common.cl` first:
     /// the activation functions the others call).
-    public static let trainingFiles = ["common.cl", "elementwise.cl", "loss.cl", "dropout.cl", "gru.cl", "optimizers.cl"]
+    public static let trainingFiles = ["common.cl", "elementwise.cl", "loss.cl", "dropout.cl", "gru.cl", "gru_sequence.cl",
+                                             "optimizers.cl"]
     /// The SGEMM program's file (built once per ``SGEMMPlan``).
     public static let sgemmFile = "sgemm.cl"
     /// The SGEMM program's source: `common.cl` (the activations its epilogue applies) and

@@ -8,6 +8,7 @@ enum KernelSources {
         "dropout.cl": dropout,
         "elementwise.cl": elementwise,
         "gru.cl": gru,
+        "gru_sequence.cl": gru_sequence,
         "loss.cl": loss,
         "optimizers.cl": optimizers,
         "sgemm.cl": sgemm,

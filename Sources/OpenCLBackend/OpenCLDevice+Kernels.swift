@@ -62,11 +62,10 @@ extension OpenCLDevice {
             let weights = try classWeightBuffer(classWeights ?? Array(repeating: 1, count: probabilities.columns))
             try launch(.softmaxCrossEntropy, global: [n],
                        [.int(n), .int(probabilities.columns), .float(1 / Float(n)), .view(probabilities), .view(labels),
-                        .view(logitGradient), .buffer(scratch.loss), .buffer(scratch.correct), .buffer(weights),
-                        .int(classWeights == nil ? 0 : 1)])
-            let losses = try queue.read(scratch.loss, count: n)
-            let hits = try queue.read(scratch.correct, count: n)
-            result = (losses.reduce(0.0) { $0 + Double($1) }, hits.reduce(0) { $0 + ($1 != 0 ? 1 : 0) })
+                        .view(logitGradient), .buffer(scratch), .buffer(weights), .int(classWeights == nil ? 0 : 1)])
+            // One blocking read of 2n floats per batch (losses, then hits).
+            let sums = try queue.read(scratch, count: 2 * n)
+            result = (sums[..<n].reduce(0.0) { $0 + Double($1) }, sums[n...].reduce(0) { $0 + ($1 != 0 ? 1 : 0) })
         }
         return result
     }
@@ -80,9 +79,9 @@ extension OpenCLDevice {
         return buffer
     }
 
-    func lossScratch(rows: Int) throws(CLError) -> (loss: CLBuffer, correct: CLBuffer) {
+    func lossScratch(rows: Int) throws(CLError) -> CLBuffer {
         if let scratch = lossScratch[rows] { return scratch }
-        let made = (loss: try context.makeBuffer(floats: rows), correct: try context.makeBuffer(floats: rows))
+        let made = try context.makeBuffer(floats: 2 * rows)
         lossScratch[rows] = made
         return made
     }

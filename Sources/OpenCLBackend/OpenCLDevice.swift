@@ -20,6 +20,15 @@ public struct OpenCLOptions: Sendable {
     /// Merge a dense layer's bias/gemm/activation and consecutive Adam steps into fewer
     /// launches (`OpenCLDevice+Fusion.swift`); off launches every call on its own.
     public var fusion = true
+    /// Run a GRU's recurrence as one persistent kernel launch per direction when it fits
+    /// (``OpenCLDevice/gruTiling(units:batch:)``); off runs it step by step.
+    public var persistentGRU = true
+    /// Events per work-group of the persistent GRU kernels (at most; fewer when local memory
+    /// or the work-group size is short).
+    public var gruTileEvents = 4
+    /// Work items per event of the persistent GRU kernels; nil: 1 on CPU devices (each item
+    /// loops over all units, the products vectorize along U's rows), min(units, 64) on others.
+    public var gruUnitItems: Int?
 
     public init(platform: Int = 0, device: Int = 0, kernels: KernelOrigin = .embedded,
                 largeSGEMM: SGEMMPlan? = nil, smallSGEMM: SGEMMPlan? = nil, smallProductLimit: Int = 64 * 64 * 16,
@@ -66,7 +75,8 @@ public final class OpenCLDevice: Device {
     public var launchCount: Int { queue.launches }
     /// The first failure since the device was opened, if any.
     public private(set) var firstError: CLError?
-    var lossScratch: [Int: (loss: CLBuffer, correct: CLBuffer)] = [:]
+    /// Per-row loss and hit of the loss kernel (`2 · rows` floats), by batch size.
+    var lossScratch: [Int: CLBuffer] = [:]
     /// The class weights last uploaded for the loss, and their buffer.
     var classWeights: ([Float], CLBuffer)?
     /// Work held back to merge with the next call (`OpenCLDevice+Fusion.swift`).
@@ -132,9 +142,12 @@ public final class OpenCLDevice: Device {
         return buffer
     }
 
-    /// Launches training kernel `kernel` over `global` work items (driver-chosen groups).
-    func launch(_ kernel: KernelDescriptor, global: [Int], _ arguments: [KernelArgument]) throws(CLError) {
-        try queue.launch(try training.kernel(kernel.name), global: global, arguments: try clArguments(kernel, arguments))
+    /// Launches training kernel `kernel` over `global` work items in groups of `local`
+    /// (driver-chosen when nil).
+    func launch(_ kernel: KernelDescriptor, global: [Int], local: [Int]? = nil,
+                _ arguments: [KernelArgument]) throws(CLError) {
+        try queue.launch(try training.kernel(kernel.name), global: global, local: local,
+                         arguments: try clArguments(kernel, arguments))
     }
 
     /// `arguments` as OpenCL's, in `kernel`'s order; arguments that do not fit its parameters
@@ -156,6 +169,7 @@ public final class OpenCLDevice: Device {
             case .optionalView(nil): result += [.buffer(placeholder), .int(0), .int(0), .int(0)]
             case let .activation(function): result += ActivationKind.arguments(function)
             case let .derivative(function): result += ActivationKind.arguments(function).prefix(2)
+            case let .local(floats): result.append(.local(max(1, floats) * MemoryLayout<Float>.stride))
             }
         }
         return result

@@ -92,6 +92,15 @@ public protocol Device: AnyObject {
     /// Reset-before only, after `resetStateGradient = ∂L/∂(r ⊙ h)`: the reset gate's
     /// gradients, and `previousGradient += ∂L/∂(r ⊙ h) ⊙ r`.
     func gruResetGateBackward(_ step: GRUStep)
+    /// The forward recurrence of a whole sequence (after the input projection, with the
+    /// initial state in `states`' first row block): every step's gates, candidate and state,
+    /// saved for backward. The default runs it step by step through the calls above
+    /// (``gruSequenceForwardByStep(_:)``); a device may run it in fewer launches.
+    func gruSequenceForward(_ sequence: GRUSequence)
+    /// Backpropagation through time of a whole sequence from `gradient` = ∂L/∂h_T `[n, u]`:
+    /// every step's input and recurrent pre-activation gradients (the weight gradients are
+    /// the caller's `gemm`s over all steps). Default: ``gruSequenceBackwardByStep(_:gradient:)``.
+    func gruSequenceBackward(_ sequence: GRUSequence, gradient: DeviceTensor)
 
     // MARK: Optimizers
 

@@ -4,9 +4,11 @@ import GraphIR
 /// Glorot-uniform, recurrent kernel `[u, 3u]` orthogonal, bias zeros (`[2, 3u]`, input row then
 /// recurrent row, when `resetAfter`, else `[3u]`). A masked step carries the state forward.
 ///
-/// The input projection of all time steps is one `gemm`; each step is one or two `gemm`s on
-/// the state plus a fused gate kernel. Backward is backpropagation through time: per step a
-/// fused kernel and the recurrent `gemm`s, then one `gemm` per weight over all steps.
+/// The input projection of all time steps is one `gemm`; the recurrence is the device's
+/// ``Device/gruSequenceForward(_:)`` (by default per step one or two `gemm`s on the state plus
+/// a fused gate kernel; OpenCL runs it in one persistent launch). Backward is
+/// backpropagation through time (``Device/gruSequenceBackward(_:gradient:)``), then one
+/// `gemm` per weight over all steps.
 public final class GRU: Layer {
     public var name: String
     public let kind = "gru"
@@ -57,51 +59,28 @@ public final class GRU: Layer {
         }
     }
 
-    /// The views of step `t` (forward and backward).
-    func step(_ t: Int, _ b: GRUBuffers, mask: DeviceTensor?) -> GRUStep {
-        let n = b.batch, u = units, w = 3 * u, T = steps
-        func timeMajor(_ tensor: DeviceTensor, _ t: Int, _ columns: Int) -> MatrixView {
-            MatrixView(tensor, offset: t * n * columns, rows: n, columns: columns, stride: columns)
-        }
-        return GRUStep(
-            units: u, resetAfter: resetAfter, activation: activation, recurrentActivation: recurrentActivation,
-            input: MatrixView(b.inputProjection, offset: t * w, rows: n, columns: w, stride: T * w),
-            recurrent: timeMajor(b.recurrentProjection, t, w),
-            previous: timeMajor(b.states, t, u), next: timeMajor(b.states, t + 1, u),
-            z: timeMajor(b.z, t, u), r: timeMajor(b.r, t, u), candidate: timeMajor(b.candidate, t, u),
-            resetState: timeMajor(b.resetState, t, u),
-            mask: mask.map { MatrixView($0, offset: t, rows: n, columns: 1, stride: T) },
-            stateGradient: b.stateGradient.matrix, previousGradient: b.previousGradient.matrix,
-            inputGradient: MatrixView(b.inputProjectionGradient, offset: t * w, rows: n, columns: w, stride: T * w),
-            recurrentGradient: timeMajor(b.recurrentProjectionGradient, t, w),
-            resetStateGradient: b.resetStateGradient.matrix)
+    /// The whole sequence's buffers (forward and backward).
+    func sequence(_ b: GRUBuffers, mask: DeviceTensor?) -> GRUSequence {
+        GRUSequence(
+            units: units, steps: steps, batch: b.batch, resetAfter: resetAfter, activation: activation,
+            recurrentActivation: recurrentActivation, inputProjection: b.inputProjection,
+            recurrentKernel: recurrentKernel.value, bias: bias.value, recurrentProjection: b.recurrentProjection,
+            states: b.states, z: b.z, r: b.r, candidate: b.candidate, resetState: b.resetState, mask: mask,
+            inputProjectionGradient: b.inputProjectionGradient, recurrentProjectionGradient: b.recurrentProjectionGradient,
+            stateGradient: b.stateGradient, previousGradient: b.previousGradient, resetStateGradient: b.resetStateGradient)
     }
 
     public func forward(_ inputs: [Flow], context: PassContext) -> Flow {
         let x = inputs[0]
         let device = context.device
         let b = buffers(context)
-        let n = b.batch, u = units, w = 3 * u
+        let n = b.batch, u = units
         let projection = b.inputProjection.matrix
         device.broadcastRows(bias.value, offset: 0, into: projection)
         device.gemm(x.tensor.matrix(rows: n * steps), transposeA: false, kernel.value.matrix, transposeB: false,
                     into: projection, alpha: 1, beta: 1)
         device.fill(b.states, with: 0)
-        let uz = recurrentKernel.value.matrix
-        for t in 0..<steps {
-            let s = step(t, b, mask: x.mask)
-            if resetAfter {
-                device.broadcastRows(bias.value, offset: w, into: s.recurrent)
-                device.gemm(s.previous, transposeA: false, uz, transposeB: false, into: s.recurrent, alpha: 1, beta: 1)
-            } else {
-                device.gemm(s.previous, transposeA: false, uz.columns(0, 2 * u), transposeB: false,
-                            into: s.recurrent.columns(0, 2 * u), alpha: 1, beta: 0)
-                device.gruResetGate(s)
-                device.gemm(s.resetState, transposeA: false, uz.columns(2 * u, u), transposeB: false,
-                            into: s.recurrent.columns(2 * u, u), alpha: 1, beta: 0)
-            }
-            device.gruForward(s)
-        }
+        device.gruSequenceForward(sequence(b, mask: x.mask))
         device.copy(MatrixView(b.states, offset: steps * n * u, rows: n, columns: u, stride: u), to: b.output.matrix)
         input = x
         return Flow(tensor: b.output, mask: nil)
@@ -113,26 +92,7 @@ public final class GRU: Layer {
         let device = context.device
         let b = buffers(context)
         let n = b.batch, u = units, w = 3 * u
-        let uz = recurrentKernel.value.matrix
-        var current = b.stateGradient, previous = b.previousGradient
-        device.copy(gradient.matrix, to: current.matrix)
-        for t in (0..<steps).reversed() {
-            var s = step(t, b, mask: x.mask)
-            s.stateGradient = current.matrix
-            s.previousGradient = previous.matrix
-            device.gruBackward(s)
-            if resetAfter {
-                device.gemm(s.recurrentGradient, transposeA: false, uz, transposeB: true,
-                            into: s.previousGradient, alpha: 1, beta: 1)
-            } else {
-                device.gemm(s.recurrentGradient.columns(2 * u, u), transposeA: false, uz.columns(2 * u, u),
-                            transposeB: true, into: s.resetStateGradient, alpha: 1, beta: 0)
-                device.gruResetGateBackward(s)
-                device.gemm(s.recurrentGradient.columns(0, 2 * u), transposeA: false, uz.columns(0, 2 * u),
-                            transposeB: true, into: s.previousGradient, alpha: 1, beta: 1)
-            }
-            swap(&current, &previous)
-        }
+        device.gruSequenceBackward(sequence(b, mask: x.mask), gradient: gradient)
         let rows = n * steps
         let previousStates = MatrixView(b.states, offset: 0, rows: rows, columns: u, stride: u)
         let dHW = b.recurrentProjectionGradient.matrix, dXW = b.inputProjectionGradient.matrix
