@@ -7,6 +7,11 @@ import GraphIR
 public struct GRUSequence {
     public var units: Int
     public var steps: Int
+    /// The steps to run (≤ `steps`): the steps after the last one any event of the batch
+    /// has live are padding for every event, which carries the state and the gradient
+    /// unchanged, so a device may stop there (the per-step path does; a device that runs
+    /// every step gives the same values).
+    public var liveSteps: Int
     public var batch: Int
     public var resetAfter: Bool
     public var activation: ActivationFunction
@@ -46,6 +51,7 @@ public struct GRUSequence {
                 stateGradient: DeviceTensor, previousGradient: DeviceTensor, resetStateGradient: DeviceTensor) {
         self.units = units
         self.steps = steps
+        liveSteps = steps
         self.batch = batch
         self.resetAfter = resetAfter
         self.activation = activation
@@ -102,7 +108,7 @@ extension Device {
     public func gruSequenceForwardByStep(_ sequence: GRUSequence) {
         let u = sequence.units, w = 3 * u
         let uz = sequence.recurrentKernel.matrix
-        for t in 0..<sequence.steps {
+        for t in 0..<sequence.liveSteps {
             let s = sequence.step(t)
             if sequence.resetAfter {
                 broadcastRows(sequence.bias, offset: w, into: s.recurrent)
@@ -125,7 +131,7 @@ extension Device {
         let uz = sequence.recurrentKernel.matrix
         var current = sequence.stateGradient, previous = sequence.previousGradient
         copy(gradient.matrix, to: current.matrix)
-        for t in (0..<sequence.steps).reversed() {
+        for t in (0..<sequence.liveSteps).reversed() {
             var s = sequence.step(t)
             s.stateGradient = current.matrix
             s.previousGradient = previous.matrix

@@ -21,6 +21,8 @@ public final class GRU: Layer {
     private(set) var features = 0
     private var cache = BufferCache<GRUBuffers>()
     private var input: Flow?
+    /// The steps the last forward pass ran (``GRUSequence/liveSteps``).
+    private var liveSteps = 0
 
     public init(_ units: Int, resetAfter: Bool = true, activation: ActivationFunction = .tanh,
                 recurrentActivation: ActivationFunction = .sigmoid, name: String = "") {
@@ -61,13 +63,26 @@ public final class GRU: Layer {
 
     /// The whole sequence's buffers (forward and backward).
     func sequence(_ b: GRUBuffers, mask: DeviceTensor?) -> GRUSequence {
-        GRUSequence(
+        var sequence = GRUSequence(
             units: units, steps: steps, batch: b.batch, resetAfter: resetAfter, activation: activation,
             recurrentActivation: recurrentActivation, inputProjection: b.inputProjection,
             recurrentKernel: recurrentKernel.value, bias: bias.value, recurrentProjection: b.recurrentProjection,
             states: b.states, z: b.z, r: b.r, candidate: b.candidate, resetState: b.resetState, mask: mask,
             inputProjectionGradient: b.inputProjectionGradient, recurrentProjectionGradient: b.recurrentProjectionGradient,
             stateGradient: b.stateGradient, previousGradient: b.previousGradient, resetStateGradient: b.resetStateGradient)
+        sequence.liveSteps = liveSteps
+        return sequence
+    }
+
+    /// One past the last step that some event of the batch has live (all steps without a mask).
+    static func liveSteps(mask: [Float], batch n: Int, steps: Int) -> Int {
+        var live = 0
+        for e in 0..<n {
+            var t = steps
+            while t > live, mask[e * steps + t - 1] == 0 { t -= 1 }
+            live = max(live, t)
+        }
+        return live
     }
 
     public func forward(_ inputs: [Flow], context: PassContext) -> Flow {
@@ -80,8 +95,10 @@ public final class GRU: Layer {
         device.gemm(x.tensor.matrix(rows: n * steps), transposeA: false, kernel.value.matrix, transposeB: false,
                     into: projection, alpha: 1, beta: 1)
         device.fill(b.states, with: 0)
+        // Trailing padding of the whole batch is skipped (typically most of 801 steps).
+        liveSteps = x.mask.map { Self.liveSteps(mask: device.read($0), batch: n, steps: steps) } ?? steps
         device.gruSequenceForward(sequence(b, mask: x.mask))
-        device.copy(MatrixView(b.states, offset: steps * n * u, rows: n, columns: u, stride: u), to: b.output.matrix)
+        device.copy(MatrixView(b.states, offset: liveSteps * n * u, rows: n, columns: u, stride: u), to: b.output.matrix)
         input = x
         return Flow(tensor: b.output, mask: nil)
     }
@@ -92,10 +109,13 @@ public final class GRU: Layer {
         let device = context.device
         let b = buffers(context)
         let n = b.batch, u = units, w = 3 * u
+        // Rows of steps not run must be zero in the event-major input gradient.
+        if liveSteps < steps { device.fill(b.inputProjectionGradient, with: 0) }
         device.gruSequenceBackward(sequence(b, mask: x.mask), gradient: gradient)
-        let rows = n * steps
-        let previousStates = MatrixView(b.states, offset: 0, rows: rows, columns: u, stride: u)
-        let dHW = b.recurrentProjectionGradient.matrix, dXW = b.inputProjectionGradient.matrix
+        let rows = n * steps, liveRows = n * liveSteps
+        let previousStates = MatrixView(b.states, offset: 0, rows: liveRows, columns: u, stride: u)
+        let dHW = MatrixView(b.recurrentProjectionGradient, offset: 0, rows: liveRows, columns: w, stride: w)
+        let dXW = b.inputProjectionGradient.matrix
         let dU = recurrentKernel.gradient.matrix
         if resetAfter {
             device.gemm(previousStates, transposeA: true, dHW, transposeB: false, into: dU, alpha: 1, beta: 0)
@@ -103,7 +123,8 @@ public final class GRU: Layer {
         } else {
             device.gemm(previousStates, transposeA: true, dHW.columns(0, 2 * u), transposeB: false,
                         into: dU.columns(0, 2 * u), alpha: 1, beta: 0)
-            device.gemm(b.resetState.matrix, transposeA: true, dHW.columns(2 * u, u), transposeB: false,
+            device.gemm(MatrixView(b.resetState, offset: 0, rows: liveRows, columns: u, stride: u), transposeA: true,
+                        dHW.columns(2 * u, u), transposeB: false,
                         into: dU.columns(2 * u, u), alpha: 1, beta: 0)
         }
         device.gemm(x.tensor.matrix(rows: rows), transposeA: true, dXW, transposeB: false,
