@@ -53,6 +53,16 @@ struct QuantizeOptions: ParsableArguments {
             }
             return nil
         }
+        return try Self.precisionOptions(format, layerOverrides: layerOverrides, tableSize: tableSize,
+                                         exactAccumulators: exactAccumulators)
+    }
+
+    /// Precision options from a format, `NODE=FORMAT` overrides (result, weight, bias and
+    /// accumulator of that node), a table size and the exact-accumulator rule: what
+    /// `--fixed` / `--layer` and `train --qat` / `--qat-layer` both describe.
+    static func precisionOptions(
+        _ format: FixedFormat, layerOverrides: [String], tableSize: Int, exactAccumulators: Bool
+    ) throws -> PrecisionOptions {
         var options = PrecisionOptions(defaultFormat: format)
         options.exactAccumulators = exactAccumulators
         options.tables.size = tableSize
@@ -66,12 +76,17 @@ struct QuantizeOptions: ParsableArguments {
         return options
     }
 
+    /// Throws unless `size` is a table size: a power of two from 2 to 65536.
+    static func checkTableSize(_ size: Int, option: String) throws {
+        guard size >= 2, size <= 65536, size & (size - 1) == 0 else {
+            throw CLIError.outOfRange(name: option, value: "\(size)", range: "a power of two from 2 to 65536")
+        }
+    }
+
     /// The ranges of the numeric options (checked for float runs too, so that a typo is
     /// never silently ignored).
     func checkCounts() throws {
-        guard tableSize >= 2, tableSize <= 65536, tableSize & (tableSize - 1) == 0 else {
-            throw CLIError.outOfRange(name: "--table-size", value: "\(tableSize)", range: "a power of two from 2 to 65536")
-        }
+        try Self.checkTableSize(tableSize, option: "--table-size")
         if profileEvents <= 0 { throw CLIError.badCount(name: "--profile-events", value: profileEvents) }
         guard (0...32).contains(profileMargin) else {
             throw CLIError.outOfRange(name: "--profile-margin", value: "\(profileMargin)", range: "0 to 32")

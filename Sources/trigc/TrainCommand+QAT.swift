@@ -79,19 +79,10 @@ extension QATSettings {
             return .template(graph)
         }
         guard let format else { throw CLIError.missingOption(name: "--qat", reason: "for quantization-aware training") }
-        guard tableSize >= 2, tableSize <= 65536, tableSize & (tableSize - 1) == 0 else {
-            throw CLIError.outOfRange(name: "--qat-table-size", value: "\(tableSize)", range: "a power of two from 2 to 65536")
-        }
-        var options = PrecisionOptions(defaultFormat: try FixedFormat(parsing: format))
-        options.tables.size = tableSize
-        options.exactAccumulators = exactAccumulators ?? false
-        for spelling in layers {
-            let parts = spelling.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw CLIError.badOverride(spelling) }
-            let layerFormat = try FixedFormat(parsing: parts[1])
-            options.overrides[parts[0]] = LayerOverride(result: layerFormat, weight: layerFormat, bias: layerFormat, accumulator: layerFormat)
-        }
-        return .options(options)
+        try QuantizeOptions.checkTableSize(tableSize, option: "--qat-table-size")
+        return .options(try QuantizeOptions.precisionOptions(
+            try FixedFormat(parsing: format), layerOverrides: layers, tableSize: tableSize,
+            exactAccumulators: exactAccumulators ?? false))
     }
 
     /// The fixed-point forward pass for `model`, after checking the per-layer names and,
