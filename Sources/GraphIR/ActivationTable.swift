@@ -52,21 +52,35 @@ public struct ActivationTable: Hashable, Sendable {
     /// The real width of one table step.
     public var step: Double { pow2(log2Step) }
 
-    /// The entry an input raw code (in `inputFormat`) selects: the offset from the lower
-    /// bound shifted right by `log2Step + F_in` bits (left when that is negative), clamped.
+    /// The step an input raw code (in `inputFormat`) falls in, before clamping: the offset
+    /// from the lower bound shifted right by `log2Step + F_in` bits (left when that is
+    /// negative); below 0 or from `entries.count` on, the input is outside the table.
     @inlinable
-    public func index(raw: Int64) -> Int {
+    public func position(raw: Int64) -> Int64 {
         let offset = raw &- lowerBoundRaw
         let shift = log2Step + inputFormat.fractionalBits
-        let i: Int64
         if shift >= 0 {
-            i = shift >= 63 ? (offset < 0 ? -1 : 0) : offset >> Int64(shift)
-        } else {
-            i = -shift >= 62 ? (offset == 0 ? 0 : (offset < 0 ? -1 : Int64(entries.count))) : offset << Int64(-shift)
+            return shift >= 63 ? (offset < 0 ? -1 : 0) : offset >> Int64(shift)
         }
+        return -shift >= 62 ? (offset == 0 ? 0 : (offset < 0 ? -1 : Int64(entries.count))) : offset << Int64(-shift)
+    }
+
+    /// The entry an input raw code (in `inputFormat`) selects: its ``position(raw:)``,
+    /// clamped to the entries.
+    @inlinable
+    public func index(raw: Int64) -> Int {
+        let i = position(raw: raw)
         if i < 0 { return 0 }
         if i >= Int64(entries.count) { return entries.count - 1 }
         return Int(i)
+    }
+
+    /// Whether an input raw code falls inside the table's steps (not clamped to its first or
+    /// last entry, where the table is flat).
+    @inlinable
+    public func covers(raw: Int64) -> Bool {
+        let i = position(raw: raw)
+        return i >= 0 && i < Int64(entries.count)
     }
 
     /// The raw output code (in `outputFormat`) for a raw input code (in `inputFormat`).

@@ -118,6 +118,16 @@ struct FixedActivation: Sendable {
         }
     }
 
+    /// Whether `v` (`inputBits` fractional bits) lies where a table-based activation is flat:
+    /// outside the table's steps, or at the bounds of the table's input format. Quantization-
+    /// aware training passes no gradient there (`Interpreter.gruTrace`). Other kinds: false.
+    func clips(_ v: Int64) -> Bool {
+        guard case let .table(table) = kind else { return false }
+        let raw = table.inputFormat.convert(raw: v, fractionalBits: inputBits)
+        let format = table.inputFormat
+        return !table.covers(raw: raw) || (format.overflow == .sat && (raw == format.maxRaw || (raw == format.minRaw && raw != 0)))
+    }
+
     /// Softmax in place over `count` values `row[0], row[stride], …`:
     /// `d = v - max`, `e = exp table(d)`, `s = Σ e`, `r = reciprocal table(s)`, `y = e·r → R`.
     func softmax(_ row: UnsafeMutablePointer<Int64>, count: Int, stride: Int) {

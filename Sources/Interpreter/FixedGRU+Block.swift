@@ -222,7 +222,11 @@ extension FixedGRU {
         let pre = lanes.rows
         for j in 0..<u {
             for e in 0..<n {
-                pre[e] = accumulator.convert(raw: Int64(xw[(u + j) * n + e]) + Int64(hw[(u + j) * n + e]), fractionalBits: aBits)
+                let a = Int64(xw[(u + j) * n + e]), b = Int64(hw[(u + j) * n + e])
+                pre[e] = accumulator.convert(raw: a + b, fractionalBits: aBits)
+                if let (record, t, active) = record, active[e] != 0 {
+                    record.event(e, steps: timeSteps).clip(GRUClip.r, step: t, unit: j, clipped(a, b, pre[e], gate))
+                }
             }
             gate.applyLanes(pre, into: pre, count: n)  // r
             for e in 0..<n {
@@ -235,7 +239,13 @@ extension FixedGRU {
                 }
                 if resetAfter {
                     let rh = accumulator.convert(raw: r * Int64(hw[at]), fractionalBits: zBits + aBits)
-                    hw[at] = Int32(truncatingIfNeeded: accumulator.convert(raw: Int64(xw[at]) + rh, fractionalBits: aBits))
+                    let c = accumulator.convert(raw: Int64(xw[at]) + rh, fractionalBits: aBits)
+                    if let (record, t, active) = record, active[e] != 0 {
+                        record.event(e, steps: timeSteps).clip(
+                            GRUClip.candidate, step: t, unit: j,
+                            clipped(Int64(hw[at]), 0, c, candidate) || clipped(Int64(xw[at]), rh, c, candidate))
+                    }
+                    hw[at] = Int32(truncatingIfNeeded: c)
                 } else {
                     reset[j * n + e] = Int32(truncatingIfNeeded:
                         result.convert(raw: r * lanes.state[j * n + e], fractionalBits: zBits + hBits))
@@ -267,6 +277,13 @@ extension FixedGRU {
                 z[e] = accumulator.convert(raw: Int64(xw[j * n + e]) + Int64(hw[j * n + e]), fractionalBits: aBits)
                 c[e] = resetAfter
                     ? Int64(hw[at]) : accumulator.convert(raw: Int64(xw[at]) + Int64(hw[at]), fractionalBits: aBits)
+                if let (record, t) = record, active[e] != 0 {
+                    let steps = record.event(e, steps: timeSteps)
+                    steps.clip(GRUClip.z, step: t, unit: j, clipped(Int64(xw[j * n + e]), Int64(hw[j * n + e]), z[e], gate))
+                    if !resetAfter {
+                        steps.clip(GRUClip.candidate, step: t, unit: j, clipped(Int64(xw[at]), Int64(hw[at]), c[e], candidate))
+                    }
+                }
             }
             gate.applyLanes(z, into: z, count: n)
             candidate.applyLanes(c, into: c, count: n)

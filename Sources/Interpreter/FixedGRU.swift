@@ -114,6 +114,20 @@ struct FixedGRU: Sendable {
         }
     }
 
+    /// Whether `a + b` (two accumulator codes, each a converted projection or product) and
+    /// the pre-activation `v` they convert to are clipped for quantization-aware training:
+    /// a term at a saturating accumulator's bounds, the sum beyond them, or `v` where
+    /// `activation`'s table is flat (``FixedActivation/clips(_:)``).
+    @inline(__always)
+    func clipped(_ a: Int64, _ b: Int64, _ v: Int64, _ activation: FixedActivation) -> Bool {
+        let acc = accumulator
+        let s = a &+ b
+        if s < acc.minRaw || s > acc.maxRaw { return true }
+        func atBound(_ term: Int64) -> Bool { term == acc.maxRaw || (term == acc.minRaw && term != 0) }
+        if acc.overflow == .sat, atBound(a) || atBound(b) { return true }
+        return activation.clips(v)
+    }
+
     /// Runs one event's sequence (`x[(t·features + f)·stride]`, feature-major block) and
     /// writes the last state to `h[j·stride]`.
     ///
@@ -145,13 +159,18 @@ struct FixedGRU: Sendable {
             linear(state, stride: 1, count: u, matrix: recurrentKernel, productBits: stateProductBits,
                    columns: 0..<(resetAfter ? width : 2 * u), bias: resetAfter ? recurrentBias : nil, into: hw)
             for j in 0..<u {
-                let r = gate.apply(accumulator.convert(raw: xw[u + j] + hw[u + j], fractionalBits: aBits))
+                let rPre = accumulator.convert(raw: xw[u + j] + hw[u + j], fractionalBits: aBits)
+                let r = gate.apply(rPre)
                 record?.set(.r, step: t, unit: j, r)
+                record?.clip(GRUClip.r, step: t, unit: j, clipped(xw[u + j], hw[u + j], rPre, gate))
                 if resetAfter {
                     record?.set(.recurrentCandidate, step: t, unit: j, hw[2 * u + j])
                     // The candidate's pre-activation, kept in hw[2u + j].
                     let rh = accumulator.convert(raw: r * hw[2 * u + j], fractionalBits: zBits + aBits)
-                    hw[2 * u + j] = accumulator.convert(raw: xw[2 * u + j] + rh, fractionalBits: aBits)
+                    let pre = accumulator.convert(raw: xw[2 * u + j] + rh, fractionalBits: aBits)
+                    record?.clip(GRUClip.candidate, step: t, unit: j,
+                                 clipped(hw[2 * u + j], 0, pre, candidate) || clipped(xw[2 * u + j], rh, pre, candidate))
+                    hw[2 * u + j] = pre
                 } else {
                     resetState[j] = result.convert(raw: r * state[j], fractionalBits: zBits + hBits)
                     record?.set(.resetState, step: t, unit: j, resetState[j])
@@ -161,11 +180,15 @@ struct FixedGRU: Sendable {
                 linear(resetState, stride: 1, count: u, matrix: recurrentKernel, productBits: stateProductBits,
                        columns: 2 * u ..< width, bias: nil, into: hw)
                 for j in 0..<u {
-                    hw[2 * u + j] = accumulator.convert(raw: xw[2 * u + j] + hw[2 * u + j], fractionalBits: aBits)
+                    let pre = accumulator.convert(raw: xw[2 * u + j] + hw[2 * u + j], fractionalBits: aBits)
+                    record?.clip(GRUClip.candidate, step: t, unit: j, clipped(xw[2 * u + j], hw[2 * u + j], pre, candidate))
+                    hw[2 * u + j] = pre
                 }
             }
             for j in 0..<u {
-                let zj = gate.apply(accumulator.convert(raw: xw[j] + hw[j], fractionalBits: aBits))
+                let zPre = accumulator.convert(raw: xw[j] + hw[j], fractionalBits: aBits)
+                let zj = gate.apply(zPre)
+                record?.clip(GRUClip.z, step: t, unit: j, clipped(xw[j], hw[j], zPre, gate))
                 let c = candidate.apply(hw[2 * u + j])
                 let kept = (zj * state[j]) << Int64(sumBits - zBits - hBits)
                 let fresh = ((one - zj) * c) << Int64(sumBits - zBits - cBits)

@@ -22,10 +22,21 @@ public struct GRUTrace: Sendable {
     public var resetState: [Int64]
     /// `[event][step]`: whether the step was live (not padding).
     public var valid: [Bool]
+    /// Where a pre-activation was clipped (``GRUClip`` bits, `[event][step][unit]`): a sum or
+    /// one of its projections at the accumulator's bounds, or a value where the gate's or
+    /// candidate's table is flat. Quantization-aware training passes no gradient there.
+    public var clipped: [UInt8]
     public var gateFormat: FixedFormat
     public var candidateFormat: FixedFormat
     public var stateFormat: FixedFormat
     public var accumulatorFormat: FixedFormat
+}
+
+/// The bits of ``GRUTrace/clipped``: which of a unit's pre-activations were clipped.
+public enum GRUClip {
+    public static let z: UInt8 = 1
+    public static let r: UInt8 = 2
+    public static let candidate: UInt8 = 4
 }
 
 /// Where ``FixedGRU/evaluate(_:stride:mask:scratch:into:record:)`` writes one event's steps.
@@ -35,6 +46,7 @@ struct GRURecord {
     let units: Int
     let z, r, candidate, state, recurrentCandidate, resetState: UnsafeMutablePointer<Int64>
     let valid: UnsafeMutablePointer<Bool>
+    let clipped: UnsafeMutablePointer<UInt8>
 
     /// Zeroed buffers for `count` cells and `steps` valid flags.
     init(units: Int, count: Int, steps: Int) {
@@ -47,6 +59,8 @@ struct GRURecord {
         (z, r, candidate, state, recurrentCandidate, resetState) = (zeros(), zeros(), zeros(), zeros(), zeros(), zeros())
         valid = .allocate(capacity: max(1, steps))
         valid.initialize(repeating: false, count: max(1, steps))
+        clipped = .allocate(capacity: max(1, count))
+        clipped.initialize(repeating: 0, count: max(1, count))
     }
 
     private init(units: Int, offset: Int, stepOffset: Int, of whole: GRURecord) {
@@ -54,6 +68,7 @@ struct GRURecord {
         (z, r, candidate, state) = (whole.z + offset, whole.r + offset, whole.candidate + offset, whole.state + offset)
         (recurrentCandidate, resetState) = (whole.recurrentCandidate + offset, whole.resetState + offset)
         valid = whole.valid + stepOffset
+        clipped = whole.clipped + offset
     }
 
     /// The view of event `e` (of `steps` steps).
@@ -64,6 +79,7 @@ struct GRURecord {
     func deallocate() {
         for p in [z, r, candidate, state, recurrentCandidate, resetState] { p.deallocate() }
         valid.deallocate()
+        clipped.deallocate()
     }
 
     @inline(__always)
@@ -77,6 +93,12 @@ struct GRURecord {
         case .recurrentCandidate: recurrentCandidate[at] = code
         case .resetState: resetState[at] = code
         }
+    }
+
+    /// Marks a pre-activation (a ``GRUClip`` bit) clipped when `clipped` is true.
+    @inline(__always)
+    func clip(_ bit: UInt8, step t: Int, unit j: Int, _ clipped: Bool) {
+        if clipped { self.clipped[t * units + j] |= bit }
     }
 
     func markValid(step t: Int) { valid[t] = true }
@@ -165,6 +187,7 @@ extension Interpreter {
             candidate: array(record.candidate), state: array(record.state),
             recurrentCandidate: array(record.recurrentCandidate), resetState: array(record.resetState),
             valid: Array(UnsafeBufferPointer(start: record.valid, count: n * steps)),
+            clipped: Array(UnsafeBufferPointer(start: record.clipped, count: cells)),
             gateFormat: gru.gate.output, candidateFormat: gru.candidate.output, stateFormat: gru.result,
             accumulatorFormat: gru.accumulator)
     }

@@ -3,6 +3,7 @@ extension KernelDescriptor {
     // elementwise.cl
     static let copyMatrix = KernelDescriptor("copy_matrix", [.int, .int, .view, .view])
     static let addMatrix = KernelDescriptor("add_matrix", [.int, .int, .view, .view])
+    static let multiplyMatrix = KernelDescriptor("multiply_matrix", [.int, .int, .view, .view])
     static let broadcastRows = KernelDescriptor("broadcast_rows", [.int, .int, .buffer, .int, .view])
     static let sumRows = KernelDescriptor("sum_rows", [.int, .int, .view, .buffer, .int, .int])
     static let activateMatrix = KernelDescriptor("activate_matrix", [.int, .int, .activation, .view, .view])
@@ -45,7 +46,7 @@ extension KernelDescriptor {
 
     /// The kernels of the training program.
     static let training: [KernelDescriptor] = [
-        copyMatrix, addMatrix, broadcastRows, sumRows, activateMatrix, softmaxRows, activationGradient, softmaxGradient,
+        copyMatrix, addMatrix, multiplyMatrix, broadcastRows, sumRows, activateMatrix, softmaxRows, activationGradient, softmaxGradient,
         multiply, sequenceMask, softmaxCrossEntropy, dropout, gruResetGate, gruForward, gruBackward, gruResetGateBackward,
         gruSequenceForward, gruSequenceBackward, adamUpdate, adamUpdate4, sgdUpdate,
     ]

@@ -19,6 +19,12 @@ __kernel void add_matrix(const int rows, const int cols, __global const float* s
     if (i < rows && j < cols) d[dof + i * ds + j] += s[so + i * ss + j];
 }
 
+__kernel void multiply_matrix(const int rows, const int cols, __global const float* s, const int so, const int ss,
+                              __global float* d, const int dof, const int ds) {
+    const int j = get_global_id(0), i = get_global_id(1);
+    if (i < rows && j < cols) d[dof + i * ds + j] *= s[so + i * ss + j];
+}
+
 // Every row of d becomes v[vo ..< vo + cols].
 __kernel void broadcast_rows(const int rows, const int cols, __global const float* v, const int vo,
                              __global float* d, const int dof, const int ds) {

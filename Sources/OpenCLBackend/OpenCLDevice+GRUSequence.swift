@@ -62,7 +62,8 @@ extension OpenCLDevice {
     }
 
     public func gruSequenceBackward(_ s: GRUSequence, gradient: DeviceTensor) {
-        guard let tiling = gruTiling(units: s.units, batch: s.batch) else {
+        // Clipped pre-activations (quantization-aware training) are masked between steps.
+        guard s.gateGradientMask == nil, let tiling = gruTiling(units: s.units, batch: s.batch) else {
             return gruSequenceBackwardByStep(s, gradient: gradient)
         }
         let n = s.batch, u = s.units, events = tiling.events

@@ -229,6 +229,14 @@ public final class OpenCLDevice: Device {
         }
     }
 
+    public func multiply(_ destination: MatrixView, by factors: MatrixView) {
+        precondition(factors.rows == destination.rows && factors.columns == destination.columns, "multiply: shapes differ")
+        run { () throws(CLError) in
+            try launch(.multiplyMatrix, global: [factors.columns, factors.rows],
+                       [.int(factors.rows), .int(factors.columns), .view(factors), .view(destination)])
+        }
+    }
+
     // MARK: Linear algebra
 
     public func sumRows(_ x: MatrixView, into vector: DeviceTensor, offset: Int, accumulate: Bool) {

@@ -8,7 +8,8 @@ import Training
 /// arithmetic the Verilog has). Its values, decoded to float, replace the device's float
 /// pass (``Training/Trainer/exactForward``): the loss is the fixed-point model's, and the
 /// gradients are taken at its values (the straight-through estimator: rounding counts as
-/// the identity), zeroed where a layer's output sat at its format's saturation bound.
+/// the identity), zeroed where a layer's output sat at its format's saturation bound and,
+/// inside a GRU, where a gate's or the candidate's pre-activation was clipped.
 public final class FixedForward: ExactForward {
     public let formats: QATFormats
 
@@ -60,7 +61,12 @@ public final class FixedForward: ExactForward {
         }
         do {
             let trace = try interpreter.trace(batches)
-            return try Self.values(model: model, trace: trace, interpreter: interpreter)
+            var values = try Self.values(model: model, trace: trace, interpreter: interpreter)
+            if let last = model.layers.last?.name,
+               let mask = try Self.logitSaturationMask(interpreter.graph, node: last, trace: trace) {
+                values.gradientMasks[last] = mask
+            }
+            return values
         } catch {
             throw .forwardValues(layer: model.name, reason: error.description)
         }
@@ -93,13 +99,55 @@ public final class FixedForward: ExactForward {
                     z: decode(steps.z, steps.gateFormat), r: decode(steps.r, steps.gateFormat),
                     candidate: decode(steps.candidate, steps.candidateFormat), state: decode(steps.state, steps.stateFormat),
                     recurrentCandidate: decode(steps.recurrentCandidate, steps.accumulatorFormat),
-                    resetState: decode(steps.resetState, steps.stateFormat), valid: steps.valid.map { $0 ? 1 : 0 }))
+                    resetState: decode(steps.resetState, steps.stateFormat), valid: steps.valid.map { $0 ? 1 : 0 },
+                    gradientMask: gateGradientMask(steps)))
                 if layer.name != last, let mask = saturationMask(try fixed(layer.name)) { masks[layer.name] = mask }
             default:
                 continue
             }
         }
         return ForwardValues(inputs: inputs, layers: layers, gradientMasks: masks)
+    }
+
+    /// For a final dense with a fused softmax: 0 for each logit the softmax read at its
+    /// saturating accumulator's bounds (the cross-entropy would push it further, to no
+    /// effect), 1 elsewhere; nil when none sat there or the layer is not such a dense. The
+    /// logits are the interpreter's: the dense alone, linear, with the accumulator as its
+    /// result format, on the dense's input from `trace`.
+    static func logitSaturationMask(
+        _ graph: Graph, node name: String, trace: [String: InterpreterOutput]
+    ) throws(InterpreterError) -> [Float]? {
+        guard let node = graph.nodes.first(where: { $0.name == name }),
+              case let .dense(weights, bias, .softmax) = node.op, var precision = node.precision,
+              let accumulator = precision.accumulator, accumulator.overflow == .sat,
+              let source = node.inputs.first, case let .fixed(x)? = trace[source]
+        else { return nil }
+        precision.result = accumulator
+        precision.tables = [:]
+        let logits = Graph(
+            name: graph.name,
+            nodes: [Node(name: source, op: .input(shape: x.shape), shape: x.shape, precision: LayerPrecision(result: x.format)),
+                    Node(name: name, op: .dense(weights: weights, bias: bias, activation: .linear), inputs: [source],
+                         shape: node.shape, precision: precision)],
+            inputs: [source], outputs: [name])
+        let outputs = try Interpreter(graph: logits).run([source: Batch(count: x.count, shape: x.shape, values: x.values)])
+        guard let codes = outputs[name]?.fixed else { return nil }
+        return saturationMask(codes)
+    }
+
+    /// The GRU's ``Training/GRUValues/gradientMask``: per step and unit, 0 for each of z, r and
+    /// the candidate whose pre-activation the fixed-point pass clipped; empty when none was.
+    static func gateGradientMask(_ steps: GRUTrace) -> [Float] {
+        guard steps.clipped.contains(where: { $0 != 0 }) else { return [] }
+        let u = steps.units
+        var mask = [Float](repeating: 1, count: steps.clipped.count * 3)
+        for (cell, bits) in steps.clipped.enumerated() where bits != 0 {
+            let row = cell / u * 3 * u, j = cell % u
+            for (block, bit) in [GRUClip.z, GRUClip.r, GRUClip.candidate].enumerated() where bits & bit != 0 {
+                mask[row + block * u + j] = 0
+            }
+        }
+        return mask
     }
 
     static func decode(_ codes: [Int64], _ format: FixedFormat) -> [Float] {

@@ -85,6 +85,15 @@ public final class CPUDevice: Device {
         }
     }
 
+    public func multiply(_ destination: MatrixView, by factors: MatrixView) {
+        precondition(factors.rows == destination.rows && factors.columns == destination.columns, "multiply: shapes differ")
+        let f = pointer(factors), d = pointer(destination)
+        for i in 0..<destination.rows {
+            let fi = f + i * factors.stride, di = d + i * destination.stride
+            for j in 0..<destination.columns { di[j] *= fi[j] }
+        }
+    }
+
     public func gemm(_ a: MatrixView, transposeA: Bool, _ b: MatrixView, transposeB: Bool,
                      into c: MatrixView, alpha: Float, beta: Float) {
         let (m, n, k) = MatrixView.productShape(a, transposeA: transposeA, b, transposeB: transposeB, into: c)

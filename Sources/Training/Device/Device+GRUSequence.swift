@@ -42,6 +42,11 @@ public struct GRUSequence {
     public var stateGradient: DeviceTensor
     public var previousGradient: DeviceTensor
     public var resetStateGradient: DeviceTensor
+    /// Quantization-aware training: a factor per pre-activation gradient, time-major
+    /// `[T·n, 3u]` (0 where the fixed-point forward pass clipped it), applied to both
+    /// pre-activation gradients of every step before the recurrent `gemm`s read them; nil:
+    /// none.
+    public var gateGradientMask: DeviceTensor?
 
     public init(units: Int, steps: Int, batch: Int, resetAfter: Bool, activation: ActivationFunction,
                 recurrentActivation: ActivationFunction, inputProjection: DeviceTensor, recurrentKernel: DeviceTensor,
@@ -136,12 +141,23 @@ extension Device {
             s.stateGradient = current.matrix
             s.previousGradient = previous.matrix
             gruBackward(s)
+            let factors = sequence.gateGradientMask.map {
+                MatrixView($0, offset: t * sequence.batch * 3 * u, rows: sequence.batch, columns: 3 * u, stride: 3 * u)
+            }
+            if let factors {
+                multiply(s.recurrentGradient, by: factors)
+                multiply(s.inputGradient, by: factors)
+            }
             if sequence.resetAfter {
                 gemm(s.recurrentGradient, transposeA: false, uz, transposeB: true, into: s.previousGradient, alpha: 1, beta: 1)
             } else {
                 gemm(s.recurrentGradient.columns(2 * u, u), transposeA: false, uz.columns(2 * u, u),
                      transposeB: true, into: s.resetStateGradient, alpha: 1, beta: 0)
                 gruResetGateBackward(s)
+                if let factors {
+                    multiply(s.recurrentGradient.columns(u, u), by: factors.columns(u, u))
+                    multiply(s.inputGradient.columns(u, u), by: factors.columns(u, u))
+                }
                 gemm(s.recurrentGradient.columns(0, 2 * u), transposeA: false, uz.columns(0, 2 * u),
                      transposeB: true, into: s.previousGradient, alpha: 1, beta: 1)
             }

@@ -31,6 +31,8 @@ public protocol Device: AnyObject {
     func copy(_ source: MatrixView, to destination: MatrixView)
     /// `destination += source` (same rows and columns).
     func add(_ source: MatrixView, to destination: MatrixView)
+    /// `destination ⊙= factors` (same rows and columns).
+    func multiply(_ destination: MatrixView, by factors: MatrixView)
 
     // MARK: Linear algebra
 

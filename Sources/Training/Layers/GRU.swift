@@ -71,6 +71,7 @@ public final class GRU: Layer {
             inputProjectionGradient: b.inputProjectionGradient, recurrentProjectionGradient: b.recurrentProjectionGradient,
             stateGradient: b.stateGradient, previousGradient: b.previousGradient, resetStateGradient: b.resetStateGradient)
         sequence.liveSteps = liveSteps
+        sequence.gateGradientMask = b.gateMaskLoaded ? b.gateGradientMask : nil
         return sequence
     }
 
@@ -95,6 +96,7 @@ public final class GRU: Layer {
         device.gemm(x.tensor.matrix(rows: n * steps), transposeA: false, kernel.value.matrix, transposeB: false,
                     into: projection, alpha: 1, beta: 1)
         device.fill(b.states, with: 0)
+        b.gateMaskLoaded = false
         // Trailing padding of the whole batch is skipped (typically most of 801 steps).
         liveSteps = x.mask.map { Self.liveSteps(mask: device.read($0), batch: n, steps: steps) } ?? steps
         device.gruSequenceForward(sequence(b, mask: x.mask))
@@ -153,6 +155,10 @@ final class GRUBuffers {
     let inputProjection, recurrentProjection, states, z, r, candidate, resetState, output: DeviceTensor
     let stateGradient, previousGradient, resetStateGradient: DeviceTensor
     let inputProjectionGradient, recurrentProjectionGradient, inputGradient: DeviceTensor
+    /// Quantization-aware training's ``GRUSequence/gateGradientMask`` (made on first use),
+    /// and whether the current batch loaded one.
+    var gateGradientMask: DeviceTensor?
+    var gateMaskLoaded = false
 
     init(device: any Device, batch n: Int, steps T: Int, features: Int, units u: Int) {
         batch = n
@@ -217,5 +223,30 @@ extension GRU: ForwardValueLoading {
         }
         try device.write(last, to: b.output, layer: name)
         if let mask = x.mask { try device.write(v.valid, to: mask, layer: name) }
+        if !v.gradientMask.isEmpty { try loadGradientMask(v.gradientMask, buffers: b, device: device) }
+    }
+
+    /// The per-pre-activation factors as the per-step backward applies them: time-major
+    /// `[T·n, 3u]`; with `resetAfter` the r block also carries the candidate's (backward
+    /// computes ∂r from the candidate's gradient before the factors apply).
+    private func loadGradientMask(_ mask: [Float], buffers b: GRUBuffers, device: any Device) throws(TrainingError) {
+        let n = b.batch, u = units, T = steps, w = 3 * u
+        guard mask.count == n * T * w else {
+            throw .forwardValues(layer: name, reason: "\(mask.count) gradient factors for \(n) events × \(T) steps × \(w) pre-activations")
+        }
+        var factors = [Float](repeating: 1, count: T * n * w)
+        for e in 0..<n {
+            for t in 0..<T {
+                let from = (e * T + t) * w, to = (t * n + e) * w
+                for k in 0..<w { factors[to + k] = mask[from + k] }
+                if resetAfter {
+                    for j in 0..<u { factors[to + u + j] *= mask[from + 2 * u + j] }
+                }
+            }
+        }
+        let tensor = b.gateGradientMask ?? device.makeTensor(shape: [T * n, w])
+        b.gateGradientMask = tensor
+        try device.write(factors, to: tensor, layer: name)
+        b.gateMaskLoaded = true
     }
 }

@@ -50,9 +50,14 @@ public struct GRUValues: Sendable {
     public var resetState: [Float]
     /// `[event][step]`, 1 for a live step.
     public var valid: [Float]
+    /// `[event][step][3u]`, the blocks z, r, candidate: 1 where the gradient passes through
+    /// that pre-activation, 0 where the forward pass clipped it (a saturated sum, or a value
+    /// where the activation's table is flat: the straight-through estimator's clipping).
+    /// Empty: nothing clipped.
+    public var gradientMask: [Float]
 
     public init(z: [Float], r: [Float], candidate: [Float], state: [Float], recurrentCandidate: [Float],
-                resetState: [Float], valid: [Float]) {
+                resetState: [Float], valid: [Float], gradientMask: [Float] = []) {
         self.z = z
         self.r = r
         self.candidate = candidate
@@ -60,6 +65,7 @@ public struct GRUValues: Sendable {
         self.recurrentCandidate = recurrentCandidate
         self.resetState = resetState
         self.valid = valid
+        self.gradientMask = gradientMask
     }
 }
 
