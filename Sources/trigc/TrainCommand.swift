@@ -61,6 +61,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Weights of the classes in the training loss: W_QCD,W_ttbar,W_W+jets, or 'balanced' (inverse class frequency of the training events; with --no-balance).")
     var classWeights: String?
 
+    @Option(parsing: .unconditional, help: "Label smoothing of the training loss (Keras's label_smoothing): targets y·(1 - ε) + ε/3, from 0 to below 1 (default 0). Validation and test figures use the plain labels.")
+    var labelSmoothing: Float?
+
     /// `--class-weights` read (nil when absent; a bad spelling is refused by validate()).
     private var parsedClassWeights: ClassWeights? { classWeights.flatMap { ClassWeights(parsing: $0) } }
 
@@ -119,6 +122,9 @@ struct TrainCommand: ParsableCommand {
         }
         if let earlyStopping, !(1...TrainLimits.maxEpochs).contains(earlyStopping) {
             throw CLIError.outOfRange(name: "--early-stopping", value: "\(earlyStopping)", range: "1 to \(TrainLimits.maxEpochs) epochs")
+        }
+        if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
+            throw CLIError.outOfRange(name: "--label-smoothing", value: "\(labelSmoothing)", range: "from 0 to below 1")
         }
         if let classWeights, parsedClassWeights == nil {
             throw CLIError.badList(name: "--class-weights", value: classWeights, expected: "three positive numbers such as 1,2,1, or balanced")
@@ -203,6 +209,7 @@ struct TrainCommand: ParsableCommand {
         options.checkpoint = lead ? checkpoint : nil
         options.earlyStopping = config.earlyStopping
         options.classWeights = config.classWeights
+        options.labelSmoothing = config.labelSmoothing ?? 0
         options.bestCheckpoint = lead && config.earlyStopping != nil ? run.appendingPathComponent(RunDirectory.bestCheckpointFile) : nil
         let trainer = Trainer(model: trained, optimizer: Adam(learningRate: config.learningRate),
                               schedule: (config.schedule ?? .constant).schedule(epochs: epochs), options: options)
@@ -291,6 +298,7 @@ struct TrainCommand: ParsableCommand {
                 ("--lr-schedule", lrSchedule.map(\.rawValue), (saved.schedule ?? .constant).rawValue),
                 ("--early-stopping", earlyStopping.map { "\($0)" }, saved.earlyStopping.map { "\($0)" } ?? "none"),
                 ("--class-weights", classWeights, saved.classWeights == nil ? "none" : classWeights ?? ""),
+                ("--label-smoothing", labelSmoothing.map { "\($0)" }, "\(saved.labelSmoothing ?? 0)"),
                 // Runs of older trigc did not keep their batch: any --batch continues them.
                 ("--batch", batch.map { "\($0)" }, saved.batch.map { "\($0)" } ?? batch.map { "\($0)" } ?? "128"),
                 // A run reads its data as it started: streamed in chunks of its size, or whole.
@@ -325,6 +333,7 @@ struct TrainCommand: ParsableCommand {
                                             validationFraction: validationSplit ?? 0))
         config.schedule = lrSchedule
         config.earlyStopping = earlyStopping
+        config.labelSmoothing = labelSmoothing.flatMap { $0 > 0 ? $0 : nil }
         config.validationData = validationData.map(absolutePath)
         config.testData = testData.map(absolutePath)
         if qat.isSet {

@@ -136,6 +136,16 @@ import Testing
         #expect(weights.count == 3 && weights[0] < weights[1], "QCD is twice as common as ttbar here: \(weights)")
         let bad = try trigc("train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--class-weights", "1,0,1", "--out", "\(dir)/b")
         #expect(bad.status != 0 && bad.stderr.contains("--class-weights"), "\(bad.stderr)")
+        // Label smoothing is kept in run.json; out of range, or changed on resume: one sentence.
+        let smoothed = try trigc("train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--label-smoothing", "0.1",
+                                 "--epochs", "1", "--out", "\(dir)/s")
+        #expect(smoothed.status == 0, "\(smoothed.stderr)")
+        let kept = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: "\(dir)/s/run.json"))) as? [String: Any]
+        #expect(abs((kept?["labelSmoothing"] as? Double ?? 0) - 0.1) < 1e-6)
+        let changed = try trigc("train", "--out", "\(dir)/s", "--resume", "--epochs", "2", "--label-smoothing", "0.2")
+        #expect(changed.status != 0 && changed.stderr.contains("--label-smoothing"), "\(changed.stderr)")
+        let tooMuch = try trigc("train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--label-smoothing", "1", "--out", "\(dir)/t")
+        #expect(tooMuch.status != 0 && tooMuch.stderr.contains("--label-smoothing"), "\(tooMuch.stderr)")
     }
 
     @Test func validationAndTestFilesAreUsedWhole() throws {

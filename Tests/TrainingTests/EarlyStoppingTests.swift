@@ -69,6 +69,23 @@ import Testing
         #expect(ClassWeights.given([1, 2, 3]).weights(classCounts: [5, 5, 5]) == [1, 2, 3])
     }
 
+    /// Label smoothing trains on `y·(1 − ε) + ε/3`: one plain gradient step with ε = 0.1 is
+    /// the step on labels smoothed by hand, and differs from the step without smoothing.
+    @Test func labelSmoothingTrainsOnSmoothedTargets() throws {
+        func step(_ data: TrainingArrays, smoothing: Float) throws -> [String: [Float]] {
+            let model = Model.hlfDNN(features: 14, seed: 4)
+            var options = TrainingOptions(epochs: 1, batchSize: data.count, shuffle: false)
+            options.labelSmoothing = smoothing
+            try Trainer(model: model, optimizer: SGD(learningRate: 0.5), options: options).fit(data)
+            return model.weights()
+        }
+        var byHand = Self.train
+        byHand.labels = Self.train.labels.map { $0 * (1 - Float(0.1)) + Float(0.1) / 3 }
+        let smoothed = try step(Self.train, smoothing: 0.1)
+        #expect(smoothed == (try step(byHand, smoothing: 0)))
+        #expect(smoothed != (try step(Self.train, smoothing: 0)))
+    }
+
     @Test func cosineAnnealsToTheMinimum() {
         var state = ScheduleState(initialRate: 0.01)
         let rates = (1...10).map { state.rate(after: 1, next: $0, current: 0.01, schedule: .cosine(epochs: 10, minimum: 0.001)) }

@@ -10,10 +10,13 @@ split, decision agreement with the float model on the same events (compare --ref
 and the resource proxy of the compiled design (compile). Prints a Markdown table and writes
 it to OUT/table.md. QAT starts from the float run and trains Q more epochs; the float reference
 and PTQ use the same float run continued for those Q epochs (resumed, same settings), so
-every row has had as many epochs.
+every row has had as many epochs. The QAT recipe per model (--qat-lr, --qat-label-smoothing;
+defaults: HLF at rate 0.003 with label smoothing 0.1, inclusive at trigc's defaults) was
+chosen on independent data (datagen --seed 6), not on these test events.
 
     python3 Tools/qat/table.py .build/release/trigc OUT [--models hlf,inclusive] [--widths 6,8,10,16]
-        [--schemes uniform,exact] [--qat-epochs hlf=20,inclusive=8]
+        [--schemes uniform,exact] [--qat-epochs hlf=20,inclusive=8] [--qat-lr hlf=0.003]
+        [--qat-label-smoothing hlf=0.1]
 """
 import argparse
 import os
@@ -66,6 +69,8 @@ def main():
     parser.add_argument("--float-epochs", default="8")
     parser.add_argument("--qat-epochs", default="hlf=20,inclusive=8")
     parser.add_argument("--schemes", default="uniform,exact")
+    parser.add_argument("--qat-lr", default="hlf=0.003")
+    parser.add_argument("--qat-label-smoothing", default="hlf=0.1")
     args = parser.parse_args()
     binary = os.path.abspath(args.trigc)
     os.makedirs(args.out, exist_ok=True)
@@ -80,6 +85,10 @@ def main():
             run(binary, "train", "--model", model, "--data", data, "--epochs", args.float_epochs,
                 "--seed", "1", "--out", floating, "--overwrite")
         qat_epochs = dict(item.split("=") for item in args.qat_epochs.split(","))
+        recipe = []
+        for option, spec in (("--lr", args.qat_lr), ("--label-smoothing", args.qat_label_smoothing)):
+            value = dict(item.split("=") for item in spec.split(",") if item).get(model)
+            recipe += [option, value] if value else []
         longer = out(f"float-{model}-longer")
         if not os.path.exists(os.path.join(longer, "model.ir")):
             subprocess.run(["rm", "-rf", longer], check=True)
@@ -104,7 +113,7 @@ def main():
                 qat = out(f"qat-{name}")
                 if not os.path.exists(os.path.join(qat, "model-qat.ir")):
                     run(binary, "train", "--model", model, "--data", data, "--epochs", qat_epochs.get(model, "8"), "--seed", "1",
-                        "--lr-schedule", "cosine", "--qat", fmt, *(["--qat-exact-accumulators"] if exact else []),
+                        "--lr-schedule", "cosine", *recipe, "--qat", fmt, *(["--qat-exact-accumulators"] if exact else []),
                         "--init", floating, "--out", qat, "--overwrite")
                 text = run(binary, "evaluate", qat, "--overwrite", "--out", out(f"eval-qat-{name}"))
                 qat_model = os.path.join(qat, "model-qat.ir")

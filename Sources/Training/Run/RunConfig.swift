@@ -74,6 +74,8 @@ public struct RunConfig: Codable, Equatable, Sendable {
     public var earlyStopping: Int?
     /// The training loss's per-class weights, in label order (nil: unweighted).
     public var classWeights: [Float]?
+    /// Label smoothing of the training loss (nil: none, also in runs of older trigc).
+    public var labelSmoothing: Float?
     /// Event files used whole for validation and for the test figures instead of shares of
     /// `data` (absolute paths; nil: none), with their fingerprints as the run started.
     public var validationData: String?

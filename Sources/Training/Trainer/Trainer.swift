@@ -19,6 +19,10 @@ public struct TrainingOptions: Sendable {
     public var earlyStopping: Int?
     /// Per-class weights of the training loss (Keras's `class_weight`), or `nil`.
     public var classWeights: [Float]?
+    /// Label smoothing of the training loss (Keras's `label_smoothing`): the targets become
+    /// `y·(1 − ε) + ε/K` for `K` classes; 0 (the default) trains on the labels as they are.
+    /// Validation and test figures always use the plain labels.
+    public var labelSmoothing: Float = 0
     /// Where to keep the best epoch's checkpoint for early stopping (so that a resumed run
     /// still ends with it), or `nil`.
     public var bestCheckpoint: URL?
@@ -204,7 +208,9 @@ public final class Trainer {
         var (loss, correct) = (0.0, 0)
         if n > 0 {
             let buffers = lossBuffers(batch: n)
-            labels.withUnsafeBufferPointer {
+            let targets = options.labelSmoothing > 0 ? Self.smoothed(labels, options.labelSmoothing, classes: model.outputShape.reduce(1, *))
+                : labels
+            targets.withUnsafeBufferPointer {
                 device.write(UnsafeBufferPointer(rebasing: $0[0 ..< buffers.labels.count]), to: buffers.labels, at: 0)
             }
             let context = PassContext(device: device, batch: n, training: true, seed: options.seed, counter: step,
@@ -221,6 +227,12 @@ public final class Trainer {
         optimizer.step(model.parameters, device: device)
         step += 1
         return (loss, correct)
+    }
+
+    /// `labels` (one-hot rows of `classes`) as label smoothing's targets `y·(1 − ε) + ε/K`.
+    static func smoothed(_ labels: [Float], _ epsilon: Float, classes: Int) -> [Float] {
+        let floor = epsilon / Float(max(1, classes))
+        return labels.map { $0 * (1 - epsilon) + floor }
     }
 
     /// The model's forward pass on `inputs` (whose first `context.batch` events `host`
