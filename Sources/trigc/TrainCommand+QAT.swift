@@ -86,8 +86,8 @@ extension QATSettings {
     }
 
     /// The fixed-point forward pass for `model`, after checking the per-layer names and,
-    /// for a new run with `--init`, loading that run's weights (its scalers must be this
-    /// run's: the weights were trained on them).
+    /// with `--init` unless `resume` (continuing from a checkpoint), loading that run's
+    /// weights (its scalers must be this run's: the weights were trained on them).
     func forward(for model: Model, model kind: StudyModelKind, data: TrainData, resume: Bool) throws -> FixedForward {
         let formats = try formats()
         if case let .options(options) = formats {
@@ -103,11 +103,20 @@ extension QATSettings {
             let inputs = kind.inputNames
             let sameScaling = (!inputs.contains(StudyInput.hlf.name) || saved.hlfScaler == data.hlfScaler)
                 && (!inputs.contains(StudyInput.particles.name) || saved.particleScaler == data.particleScaler)
-            guard saved.model == kind, sameScaling else {
+            guard saved.model == kind else {
+                throw CLIError.badList(name: "--init", value: initRun,
+                                       expected: "a finished run of the same model (it trained \(saved.model.rawValue), this run trains \(kind.rawValue))")
+            }
+            guard sameScaling else {
                 throw CLIError.badList(name: "--init", value: initRun,
                                        expected: "a finished run of the same model on the same data and seed (its inputs were scaled as this run's)")
             }
             let floatModel = try Model(graph: try Graph.load(irFile: file), device: CPUDevice())
+            if let theirs = floatModel.layers.first(where: { $0 is GRU }) as? GRU,
+               let ours = model.layers.first(where: { $0 is GRU }) as? GRU, theirs.units != ours.units {
+                throw CLIError.badList(name: "--init", value: initRun,
+                                       expected: "a run with as many GRU units as --units asks (it has \(theirs.units), this run \(ours.units))")
+            }
             try model.setWeights(floatModel.weights())
         }
         return try FixedForward(model: model, formats: formats)

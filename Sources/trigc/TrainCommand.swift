@@ -173,7 +173,9 @@ struct TrainCommand: ParsableCommand {
         }
         let trainingDevice = try device.makeDevice()
         let trained = try config.makeModel(maxParticles: data.maxParticles, device: trainingDevice)
-        let fixedForward = try config.qat.map { try $0.forward(for: trained, model: config.model, data: data, resume: resume) }
+        // A run killed before its first checkpoint starts over on resume: from its --init weights.
+        let continuing = resume && FileManager.default.fileExists(atPath: run.appendingPathComponent(RunDirectory.checkpointFile).path)
+        let fixedForward = try config.qat.map { try $0.forward(for: trained, model: config.model, data: data, resume: continuing) }
         // Everything is checked: only now is anything in RUN/ created or replaced.
         if !resume && lead {
             switch RunDirectory.state(of: run) {

@@ -68,6 +68,17 @@ import Testing
         let other = try trigc("train", "--model", "hlf", "--data", "\(dir)/ev.h5", "--seed", "9", "--epochs", "1",
                               "--out", "\(dir)/qat-other", "--qat", "ap_fixed<8,2,AP_RND,AP_SAT>", "--init", "\(dir)/float")
         #expect(other.status != 0 && other.stderr.contains("scaled"), "\(other.stderr)")
+        // Killed before its first checkpoint (only run.json written), a QAT run resumed
+        // starts over from its --init weights: the same bytes as the straight run.
+        try FileManager.default.createDirectory(atPath: "\(dir)/early", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(dir)/qat/run.json", toPath: "\(dir)/early/run.json")
+        let resumed = try trigc("train", "--out", "\(dir)/early", "--resume")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(FileManager.default.contents(atPath: "\(dir)/early/model-qat.ir") == FileManager.default.contents(atPath: "\(dir)/qat/model-qat.ir"))
+        // --init of another model says so.
+        let model = try trigc("train", "--model", "gru", "--units", "4", "--data", "\(dir)/ev.h5", "--epochs", "1", "--out", "\(dir)/qat-gru",
+                              "--qat", "ap_fixed<8,2,AP_RND,AP_SAT>", "--init", "\(dir)/float")
+        #expect(model.status != 0 && model.stderr.contains("same model"), "\(model.stderr)")
     }
 
     @Test func badQATOptionsFailWithOneSentence() throws {
