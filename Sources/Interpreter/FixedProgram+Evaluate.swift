@@ -23,15 +23,7 @@ extension FixedProgram {
                 convert(x, from: from, into: y, to: r, size: size, count: n, stride: stride)
                 if let mask = ws.masks[position] {
                     let steps = layout.timeSteps
-                    let features = size / steps
-                    // Feature rows are read whole (events are contiguous in a row).
-                    for t in 0..<steps {
-                        for e in 0..<n { mask[e * steps + t] = 1 }
-                        for f in 0..<features {
-                            let row = x + (t * features + f) * stride
-                            for e in 0..<n where row[e] != code { mask[e * steps + t] = 0 }
-                        }
-                    }
+                    Self.paddingMask(x, stride: stride, count: n, steps: steps, features: size / steps, code: code, into: mask)
                 }
             case let .gru(gru):
                 let mask = layouts[layout.inputs[0]].maskSource.flatMap { ws.masks[$0] }
@@ -100,6 +92,25 @@ extension FixedProgram {
 /// `R.quantize(Float)`, with a fast route for TRN/RND with WRAP/SAT that gives the same
 /// codes: `x·2^F` is exact in `Double`, its floor comes from truncation plus a correction,
 /// and the overflow is a wrap or clamp of that integer.
+extension FixedProgram {
+    /// The masking rule on events `0..<n` of a feature-major block
+    /// (`x[(t·features + f)·stride + e]`): `mask[e·steps + t]` is 1 when every feature of step
+    /// `t` equals the padding `code` (the step is padding), else 0. Feature rows are read
+    /// whole (events are contiguous in a row).
+    static func paddingMask(
+        _ x: UnsafePointer<Int64>, stride: Int, count n: Int, steps: Int, features: Int, code: Int64,
+        into mask: UnsafeMutablePointer<UInt8>
+    ) {
+        for t in 0..<steps {
+            for e in 0..<n { mask[e * steps + t] = 1 }
+            for f in 0..<features {
+                let row = x + (t * features + f) * stride
+                for e in 0..<n where row[e] != code { mask[e * steps + t] = 0 }
+            }
+        }
+    }
+}
+
 struct InputQuantizer: Sendable {
     let format: FixedFormat
     let fast: Bool

@@ -141,11 +141,15 @@ extension Interpreter {
         let record = GRURecord(units: u, count: cells, steps: n * steps)
         defer { record.deallocate() }
         let size = steps * features
-        /// 1 where step `t` of event `e` is padding.
-        func padded(_ e: Int, _ t: Int) -> Bool {
-            guard let padding else { return false }
-            let row = e * size + t * features
-            return (0..<features).allSatisfy { padding.codes[row + $0] == padding.code }
+        /// The padding mask of events `first ..< first + m` into `mask` (`[e·steps + t]`), by the
+        /// masking node's own rule on its input's codes (put feature-major into `block`).
+        func padded(_ first: Int, _ m: Int, block: UnsafeMutablePointer<Int64>, into mask: UnsafeMutablePointer<UInt8>) {
+            guard let padding else { return }
+            for e in 0..<m {
+                for i in 0..<size { block[i * m + e] = padding.codes[(first + e) * size + i] }
+            }
+            FixedProgram.paddingMask(block, stride: m, count: m, steps: steps, features: features, code: padding.code,
+                                     into: mask)
         }
         if let plan = gru.block {
             // The block path over chunks of events (its Swift elementwise step records).
@@ -156,12 +160,14 @@ extension Interpreter {
             defer { mask.deallocate() }
             let last = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, u * chunk))
             defer { last.deallocate() }
+            let block = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, size * chunk))
+            defer { block.deallocate() }
             for first in stride(from: 0, to: n, by: chunk) {
                 let m = min(chunk, n - first)
                 for e in 0..<m {
                     for i in 0..<size { x[i * m + e] = input.raw[(first + e) * size + i] }
-                    for t in 0..<steps { mask[e * steps + t] = padded(first + e, t) ? 1 : 0 }
                 }
+                padded(first, m, block: block, into: mask)
                 gru.evaluateBlock(x, stride: m, count: m, mask: padding == nil ? nil : UnsafePointer(mask), plan: plan,
                                   into: last, record: record.event(first, steps: steps))
             }
@@ -174,9 +180,11 @@ extension Interpreter {
             defer { mask.deallocate() }
             let last = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, u))
             defer { last.deallocate() }
+            let block = UnsafeMutablePointer<Int64>.allocate(capacity: max(1, size))
+            defer { block.deallocate() }
             for e in 0..<n {
                 for i in 0..<size { event[i] = input.raw[e * size + i] }
-                for t in 0..<steps { mask[t] = padded(e, t) ? 1 : 0 }
+                padded(e, 1, block: block, into: mask)
                 gru.evaluate(event, stride: 1, mask: padding == nil ? nil : UnsafePointer(mask), scratch: scratch,
                              into: last, record: record.event(e, steps: steps))
             }
