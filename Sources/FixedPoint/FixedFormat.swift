@@ -85,6 +85,19 @@ public struct FixedFormat: Hashable, Sendable {
         isSigned ? (Int64(1) &<< Int64(width - 1)) - 1 : (Int64(1) &<< Int64(width)) - 1
     }
 
+    /// Whether `raw` sits at a bound a saturating format clamps to, where a value may have
+    /// been clipped: the largest code, or the smallest (`SAT`) or its negation (`SAT_SYM`);
+    /// an unsigned 0 (a ReLU's floor) is not counted. False for `WRAP` and `SAT_ZERO`, whose
+    /// overflows leave no mark at a bound.
+    @inlinable
+    public func isAtSaturationBound(_ raw: Int64) -> Bool {
+        switch overflow {
+        case .sat: raw == maxRaw || (raw == minRaw && raw != 0)
+        case .satSym: raw == maxRaw || (isSigned && raw == -maxRaw)
+        case .wrap, .satZero: false
+        }
+    }
+
     /// The same format with other rounding and overflow modes.
     public func with(quantization: QuantizationMode? = nil, overflow: OverflowMode? = nil) -> FixedFormat {
         // Width and integer bits are unchanged, so the checks of `init` still hold.

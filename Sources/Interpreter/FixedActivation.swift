@@ -124,8 +124,7 @@ struct FixedActivation: Sendable {
     func clips(_ v: Int64) -> Bool {
         guard case let .table(table) = kind else { return false }
         let raw = table.inputFormat.convert(raw: v, fractionalBits: inputBits)
-        let format = table.inputFormat
-        return !table.covers(raw: raw) || (format.overflow == .sat && (raw == format.maxRaw || (raw == format.minRaw && raw != 0)))
+        return !table.covers(raw: raw) || table.inputFormat.isAtSaturationBound(raw)
     }
 
     /// Softmax in place over `count` values `row[0], row[stride], …`:

@@ -123,9 +123,7 @@ struct FixedGRU: Sendable {
         let acc = accumulator
         let s = a &+ b
         if s < acc.minRaw || s > acc.maxRaw { return true }
-        func atBound(_ term: Int64) -> Bool { term == acc.maxRaw || (term == acc.minRaw && term != 0) }
-        if acc.overflow == .sat, atBound(a) || atBound(b) { return true }
-        return activation.clips(v)
+        return acc.isAtSaturationBound(a) || acc.isAtSaturationBound(b) || activation.clips(v)
     }
 
     /// Runs one event's sequence (`x[(t·features + f)·stride]`, feature-major block) and

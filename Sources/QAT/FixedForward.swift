@@ -154,16 +154,13 @@ public final class FixedForward: ExactForward {
         codes.map { Float(format.value(raw: $0)) }
     }
 
-    /// 0 where a saturating format's value sits at its smallest or largest code, 1
-    /// elsewhere; nil when nothing saturated (or the format wraps).
+    /// 0 where a value sits at a bound its saturating format clamps to
+    /// (`FixedFormat.isAtSaturationBound`), 1 elsewhere; nil when none does.
     static func saturationMask(_ batch: FixedBatch) -> [Float]? {
         let format = batch.format
-        guard format.overflow != .wrap else { return nil }
         var mask = [Float](repeating: 1, count: batch.raw.count)
         var any = false
-        for (i, code) in batch.raw.enumerated() where code == format.minRaw || code == format.maxRaw {
-            // An unsigned value at 0 (a relu's floor) is not saturation.
-            if code == 0 { continue }
+        for (i, code) in batch.raw.enumerated() where format.isAtSaturationBound(code) {
             mask[i] = 0
             any = true
         }

@@ -96,4 +96,19 @@ struct EdgeCaseTests {
         #expect(wide.value(raw: 1) == 0x1p-318)
         #expect(wide.quantize(wide.value(raw: -12345)) == -12345)
     }
+
+    @Test("saturation bounds: the codes each overflow mode clamps to")
+    func saturationBounds() throws {
+        let sat = try Self.format("ap_fixed<8,2,AP_TRN,AP_SAT>")
+        #expect(sat.isAtSaturationBound(127) && sat.isAtSaturationBound(-128))
+        #expect(!sat.isAtSaturationBound(126) && !sat.isAtSaturationBound(0))
+        let sym = try Self.format("ap_fixed<8,2,AP_TRN,AP_SAT_SYM>")
+        #expect(sym.isAtSaturationBound(127) && sym.isAtSaturationBound(-127) && !sym.isAtSaturationBound(-128))
+        let unsigned = try Self.format("ap_ufixed<8,2,AP_TRN,AP_SAT>")
+        #expect(unsigned.isAtSaturationBound(255) && !unsigned.isAtSaturationBound(0))
+        for spelling in ["ap_fixed<8,2>", "ap_fixed<8,2,AP_TRN,AP_SAT_ZERO>"] {
+            let format = try Self.format(spelling)
+            #expect(!format.isAtSaturationBound(127) && !format.isAtSaturationBound(-128), "\(spelling)")
+        }
+    }
 }
