@@ -38,10 +38,10 @@ TRIGC_INLINE int64_t shifted(int64_t v, int32_t left) { return (int64_t)((uint64
 TRIGC_INLINE void reset_row(const trigc_gru_gates *plan, const int aSat, const int pSat, const int after,
                             const int32_t *restrict xr, const int32_t *restrict hr, const int32_t *restrict xh,
                             int32_t *restrict hh, const int32_t *restrict h, int32_t *restrict out, ptrdiff_t n) {
-    const conversion a = load(plan->accumulator), product = load(plan->resetProduct);
-    const int32_t *restrict gate = plan->gateMap + plan->mapOffset;
+    const conversion a = load(plan->accumulator), g = load(plan->gateAccumulator), product = load(plan->resetProduct);
+    const int32_t *restrict gate = plan->gateMap + plan->gateMapOffset;
     for (ptrdiff_t e = 0; e < n; e++) {
-        const int32_t r = gate[accumulate(a, aSat, xr[e] + hr[e])];
+        const int32_t r = gate[accumulate(g, aSat, xr[e] + hr[e])];
         if (after) {
             hh[e] = accumulate(a, aSat, xh[e] + convert(product, pSat, (int64_t)r * hh[e]));
         } else {
@@ -54,12 +54,12 @@ TRIGC_INLINE void update_row(const trigc_gru_gates *plan, const int aSat, const 
                              const int32_t *restrict xz, const int32_t *restrict hz, const int32_t *restrict xh,
                              const int32_t *restrict hh, int32_t *restrict h, const uint8_t *restrict active,
                              ptrdiff_t n) {
-    const conversion a = load(plan->accumulator), next = load(plan->state);
-    const int32_t *restrict gate = plan->gateMap + plan->mapOffset;
+    const conversion a = load(plan->accumulator), g = load(plan->gateAccumulator), next = load(plan->state);
+    const int32_t *restrict gate = plan->gateMap + plan->gateMapOffset;
     const int32_t *restrict candidate = plan->candidateMap + plan->mapOffset;
     const int32_t one = (int32_t)plan->one, keptShift = plan->keptShift, freshShift = plan->freshShift;
     for (ptrdiff_t e = 0; e < n; e++) {
-        const int32_t z = gate[accumulate(a, aSat, xz[e] + hz[e])];
+        const int32_t z = gate[accumulate(g, aSat, xz[e] + hz[e])];
         /* Reset after: hh already holds the candidate's pre-activation (trigc_gru_reset). */
         const int32_t c = candidate[after ? hh[e] : accumulate(a, aSat, xh[e] + hh[e])];
         const int64_t sum = shifted((int64_t)z * h[e], keptShift) + shifted((int64_t)(one - z) * c, freshShift);
@@ -68,7 +68,7 @@ TRIGC_INLINE void update_row(const trigc_gru_gates *plan, const int aSat, const 
     }
 }
 
-/* One call per (accumulator SAT, other SAT, reset after) combination, each loop branch-free. */
+/* One call per (accumulators SAT, other SAT, reset after) combination, each loop branch-free. */
 #define TRIGC_DISPATCH(call)                                 \
     if (aSat) {                                              \
         if (oSat) { if (after) call(1, 1, 1) else call(1, 1, 0) } \

@@ -16,6 +16,7 @@ extension Calibrator {
                 formats["weight"] = p.weight
                 formats["bias"] = p.bias
                 formats["accumulator"] = p.accumulator
+                formats["gate accumulator"] = p.gateAccumulator
                 for (role, name) in p.tables {
                     guard let table = graph.tables[name] else { continue }
                     formats["\(role.rawValue) table"] = table.outputFormat

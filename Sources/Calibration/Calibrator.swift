@@ -56,7 +56,9 @@ public struct Calibrator {
             guard let (graph, score) = try? search.evaluate(plan) else { continue }
             points.append(CalibrationPoint(label: "uniform \(width)", score: score, cost: Self.cost(of: graph), maxWidth: width))
             progress("uniform \(width) bits: \(Self.describe(score, settings))")
-            if best.map({ score.value(settings.metric) > $0.score.value(settings.metric) }) ?? true {
+            // Judged like rebalancing's steps: a width whose count of agreeing events is higher
+            // by a few near-tied events is not better than a wider one with a smaller error.
+            if best.map({ score.isBetter(than: $0.score, metric: settings.metric) }) ?? true {
                 best = (plan, score, width)
             }
             if score.meets(settings), first == nil {
@@ -155,7 +157,7 @@ struct Search {
         }
         for entry in plan.entries {
             switch entry.role {
-            case .result, .accumulator:
+            case .result, .accumulator, .gateAccumulator:
                 var trial = plan
                 trial.nodes[entry.node]?.values[entry.role]?.rounding = false
                 if trial != plan, meets(trial) { plan = trial }
@@ -183,14 +185,7 @@ struct Search {
     /// until the target is met.
     mutating func rebalance(_ start: FormatPlan) -> FormatPlan {
         let settings = calibrator.settings
-        // The RMS output difference, a smooth signal, judges each change where there is one:
-        // the count of agreeing events moves by single near-tied events and would fit them.
-        func better(_ a: CalibrationScore, than b: CalibrationScore) -> Bool {
-            if let x = a.rmsDiff, let y = b.rmsDiff, x != y { return x < y }
-            let (x, y) = (a.value(settings.metric), b.value(settings.metric))
-            if x != y { return x > y }
-            return (a.maxAbsDiff ?? 0) < (b.maxAbsDiff ?? 0)
-        }
+        func better(_ a: CalibrationScore, than b: CalibrationScore) -> Bool { a.isBetter(than: b, metric: settings.metric) }
         guard var (_, current) = try? evaluate(start) else { return start }
         var plan = start
         // Finer tables first: a table's step, not its output width, often limits a GRU.
@@ -209,7 +204,7 @@ struct Search {
         for round in 1...3 {
             var changed = false
             for entry in plan.entries {
-                guard entry.role == .result || entry.role == .accumulator else { continue }
+                guard entry.role.isComputed else { continue }
                 for step in [-1, -2, 1] {
                     var trial = plan
                     trial.nodes[entry.node]?.values[entry.role]?.integerOffset += step
@@ -234,6 +229,18 @@ struct Search {
             let wb = weights[b.node]?[b.role] ?? 0
             return wa != wb ? wa > wb : (a.node, a.role) < (b.node, b.role)
         }
+    }
+}
+
+extension CalibrationScore {
+    /// Whether this score is closer to float than `other`: the RMS output difference, a
+    /// smooth signal, judges where there is one (the count of agreeing events moves by single
+    /// near-tied events and would fit them); then the metric, then the largest difference.
+    func isBetter(than other: CalibrationScore, metric: CalibrationMetric) -> Bool {
+        if let x = rmsDiff, let y = other.rmsDiff, x != y { return x < y }
+        let (x, y) = (value(metric), other.value(metric))
+        if x != y { return x > y }
+        return (maxAbsDiff ?? 0) < (other.maxAbsDiff ?? 0)
     }
 }
 

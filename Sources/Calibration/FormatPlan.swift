@@ -43,7 +43,12 @@ struct TablePlan: Hashable, Sendable {
 /// Which value of a node a plan entry sets.
 enum ValueRole: Hashable, Sendable, Comparable {
     case result, weight, bias, accumulator
+    /// A GRU's gate sums (z, r), sized apart from its candidate's (``accumulator``).
+    case gateAccumulator
     case table(TableRole)
+
+    /// Results and sums: the values whose integer bits trade range against resolution.
+    var isComputed: Bool { [.result, .accumulator, .gateAccumulator].contains(self) }
 
     var name: String {
         switch self {
@@ -51,6 +56,7 @@ enum ValueRole: Hashable, Sendable, Comparable {
         case .weight: "weight"
         case .bias: "bias"
         case .accumulator: "accumulator"
+        case .gateAccumulator: "gate accumulator"
         case let .table(role): "\(role.rawValue) table"
         }
     }
@@ -76,7 +82,7 @@ struct FormatPlan: Hashable, Sendable {
             let m = magnitudes[node.name] ?? ValueMagnitudes()
             var plan = NodePlan()
             func value(_ role: ValueRole, _ magnitude: Double?) {
-                let bits = role == .accumulator ? width + accumulatorExtraBits : width
+                let bits = role == .accumulator || role == .gateAccumulator ? width + accumulatorExtraBits : width
                 plan.values[role] = ValuePlan(width: bits, magnitude: magnitude ?? 1)
             }
             func table(_ role: TableRole, integerBits: Int, signed: Bool = true) {
@@ -114,6 +120,7 @@ struct FormatPlan: Hashable, Sendable {
                 value(.weight, m.weight)
                 value(.bias, m.bias)
                 value(.accumulator, m.accumulator)
+                if m.gateAccumulator != nil { value(.gateAccumulator, m.gateAccumulator) }
                 tables(for: gru.activation, role: .activation)
                 tables(for: gru.recurrentActivation, role: .recurrentActivation)
             case .batchNormalization, .affine:
@@ -145,6 +152,7 @@ struct FormatPlan: Hashable, Sendable {
             layer.weight = try plan.values[.weight]?.format()
             layer.bias = try plan.values[.bias]?.format()
             layer.accumulator = try plan.values[.accumulator]?.format()
+            layer.gateAccumulator = try plan.values[.gateAccumulator]?.format()
             for (role, table) in plan.tables {
                 layer.tables[role] = TableOverride(size: table.size, outputFormat: try table.output.format())
             }

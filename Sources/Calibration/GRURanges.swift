@@ -4,16 +4,18 @@ import Interpreter
 /// The ranges a GRU's fixed-point internals must hold, measured by running the layer in
 /// float32 on calibration sequences (the float interpreter returns only the last state).
 ///
-/// In fixed point (see `Docs/Interpreter.md`) the input and recurrent projections, the gate
-/// pre-activations `x_z + h_z`, `x_r + h_r`, the reset product `r ⊙ h_h` and the candidate's
-/// pre-activation all live in the layer's accumulator format; the state in its result
-/// format. So `accumulator` is the largest magnitude of any of them, `state` the largest
-/// `|h|` of any step (not only the last).
+/// In fixed point (see `Docs/Interpreter.md`) the gates' projections and pre-activations
+/// (`x_z`, `h_z`, `x_z + h_z`, and r's) live in the gate accumulator G; the candidate's
+/// projections, the reset product `r ⊙ h_h` and the candidate's pre-activation in the
+/// accumulator A; the state in the result format. So `gates` is the largest magnitude of
+/// the former, `accumulator` of the latter, `state` the largest `|h|` of any step (not only
+/// the last).
 ///
 /// This runs the layer's equations a second time on purpose, to see inside them; a test
 /// keeps its last state equal to the interpreter's.
 struct GRURanges {
     var accumulator: Double = 0
+    var gates: Double = 0
     var state: Double = 0
 
     /// Runs `count` sequences `x` (`count × steps × features`), masked where every feature
@@ -39,6 +41,7 @@ struct GRURanges {
         var h = [Float](repeating: 0, count: u)
         let noBias = [Float](repeating: 0, count: width)
         var widest: Float = 0
+        var widestGate: Float = 0
         var widestState: Float = 0
         for e in 0..<count {
             for j in 0..<u { h[j] = 0 }
@@ -52,7 +55,7 @@ struct GRURanges {
                 for j in 0..<u {
                     let pre = xw[u + j] + hw[u + j]
                     r[j] = gru.recurrentActivation.floatValue(pre)
-                    widest = max(widest, abs(pre))
+                    widestGate = max(widestGate, abs(pre))
                 }
                 if !gru.resetAfter {
                     for j in 0..<u { rh[j] = r[j] * h[j] }
@@ -65,15 +68,22 @@ struct GRURanges {
                     let cPre = xw[2 * u + j] + reset
                     let c = gru.activation.floatValue(cPre)
                     h[j] = z * h[j] + (1 - z) * c
-                    widest = max(widest, abs(zPre), abs(cPre), abs(reset))
+                    widestGate = max(widestGate, abs(zPre))
+                    widest = max(widest, abs(cPre), abs(reset))
                     widestState = max(widestState, abs(h[j]))
                 }
-                for v in xw { widest = max(widest, abs(v)) }
-                for v in hw { widest = max(widest, abs(v)) }
+                for c in 0..<width {
+                    if c < 2 * u {
+                        widestGate = max(widestGate, abs(xw[c]), abs(hw[c]))
+                    } else {
+                        widest = max(widest, abs(xw[c]), abs(hw[c]))
+                    }
+                }
             }
             for j in 0..<u { states[e * u + j] = h[j] }
         }
         if widest.isFinite { accumulator = max(accumulator, Double(widest)) }
+        if widestGate.isFinite { gates = max(gates, Double(widestGate)) }
         if widestState.isFinite { state = max(state, Double(widestState)) }
         return states
     }

@@ -62,6 +62,7 @@ public enum RangeTracer {
                 var ranges = GRURanges()
                 ranges.run(gru, x: x.values, count: events, steps: x.shape[0], features: x.shape[1], maskValue: mask)
                 profile.record(accumulator: node.name, values: CollectionOfOne(ranges.accumulator))
+                profile.record(gateAccumulator: node.name, values: CollectionOfOne(ranges.gates))
                 profile.record(result: node.name, values: CollectionOfOne(Float(ranges.state)))
             case .input, .activation, .masking, .concatenate, .dropout, .flatten, .argmax:
                 break

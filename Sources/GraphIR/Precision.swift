@@ -39,17 +39,26 @@ public struct LayerPrecision: Hashable, Sendable {
     public var bias: FixedFormat?
     /// Sums of products.
     public var accumulator: FixedFormat?
+    /// A GRU's gate sums (the z and r projections and pre-activations), when they have a
+    /// format of their own; `nil`: ``accumulator``. The candidate's sums keep ``accumulator``.
+    /// Gates saturate near ±8 where the candidate stays within ±3, so one 16-bit format
+    /// cannot give both the gates' range and the candidate's resolution.
+    public var gateAccumulator: FixedFormat?
     /// Tables by role, by name in ``Graph/tables``.
     public var tables: [TableRole: String]
 
     public init(
         result: FixedFormat, weight: FixedFormat? = nil, bias: FixedFormat? = nil,
-        accumulator: FixedFormat? = nil, tables: [TableRole: String] = [:]
+        accumulator: FixedFormat? = nil, gateAccumulator: FixedFormat? = nil, tables: [TableRole: String] = [:]
     ) {
         self.result = result
         self.weight = weight
         self.bias = bias
         self.accumulator = accumulator
+        self.gateAccumulator = gateAccumulator
         self.tables = tables
     }
+
+    /// The format of a GRU's gate sums: ``gateAccumulator``, else ``accumulator``.
+    public var gateSums: FixedFormat? { gateAccumulator ?? accumulator }
 }

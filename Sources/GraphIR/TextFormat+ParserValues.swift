@@ -78,7 +78,7 @@ extension IRParser {
         repeat {
             if isPunctuation(",") { advance() }
             guard case let .identifier(key) = current.kind else {
-                throw error("expected weight, bias, accumulator or table.ROLE in the precision, found \(current.spelling)")
+                throw error("expected weight, bias, accumulator, gate_accumulator or table.ROLE in the precision, found \(current.spelling)")
             }
             guard seen.insert(key).inserted else { throw error("'\(key)' is given twice in the precision") }
             let keyToken = current
@@ -88,10 +88,11 @@ extension IRParser {
             case "weight": precision.weight = try parseFixedFormat()
             case "bias": precision.bias = try parseFixedFormat()
             case "accumulator": precision.accumulator = try parseFixedFormat()
+            case "gate_accumulator": precision.gateAccumulator = try parseFixedFormat()
             default:
                 guard key.hasPrefix("table."), let role = TableRole(rawValue: String(key.dropFirst(6))) else {
                     let roles = TableRole.allCases.map { "table.\($0.rawValue)" }.joined(separator: ", ")
-                    throw error("unknown precision entry '\(key)'; expected weight, bias, accumulator, \(roles)", at: keyToken)
+                    throw error("unknown precision entry '\(key)'; expected weight, bias, accumulator, gate_accumulator, \(roles)", at: keyToken)
                 }
                 precision.tables[role] = try name("a table name")
             }

@@ -202,6 +202,7 @@ func irType(_ precision: LayerPrecision?) -> String {
     if let weight = precision.weight { items.append("weight=\(weight)") }
     if let bias = precision.bias { items.append("bias=\(bias)") }
     if let accumulator = precision.accumulator { items.append("accumulator=\(accumulator)") }
+    if let gates = precision.gateAccumulator { items.append("gate_accumulator=\(gates)") }
     for (role, name) in precision.tables.sorted(by: { $0.key < $1.key }) {
         items.append("table.\(role.rawValue)=\(irName(name))")
     }

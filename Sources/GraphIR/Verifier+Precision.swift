@@ -48,6 +48,11 @@ extension VerificationCheck {
             }
             return nil
         },
+        VerificationCheck("gate-accumulator", "only a GRU has a gate accumulator format") { _, node in
+            guard node.precision?.gateAccumulator != nil else { return nil }
+            if case .gru = node.op { return nil }
+            return "\(node.op.keyword) has a gate_accumulator format, which only a GRU uses"
+        },
     ]
 }
 

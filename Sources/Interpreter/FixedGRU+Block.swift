@@ -17,18 +17,11 @@ struct GRUBlockPlan: Sendable {
     let narrowRecurrentKernel: [Int32]?
     let inputBias: [Int32]
     let recurrentBias: [Int32]?
-    let inputShift: Int32
-    let stateShift: Int32
-    let inputHalf: Int32
-    let stateHalf: Int32
-    let saturate: Bool
-    /// With SAT, whether a product of the kernel (the recurrent kernel) can leave A's range:
-    /// when none can, the per-product clamp is the identity and the AVX2 kernel skips it.
-    let inputClamp: Bool
-    let stateClamp: Bool
-    let accumulatorWidth: Int32
-    let lo: Int32
-    let hi: Int32
+    /// How the candidate's columns sum (A), and the gates' (G; the same when G is A).
+    let candidateSums: BlockSums
+    let gateSums: BlockSums
+    /// The gates' columns: `0 ..< 2·units`.
+    let gateColumns: Int
     /// Whether the register-blocked AVX2 kernel may be used (tests turn it off to compare).
     var vectorKernel = true
     /// The elementwise step in C, when the formats allow it.
@@ -38,11 +31,108 @@ struct GRUBlockPlan: Sendable {
     static func make(
         kernel: [Int64], recurrentKernel: [Int64], inputBias: [Int64], recurrentBias: [Int64], resetAfter: Bool,
         weight: FixedFormat, input: FixedFormat, state: FixedFormat, accumulator a: FixedFormat,
-        inputProductBits: Int, stateProductBits: Int, features: Int, units: Int
+        gateAccumulator g: FixedFormat, inputProductBits: Int, stateProductBits: Int, features: Int, units: Int
     ) -> GRUBlockPlan? {
+        guard input.width <= 32, state.width <= 32, weight.width <= 32 else { return nil }
+        func narrow(_ values: [Int64]) -> [Int32]? {
+            var result = [Int32]()
+            result.reserveCapacity(values.count)
+            for v in values {
+                guard let n = Int32(exactly: v) else { return nil }
+                result.append(n)
+            }
+            return result
+        }
+        guard let k = narrow(kernel), let rk = narrow(recurrentKernel), let ib = narrow(inputBias),
+              let rb = narrow(recurrentBias)
+        else { return nil }
+        func sums(_ f: FixedFormat) -> BlockSums? {
+            BlockSums.make(f, kernel: k, recurrentKernel: rk, weight: weight, input: input, state: state,
+                           inputProductBits: inputProductBits, stateProductBits: stateProductBits,
+                           terms: max(features, units) + 1)
+        }
+        guard let candidateSums = sums(a), let gateSums = sums(g) else { return nil }
+        // Int16 inputs: the input's and the state's codes (r ⊙ h has the state's format too).
+        func narrow16(_ m: [Int32], _ x: FixedFormat) -> [Int32]? {
+            guard x.minRaw >= Int64(Int16.min), x.maxRaw <= Int64(Int16.max),
+                  m.allSatisfy({ Int16(exactly: $0) != nil }) else { return nil }
+            return m.map { $0 & 0xFFFF }
+        }
+        return GRUBlockPlan(
+            kernel: k, recurrentKernel: rk, narrowKernel: narrow16(k, input), narrowRecurrentKernel: narrow16(rk, state),
+            inputBias: ib, recurrentBias: resetAfter ? rb : nil, candidateSums: candidateSums, gateSums: gateSums,
+            gateColumns: 2 * units)
+    }
+
+    /// `out[c][e]` for columns `columns` of `matrix` times `x[i][e]` (`count` rows), each
+    /// column summed in its own format (G below ``gateColumns``, A from there).
+    func linear(
+        _ matrix: [Int32], narrow: [Int32]?, bias: [Int32]?, input: Bool, columns: Range<Int>,
+        x: UnsafePointer<Int32>, count: Int, out: UnsafeMutablePointer<Int32>, lanes: Int
+    ) {
+        let split = min(max(gateColumns, columns.lowerBound), columns.upperBound)
+        for (part, sums) in [(columns.lowerBound ..< split, gateSums), (split ..< columns.upperBound, candidateSums)]
+        where !part.isEmpty {
+            matrix.withUnsafeBufferPointer { m in
+                (narrow ?? []).withUnsafeBufferPointer { m16 in
+                    (bias ?? []).withUnsafeBufferPointer { b in
+                        var plan = trigc_fixed_linear(
+                            matrix: m.baseAddress, width: Int32(matrix.count / max(count, 1)),
+                            columnStart: Int32(part.lowerBound), columnEnd: Int32(part.upperBound),
+                            bias: bias == nil ? nil : b.baseAddress, shift: input ? sums.inputShift : sums.stateShift,
+                            half: input ? sums.inputHalf : sums.stateHalf, saturate: sums.saturate ? 1 : 0,
+                            clampProducts: (input ? sums.inputClamp : sums.stateClamp) ? 1 : 0,
+                            accumulatorWidth: sums.accumulatorWidth, lo: sums.lo, hi: sums.hi,
+                            narrowMatrix: narrow == nil ? nil : m16.baseAddress, vector: vectorKernel ? 1 : 0)
+                        trigc_fixed_linear_block(&plan, x, lanes, Int32(count), out, lanes, Int32(lanes))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The input projections `lin(x_t, K, b_in)` of every lane.
+    func inputProjection(_ x: UnsafePointer<Int32>, features: Int, width: Int, out: UnsafeMutablePointer<Int32>, lanes: Int) {
+        linear(kernel, narrow: narrowKernel, bias: inputBias, input: true, columns: 0..<width, x: x, count: features,
+               out: out, lanes: lanes)
+    }
+
+    /// `lin(h, U[:, columns], bias)` of every lane.
+    func stateProjection(
+        _ h: UnsafePointer<Int32>, bias: [Int32]?, columns: Range<Int>, units: Int, out: UnsafeMutablePointer<Int32>,
+        lanes: Int
+    ) {
+        linear(recurrentKernel, narrow: narrowRecurrentKernel, bias: bias, input: false, columns: columns, x: h,
+               count: units, out: out, lanes: lanes)
+    }
+}
+
+/// How one accumulator format's columns sum in 32-bit lanes: the shifts and rounding halves
+/// of the input's and the state's products, the clamp, and whether a product can need it.
+struct BlockSums: Sendable {
+    let inputShift: Int32
+    let stateShift: Int32
+    let inputHalf: Int32
+    let stateHalf: Int32
+    let saturate: Bool
+    /// With SAT, whether a product of the kernel (the recurrent kernel) can leave the
+    /// format's range: when none can, the per-product clamp is the identity and the AVX2
+    /// kernel skips it.
+    let inputClamp: Bool
+    let stateClamp: Bool
+    let accumulatorWidth: Int32
+    let lo: Int32
+    let hi: Int32
+
+    /// The sums into `a`, or nil when a product or an exact sum does not fit 32 bits or `a`
+    /// is not signed TRN/RND and WRAP/SAT.
+    static func make(
+        _ a: FixedFormat, kernel k: [Int32], recurrentKernel rk: [Int32], weight: FixedFormat, input: FixedFormat,
+        state: FixedFormat, inputProductBits: Int, stateProductBits: Int, terms: Int
+    ) -> BlockSums? {
         guard a.isSigned, a.width <= 32, a.quantization == .trn || a.quantization == .rnd,
               a.overflow == .wrap || a.overflow == .sat,
-              input.width <= 32, state.width <= 32, weight.width <= 32
+              let lo = Int32(exactly: a.minRaw), let hi = Int32(exactly: a.maxRaw)
         else { return nil }
         let inputShift = inputProductBits - a.fractionalBits
         let stateShift = stateProductBits - a.fractionalBits
@@ -55,27 +145,8 @@ struct GRUBlockPlan: Sendable {
         }
         // With saturation the sum is exact: bias plus up to max(features, units) clamped terms.
         if a.overflow == .sat {
-            let terms = UInt64(max(features, units) + 1)
-            let (bound, overflow) = a.maxMagnitude.multipliedReportingOverflow(by: terms)
+            let (bound, overflow) = a.maxMagnitude.multipliedReportingOverflow(by: UInt64(terms))
             guard !overflow, bound < UInt64(Int32.max) else { return nil }
-        }
-        func narrow(_ values: [Int64]) -> [Int32]? {
-            var result = [Int32]()
-            result.reserveCapacity(values.count)
-            for v in values {
-                guard let n = Int32(exactly: v) else { return nil }
-                result.append(n)
-            }
-            return result
-        }
-        guard let k = narrow(kernel), let rk = narrow(recurrentKernel), let ib = narrow(inputBias),
-              let rb = narrow(recurrentBias), let lo = Int32(exactly: a.minRaw), let hi = Int32(exactly: a.maxRaw)
-        else { return nil }
-        // Int16 inputs: the input's and the state's codes (r ⊙ h has the state's format too).
-        func narrow16(_ m: [Int32], _ x: FixedFormat) -> [Int32]? {
-            guard x.minRaw >= Int64(Int16.min), x.maxRaw <= Int64(Int16.max),
-                  m.allSatisfy({ Int16(exactly: $0) != nil }) else { return nil }
-            return m.map { $0 & 0xFFFF }
         }
         // Whether (p + half) >> s can leave [minRaw, maxRaw] for |p| ≤ max |k| · max |x|.
         func clamps(_ m: [Int32], _ x: FixedFormat, shift: Int) -> Bool {
@@ -83,47 +154,11 @@ struct GRUBlockPlan: Sendable {
             let h = half(shift)
             return (-p + h) >> Int64(shift) < a.minRaw || (p + h) >> Int64(shift) > a.maxRaw
         }
-        return GRUBlockPlan(
-            kernel: k, recurrentKernel: rk, narrowKernel: narrow16(k, input), narrowRecurrentKernel: narrow16(rk, state), inputBias: ib, recurrentBias: resetAfter ? rb : nil,
+        return BlockSums(
             inputShift: Int32(inputShift), stateShift: Int32(stateShift),
             inputHalf: Int32(half(inputShift)), stateHalf: Int32(half(stateShift)),
             saturate: a.overflow == .sat, inputClamp: clamps(k, input, shift: inputShift),
             stateClamp: clamps(rk, state, shift: stateShift), accumulatorWidth: Int32(a.width), lo: lo, hi: hi)
-    }
-
-    /// `out[c][e]` for columns `columns` of `matrix` times `x[i][e]` (`count` rows).
-    func linear(
-        _ matrix: [Int32], narrow: [Int32]?, bias: [Int32]?, shift: Int32, half: Int32, clamp: Bool, columns: Range<Int>,
-        x: UnsafePointer<Int32>, count: Int, out: UnsafeMutablePointer<Int32>, lanes: Int
-    ) {
-        matrix.withUnsafeBufferPointer { m in
-            (narrow ?? []).withUnsafeBufferPointer { m16 in
-                (bias ?? []).withUnsafeBufferPointer { b in
-                    var plan = trigc_fixed_linear(
-                        matrix: m.baseAddress, width: Int32(matrix.count / max(count, 1)),
-                        columnStart: Int32(columns.lowerBound), columnEnd: Int32(columns.upperBound),
-                        bias: bias == nil ? nil : b.baseAddress, shift: shift, half: half, saturate: saturate ? 1 : 0,
-                        clampProducts: clamp ? 1 : 0, accumulatorWidth: accumulatorWidth, lo: lo, hi: hi,
-                        narrowMatrix: narrow == nil ? nil : m16.baseAddress, vector: vectorKernel ? 1 : 0)
-                    trigc_fixed_linear_block(&plan, x, lanes, Int32(count), out, lanes, Int32(lanes))
-                }
-            }
-        }
-    }
-
-    /// The input projections `lin(x_t, K, b_in)` of every lane.
-    func inputProjection(_ x: UnsafePointer<Int32>, features: Int, width: Int, out: UnsafeMutablePointer<Int32>, lanes: Int) {
-        linear(kernel, narrow: narrowKernel, bias: inputBias, shift: inputShift, half: inputHalf, clamp: inputClamp,
-               columns: 0..<width, x: x, count: features, out: out, lanes: lanes)
-    }
-
-    /// `lin(h, U[:, columns], bias)` of every lane.
-    func stateProjection(
-        _ h: UnsafePointer<Int32>, bias: [Int32]?, columns: Range<Int>, units: Int, out: UnsafeMutablePointer<Int32>,
-        lanes: Int
-    ) {
-        linear(recurrentKernel, narrow: narrowRecurrentKernel, bias: bias, shift: stateShift, half: stateHalf,
-               clamp: stateClamp, columns: columns, x: h, count: units, out: out, lanes: lanes)
     }
 }
 
@@ -223,9 +258,10 @@ extension FixedGRU {
         for j in 0..<u {
             for e in 0..<n {
                 let a = Int64(xw[(u + j) * n + e]), b = Int64(hw[(u + j) * n + e])
-                pre[e] = accumulator.convert(raw: a + b, fractionalBits: aBits)
+                pre[e] = gateAccumulator.convert(raw: a + b, fractionalBits: gateAccumulator.fractionalBits)
                 if let (record, t, active) = record, active[e] != 0 {
-                    record.event(e, steps: timeSteps).clip(GRUClip.r, step: t, unit: j, clipped(a, b, pre[e], gate))
+                    record.event(e, steps: timeSteps).clip(
+                        GRUClip.r, step: t, unit: j, clipped(a, b, pre[e], gate, in: gateAccumulator))
                 }
             }
             gate.applyLanes(pre, into: pre, count: n)  // r
@@ -243,7 +279,8 @@ extension FixedGRU {
                     if let (record, t, active) = record, active[e] != 0 {
                         record.event(e, steps: timeSteps).clip(
                             GRUClip.candidate, step: t, unit: j,
-                            clipped(Int64(hw[at]), 0, c, candidate) || clipped(Int64(xw[at]), rh, c, candidate))
+                            clipped(Int64(hw[at]), 0, c, candidate, in: accumulator)
+                                || clipped(Int64(xw[at]), rh, c, candidate, in: accumulator))
                     }
                     hw[at] = Int32(truncatingIfNeeded: c)
                 } else {
@@ -274,14 +311,17 @@ extension FixedGRU {
         for j in 0..<u {
             for e in 0..<n {
                 let at = (2 * u + j) * n + e
-                z[e] = accumulator.convert(raw: Int64(xw[j * n + e]) + Int64(hw[j * n + e]), fractionalBits: aBits)
+                z[e] = gateAccumulator.convert(raw: Int64(xw[j * n + e]) + Int64(hw[j * n + e]),
+                                               fractionalBits: gateAccumulator.fractionalBits)
                 c[e] = resetAfter
                     ? Int64(hw[at]) : accumulator.convert(raw: Int64(xw[at]) + Int64(hw[at]), fractionalBits: aBits)
                 if let (record, t) = record, active[e] != 0 {
                     let steps = record.event(e, steps: timeSteps)
-                    steps.clip(GRUClip.z, step: t, unit: j, clipped(Int64(xw[j * n + e]), Int64(hw[j * n + e]), z[e], gate))
+                    steps.clip(GRUClip.z, step: t, unit: j,
+                               clipped(Int64(xw[j * n + e]), Int64(hw[j * n + e]), z[e], gate, in: gateAccumulator))
                     if !resetAfter {
-                        steps.clip(GRUClip.candidate, step: t, unit: j, clipped(Int64(xw[at]), Int64(hw[at]), c[e], candidate))
+                        steps.clip(GRUClip.candidate, step: t, unit: j,
+                                   clipped(Int64(xw[at]), Int64(hw[at]), c[e], candidate, in: accumulator))
                     }
                 }
             }

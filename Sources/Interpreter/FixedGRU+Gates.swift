@@ -3,39 +3,43 @@ import FixedPoint
 
 /// The GRU's per-step elementwise arithmetic over a block of events in C (`trigc_gru_reset`,
 /// `trigc_gru_update` in `Sources/CKernels/fixed_gru.c`): the gate and the candidate
-/// activation become maps from every accumulator code to the activation's output (built with
-/// ``FixedActivation/apply(_:)``, so any activation kind and table gives its own codes), and
-/// each conversion is `(v + half) >> s` then a wrap or a clamp, exact in `Int64`. Taken when
-/// the accumulator is at most 16 bits wide and A and R are signed, truncate or round (TRN,
-/// RND) and wrap or saturate (WRAP, SAT); otherwise the block path does the step in Swift.
+/// activation become maps from every code of their sums' format (G, A) to the activation's
+/// output (built with ``FixedActivation/apply(_:)``, so any activation kind and table gives
+/// its own codes), and each conversion is `(v + half) >> s` then a wrap or a clamp, exact in
+/// `Int64`. Taken when A and G are at most 16 bits wide with one overflow mode, and A, G and
+/// R are signed, truncate or round (TRN, RND) and wrap or saturate (WRAP, SAT); otherwise
+/// the block path does the step in Swift.
 struct GRUGatePlan: Sendable {
     let gateMap: [Int32]
     let candidateMap: [Int32]
     let units: Int
     let resetAfter: Bool
-    /// `-A.minRaw`: the map index of accumulator code 0.
+    /// `-A.minRaw`, `-G.minRaw`: the map index of code 0 of A (G).
     let mapOffset: Int64
+    let gateMapOffset: Int64
     /// 1 in the gate's output scale.
     let one: Int64
     let keptShift: Int32
     let freshShift: Int32
     let accumulator: trigc_conversion
+    let gateAccumulator: trigc_conversion
     let resetProduct: trigc_conversion
     let state: trigc_conversion
 
     /// The plan, or nil when a format or a bound does not fit the C step.
     static func make(
-        accumulator a: FixedFormat, result r: FixedFormat, gate: FixedActivation, candidate: FixedActivation,
-        units: Int, resetAfter: Bool
+        accumulator a: FixedFormat, gateAccumulator g: FixedFormat, result r: FixedFormat, gate: FixedActivation,
+        candidate: FixedActivation, units: Int, resetAfter: Bool
     ) -> GRUGatePlan? {
-        guard a.width <= 16, let gateMap = map(gate, a), let candidateMap = map(candidate, a) else { return nil }
+        guard a.width <= 16, g.width <= 16, a.overflow == g.overflow,
+              let gateMap = map(gate, g), let candidateMap = map(candidate, a) else { return nil }
         let zBits = gate.output.fractionalBits
         let hBits = r.fractionalBits
         let cBits = candidate.output.fractionalBits
         let sumBits = zBits + max(hBits, cBits)
         let keptShift = sumBits - zBits - hBits
         let freshShift = sumBits - zBits - cBits
-        guard zBits >= 0, let accumulator = conversion(a, shift: 0),
+        guard zBits >= 0, let accumulator = conversion(a, shift: 0), let gateAccumulator = conversion(g, shift: 0),
               let resetProduct = conversion(resetAfter ? a : r, shift: zBits),
               let state = conversion(r, shift: sumBits - hBits)
         else { return nil }
@@ -52,8 +56,8 @@ struct GRUGatePlan: Sendable {
         else { return nil }
         return GRUGatePlan(
             gateMap: gateMap, candidateMap: candidateMap, units: units, resetAfter: resetAfter, mapOffset: -a.minRaw,
-            one: Int64(one), keptShift: Int32(keptShift), freshShift: Int32(freshShift),
-            accumulator: accumulator, resetProduct: resetProduct, state: state)
+            gateMapOffset: -g.minRaw, one: Int64(one), keptShift: Int32(keptShift), freshShift: Int32(freshShift),
+            accumulator: accumulator, gateAccumulator: gateAccumulator, resetProduct: resetProduct, state: state)
     }
 
     /// `activation(v)` for every code `v` of `a`, or nil when an output does not fit `Int32`.
@@ -108,8 +112,9 @@ struct GRUGatePlan: Sendable {
             candidateMap.withUnsafeBufferPointer { c in
                 var plan = trigc_gru_gates(
                     units: Int32(units), resetAfter: resetAfter ? 1 : 0, gateMap: g.baseAddress,
-                    candidateMap: c.baseAddress, mapOffset: mapOffset, one: one, keptShift: keptShift,
-                    freshShift: freshShift, accumulator: accumulator, resetProduct: resetProduct, state: state)
+                    candidateMap: c.baseAddress, mapOffset: mapOffset, gateMapOffset: gateMapOffset, one: one,
+                    keptShift: keptShift, freshShift: freshShift, accumulator: accumulator,
+                    gateAccumulator: gateAccumulator, resetProduct: resetProduct, state: state)
                 body(&plan)
             }
         }

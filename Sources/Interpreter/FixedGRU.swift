@@ -2,8 +2,9 @@ import FixedPoint
 import GraphIR
 
 /// A GRU in fixed point, per the spec in `Docs/Interpreter.md`. `lin(x, M, b)` is the dense
-/// rule (products → A, exact sum plus `conv(b → A)`, then `conv → A`); gates use the
-/// recurrent activation, the candidate the activation; the state has the result format.
+/// rule (products → A, exact sum plus `conv(b → A)`, then `conv → A`), into the gate
+/// accumulator G for the z and r columns; gates use the recurrent activation, the candidate
+/// the activation; the state has the result format.
 struct FixedGRU: Sendable {
     let units: Int
     let timeSteps: Int
@@ -15,7 +16,10 @@ struct FixedGRU: Sendable {
     /// Biases converted to the accumulator (the recurrent one is zeros unless reset-after).
     let inputBias: [Int64]
     let recurrentBias: [Int64]
+    /// A: the candidate's sums.
     let accumulator: FixedFormat
+    /// G: the gates' (z and r) sums; A unless the precision gives `gate_accumulator`.
+    let gateAccumulator: FixedFormat
     let result: FixedFormat
     /// Fractional bits of `kernel·x` and `recurrentKernel·h` products.
     let inputProductBits: Int
@@ -38,6 +42,7 @@ struct FixedGRU: Sendable {
         let w = try FixedActivation.format(precision.weight, node: name, role: "weight")
         let b = try FixedActivation.format(precision.bias, node: name, role: "bias")
         let acc = try FixedActivation.format(precision.accumulator, node: name, role: "accumulator")
+        let g = try FixedActivation.format(precision.gateSums, node: name, role: "gate accumulator")
         let r = precision.result
         units = a.units
         timeSteps = inputShape.count >= 2 ? inputShape[0] : 1
@@ -46,19 +51,27 @@ struct FixedGRU: Sendable {
         kernel = try constantCodes(a.kernel, w, node: name, attribute: "kernel")
         recurrentKernel = try constantCodes(a.recurrentKernel, w, node: name, attribute: "recurrent_kernel")
         let width = 3 * a.units
-        let biases = try constantCodes(a.bias, b, node: name, attribute: "bias").map { acc.convert(raw: $0, from: b) }
+        // Bias column k of either half sums into G (z, r) or A (the candidate).
+        let biases = try constantCodes(a.bias, b, node: name, attribute: "bias").enumerated().map { k, code in
+            (k % width < 2 * a.units ? g : acc).convert(raw: code, from: b)
+        }
         inputBias = Array(biases.prefix(width))
         recurrentBias = a.resetAfter && biases.count >= 2 * width
             ? Array(biases[width ..< 2 * width]) : [Int64](repeating: 0, count: width)
         accumulator = acc
+        gateAccumulator = g
         result = r
-        inputProductBits = w.fractionalBits + input.fractionalBits
-        stateProductBits = w.fractionalBits + r.fractionalBits
-        shiftOnly = fastPaths && acc.quantization == .trn && acc.overflow == .wrap
-            && inputProductBits >= acc.fractionalBits && stateProductBits >= acc.fractionalBits
-            && inputProductBits - acc.fractionalBits < 63 && stateProductBits - acc.fractionalBits < 63
+        let inputBits = w.fractionalBits + input.fractionalBits
+        let stateBits = w.fractionalBits + r.fractionalBits
+        inputProductBits = inputBits
+        stateProductBits = stateBits
+        shiftOnly = fastPaths && [acc, g].allSatisfy { f in
+            f.quantization == .trn && f.overflow == .wrap
+                && inputBits >= f.fractionalBits && stateBits >= f.fractionalBits
+                && inputBits - f.fractionalBits < 63 && stateBits - f.fractionalBits < 63
+        }
         gate = try FixedActivation(a.recurrentActivation, node: name, precision: precision, tables: tables,
-                                   input: acc, result: r, role: .recurrentActivation, keepTableFormat: true)
+                                   input: g, result: r, role: .recurrentActivation, keepTableFormat: true)
         candidate = try FixedActivation(a.activation, node: name, precision: precision, tables: tables,
                                         input: acc, result: r, role: .activation, keepTableFormat: true)
         guard !gate.isSoftmax, !candidate.isSoftmax else {
@@ -73,6 +86,7 @@ struct FixedGRU: Sendable {
         try checkProduct(z.maxMagnitude, acc.maxMagnitude, node: name, what: "reset gate × recurrent candidate")
         try checkProduct(z.maxMagnitude, r.maxMagnitude, node: name, what: "reset gate × state")
         try checkSum(terms: max(features, a.units) + 1, of: acc, node: name)
+        try checkSum(terms: max(features, a.units) + 1, of: g, node: name)
         let c = candidate.output
         let one = UInt64(1) << UInt64(z.fractionalBits)
         try checkProduct(z.maxMagnitude, r.maxMagnitude, shift: max(c.fractionalBits - r.fractionalBits, 0) + 1,
@@ -81,10 +95,10 @@ struct FixedGRU: Sendable {
                          node: name, what: "(1 - update gate) × candidate")
         var plan = fastPaths ? GRUBlockPlan.make(
             kernel: kernel, recurrentKernel: recurrentKernel, inputBias: inputBias, recurrentBias: recurrentBias,
-            resetAfter: resetAfter, weight: w, input: input, state: r, accumulator: acc,
+            resetAfter: resetAfter, weight: w, input: input, state: r, accumulator: acc, gateAccumulator: g,
             inputProductBits: inputProductBits, stateProductBits: stateProductBits, features: features, units: units) : nil
         if plan != nil {
-            plan?.gates = GRUGatePlan.make(accumulator: acc, result: r, gate: gate, candidate: candidate,
+            plan?.gates = GRUGatePlan.make(accumulator: acc, gateAccumulator: g, result: r, gate: gate, candidate: candidate,
                                            units: units, resetAfter: resetAfter)
         }
         block = plan
@@ -100,8 +114,9 @@ struct FixedGRU: Sendable {
         columns: Range<Int>, bias: [Int64]?, into y: UnsafeMutablePointer<Int64>
     ) {
         let width = 3 * units
-        let shift = Int64(productBits - accumulator.fractionalBits)
         for c in columns {
+            let accumulator = sums(column: c)
+            let shift = Int64(productBits - accumulator.fractionalBits)
             var s = bias?[c] ?? 0
             if shiftOnly {
                 for i in 0..<count { s &+= (matrix[i * width + c] * x[i * stride]) >> shift }
@@ -114,13 +129,16 @@ struct FixedGRU: Sendable {
         }
     }
 
-    /// Whether `a + b` (two accumulator codes, each a converted projection or product) and
-    /// the pre-activation `v` they convert to are clipped for quantization-aware training:
-    /// a term at a saturating accumulator's bounds, the sum beyond them, or `v` where
-    /// `activation`'s table is flat (``FixedActivation/clips(_:)``).
+    /// The format column `c` of a projection sums into: G for z and r, A for the candidate.
     @inline(__always)
-    func clipped(_ a: Int64, _ b: Int64, _ v: Int64, _ activation: FixedActivation) -> Bool {
-        let acc = accumulator
+    func sums(column c: Int) -> FixedFormat { c < 2 * units ? gateAccumulator : accumulator }
+
+    /// Whether `a + b` (two codes of `acc`, each a converted projection or product) and the
+    /// pre-activation `v` they convert to are clipped for quantization-aware training: a term
+    /// at a saturating accumulator's bounds, the sum beyond them, or `v` where `activation`'s
+    /// table is flat (``FixedActivation/clips(_:)``).
+    @inline(__always)
+    func clipped(_ a: Int64, _ b: Int64, _ v: Int64, _ activation: FixedActivation, in acc: FixedFormat) -> Bool {
         let s = a &+ b
         if s < acc.minRaw || s > acc.maxRaw { return true }
         return acc.isAtSaturationBound(a) || acc.isAtSaturationBound(b) || activation.clips(v)
@@ -141,6 +159,7 @@ struct FixedGRU: Sendable {
         let state = hw + width
         let resetState = state + u
         let aBits = accumulator.fractionalBits
+        let g = gateAccumulator
         let zBits = gate.output.fractionalBits
         let hBits = result.fractionalBits
         let cBits = candidate.output.fractionalBits
@@ -157,17 +176,18 @@ struct FixedGRU: Sendable {
             linear(state, stride: 1, count: u, matrix: recurrentKernel, productBits: stateProductBits,
                    columns: 0..<(resetAfter ? width : 2 * u), bias: resetAfter ? recurrentBias : nil, into: hw)
             for j in 0..<u {
-                let rPre = accumulator.convert(raw: xw[u + j] + hw[u + j], fractionalBits: aBits)
+                let rPre = g.convert(raw: xw[u + j] + hw[u + j], fractionalBits: g.fractionalBits)
                 let r = gate.apply(rPre)
                 record?.set(.r, step: t, unit: j, r)
-                record?.clip(GRUClip.r, step: t, unit: j, clipped(xw[u + j], hw[u + j], rPre, gate))
+                record?.clip(GRUClip.r, step: t, unit: j, clipped(xw[u + j], hw[u + j], rPre, gate, in: g))
                 if resetAfter {
                     record?.set(.recurrentCandidate, step: t, unit: j, hw[2 * u + j])
                     // The candidate's pre-activation, kept in hw[2u + j].
                     let rh = accumulator.convert(raw: r * hw[2 * u + j], fractionalBits: zBits + aBits)
                     let pre = accumulator.convert(raw: xw[2 * u + j] + rh, fractionalBits: aBits)
                     record?.clip(GRUClip.candidate, step: t, unit: j,
-                                 clipped(hw[2 * u + j], 0, pre, candidate) || clipped(xw[2 * u + j], rh, pre, candidate))
+                                 clipped(hw[2 * u + j], 0, pre, candidate, in: accumulator)
+                                    || clipped(xw[2 * u + j], rh, pre, candidate, in: accumulator))
                     hw[2 * u + j] = pre
                 } else {
                     resetState[j] = result.convert(raw: r * state[j], fractionalBits: zBits + hBits)
@@ -179,14 +199,15 @@ struct FixedGRU: Sendable {
                        columns: 2 * u ..< width, bias: nil, into: hw)
                 for j in 0..<u {
                     let pre = accumulator.convert(raw: xw[2 * u + j] + hw[2 * u + j], fractionalBits: aBits)
-                    record?.clip(GRUClip.candidate, step: t, unit: j, clipped(xw[2 * u + j], hw[2 * u + j], pre, candidate))
+                    record?.clip(GRUClip.candidate, step: t, unit: j,
+                                 clipped(xw[2 * u + j], hw[2 * u + j], pre, candidate, in: accumulator))
                     hw[2 * u + j] = pre
                 }
             }
             for j in 0..<u {
-                let zPre = accumulator.convert(raw: xw[j] + hw[j], fractionalBits: aBits)
+                let zPre = g.convert(raw: xw[j] + hw[j], fractionalBits: g.fractionalBits)
                 let zj = gate.apply(zPre)
-                record?.clip(GRUClip.z, step: t, unit: j, clipped(xw[j], hw[j], zPre, gate))
+                record?.clip(GRUClip.z, step: t, unit: j, clipped(xw[j], hw[j], zPre, gate, in: g))
                 let c = candidate.apply(hw[2 * u + j])
                 let kept = (zj * state[j]) << Int64(sumBits - zBits - hBits)
                 let fresh = ((one - zj) * c) << Int64(sumBits - zBits - cBits)

@@ -8,12 +8,24 @@ public struct ValueMagnitudes: Hashable, Sendable {
     public var weight: Double?
     public var bias: Double?
     public var accumulator: Double?
+    /// A GRU's gate sums, when measured apart from its candidate's (``accumulator``).
+    public var gateAccumulator: Double?
 
-    public init(result: Double? = nil, weight: Double? = nil, bias: Double? = nil, accumulator: Double? = nil) {
+    public init(
+        result: Double? = nil, weight: Double? = nil, bias: Double? = nil, accumulator: Double? = nil,
+        gateAccumulator: Double? = nil
+    ) {
         self.result = result
         self.weight = weight
         self.bias = bias
         self.accumulator = accumulator
+        self.gateAccumulator = gateAccumulator
+    }
+
+    /// The range one accumulator for every sum of the node must hold.
+    public var anyAccumulator: Double? {
+        guard let gates = gateAccumulator else { return accumulator }
+        return max(accumulator ?? 0, gates)
     }
 }
 
@@ -44,7 +56,8 @@ extension PrecisionAssignment {
         formats.result = try m.result.map { m throws(PrecisionError) in try format(m, margin: margin, node: node) }
         formats.weight = try m.weight.map { m throws(PrecisionError) in try format(m, margin: 0, node: node) }
         formats.bias = try m.bias.map { m throws(PrecisionError) in try format(m, margin: 0, node: node) }
-        formats.accumulator = try m.accumulator.map { m throws(PrecisionError) in
+        // One accumulator for all of a GRU's sums here (a gate accumulator is calibration's).
+        formats.accumulator = try m.anyAccumulator.map { m throws(PrecisionError) in
             try format(m, margin: margin, node: node)
         }
         return formats
@@ -57,6 +70,7 @@ extension PrecisionAssignment {
         var weight: Double?
         var bias: Double?
         var accumulator = profile.accumulator(node.name)
+        var gateAccumulator: Double?
         switch node.op {
         case .input, .masking, .concatenate, .dropout, .flatten, .argmax:
             break
@@ -89,6 +103,7 @@ extension PrecisionAssignment {
             if accumulator == nil, let state = result, unitBound(gru.recurrentActivation) != nil {
                 accumulator = gruBound(gru, x: input, state: state)
             }
+            gateAccumulator = profile.gateAccumulator(node.name)
         case .batchNormalization, .affine:
             let (scale, shift) = Self.scaleAndShift(node.op)
             weight = scale.map(abs).max() ?? 0
@@ -98,7 +113,8 @@ extension PrecisionAssignment {
                 accumulator = zip(scale, shift).map { abs($0) * input + abs($1) }.max()
             }
         }
-        return ValueMagnitudes(result: result, weight: weight, bias: bias, accumulator: accumulator)
+        return ValueMagnitudes(
+            result: result, weight: weight, bias: bias, accumulator: accumulator, gateAccumulator: gateAccumulator)
     }
 
     /// ``magnitudes(of:profile:input:)`` of every node, in graph order, each node's input

@@ -118,11 +118,12 @@ public struct PrecisionAssignment: GraphPass {
                 AccumulatorBound.gru(gru, input: x, state: state, weight: w, biasFormat: b, gateMagnitude: gate)
             }
             p.accumulator = accumulator
+            if let g = layer.gateAccumulator, g != accumulator { p.gateAccumulator = g }
             let candidate = try tables(
                 for: gru.activation, role: .activation, value: accumulator, result: p.result, classes: 1,
                 node: node.name, registry: &registry)
             let gates = try tables(
-                for: gru.recurrentActivation, role: .recurrentActivation, value: accumulator,
+                for: gru.recurrentActivation, role: .recurrentActivation, value: p.gateSums ?? accumulator,
                 result: p.result, classes: 1, node: node.name, registry: &registry)
             p.tables = candidate.merging(gates) { a, _ in a }
         case let .batchNormalization(bn):

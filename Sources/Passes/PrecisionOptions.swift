@@ -53,6 +53,9 @@ public struct LayerOverride: Hashable, Sendable {
     public var weight: FixedFormat?
     public var bias: FixedFormat?
     public var accumulator: FixedFormat?
+    /// A GRU's gate sums (z and r), when they should differ from its `accumulator`: used as
+    /// is (also with exact accumulators); the gate table then reads this format.
+    public var gateAccumulator: FixedFormat?
     /// This node's activation tables by role (size and output format), over
     /// ``PrecisionOptions/tables``: a GRU's gate table is `.recurrentActivation`, its
     /// candidate table `.activation`; softmax has `.exp` and `.reciprocal`.
@@ -60,12 +63,13 @@ public struct LayerOverride: Hashable, Sendable {
 
     public init(
         result: FixedFormat? = nil, weight: FixedFormat? = nil, bias: FixedFormat? = nil,
-        accumulator: FixedFormat? = nil, tables: [TableRole: TableOverride] = [:]
+        accumulator: FixedFormat? = nil, gateAccumulator: FixedFormat? = nil, tables: [TableRole: TableOverride] = [:]
     ) {
         self.result = result
         self.weight = weight
         self.bias = bias
         self.accumulator = accumulator
+        self.gateAccumulator = gateAccumulator
         self.tables = tables
     }
 }

@@ -10,9 +10,10 @@ import GraphIR
 /// assignment reads it through ``PrecisionOptions/profile`` (see `Docs/Passes.md`).
 ///
 /// `accumulators` holds the pre-activation value of dense layers (for a linear dense or a
-/// batch normalization it equals the result); a node without one gets a bound derived from
-/// its inputs' ranges and its weights (``PrecisionAssignment``). Non-finite values are
-/// never recorded.
+/// batch normalization it equals the result; for a GRU its candidate's sums, and
+/// `gateAccumulators` its gates' sums); a node without one gets a bound derived from its
+/// inputs' ranges and its weights (``PrecisionAssignment``). Non-finite values are never
+/// recorded.
 public struct RangeProfile: Hashable, Sendable {
     /// Calibration events seen.
     public var events: Int
@@ -20,11 +21,17 @@ public struct RangeProfile: Hashable, Sendable {
     public var results: [String: Double]
     /// `max |accumulator|` (the pre-activation sum) per node name, where measured.
     public var accumulators: [String: Double]
+    /// `max |gate sum|` (a GRU's z and r projections and pre-activations) per node name.
+    public var gateAccumulators: [String: Double]
 
-    public init(events: Int = 0, results: [String: Double] = [:], accumulators: [String: Double] = [:]) {
+    public init(
+        events: Int = 0, results: [String: Double] = [:], accumulators: [String: Double] = [:],
+        gateAccumulators: [String: Double] = [:]
+    ) {
         self.events = events
         self.results = results
         self.accumulators = accumulators
+        self.gateAccumulators = gateAccumulators
     }
 
     /// Widens `node`'s result range to cover `values` (non-finite values are skipped).
@@ -37,12 +44,18 @@ public struct RangeProfile: Hashable, Sendable {
         accumulators[node] = Self.merged(accumulators[node], values)
     }
 
+    /// Widens a GRU's gate-sum range to cover `values` (non-finite values are skipped).
+    public mutating func record<C: Collection>(gateAccumulator node: String, values: C) where C.Element == Double {
+        gateAccumulators[node] = Self.merged(gateAccumulators[node], values)
+    }
+
     /// Both profiles' ranges, each node's the wider of the two; events add up.
     public func merging(_ other: RangeProfile) -> RangeProfile {
         RangeProfile(
             events: events + other.events,
             results: results.merging(other.results, uniquingKeysWith: Swift.max),
-            accumulators: accumulators.merging(other.accumulators, uniquingKeysWith: Swift.max))
+            accumulators: accumulators.merging(other.accumulators, uniquingKeysWith: Swift.max),
+            gateAccumulators: gateAccumulators.merging(other.gateAccumulators, uniquingKeysWith: Swift.max))
     }
 
     /// `max |result|` of `node`, when profiled.
@@ -50,6 +63,9 @@ public struct RangeProfile: Hashable, Sendable {
 
     /// `max |accumulator|` of `node`, when measured.
     public func accumulator(_ node: String) -> Double? { accumulators[node] }
+
+    /// `max |gate sum|` of a GRU `node`, when measured.
+    public func gateAccumulator(_ node: String) -> Double? { gateAccumulators[node] }
 
     static func merged<S: Sequence>(_ current: Double?, _ values: S) -> Double? where S.Element == Double {
         var m = current

@@ -24,6 +24,7 @@ extension LayerLowering {
         let w = try format(precision.weight, "weight")
         let biasFormat = try format(precision.bias, "bias")
         let a = try format(precision.accumulator, "accumulator")
+        let g = try format(precision.gateSums, "gate accumulator")
         let r = precision.result
         let u = attributes.units
         let width = 3 * u
@@ -44,19 +45,23 @@ extension LayerLowering {
         func columns(_ matrix: [Int64], rows: Int, _ range: Range<Int>) -> [[Int64]] {
             range.map { c in (0..<rows).map { i in matrix[i * width + c] } }
         }
-        let biases = try codes(attributes.bias, biasFormat, "bias").map { a.convert(raw: $0, from: biasFormat) }
+        // The gates' columns (z, r) sum into G, the candidate's into A.
+        let sums = (0..<width).map { c in c < 2 * u ? g : a }
+        let biases = try codes(attributes.bias, biasFormat, "bias").enumerated().map { k, code in
+            sums[k % width].convert(raw: code, from: biasFormat)
+        }
         let inputBias = Array(biases.prefix(width))
         let recurrentBias = attributes.resetAfter && biases.count >= 2 * width ? Array(biases[width..<(2 * width)]) : nil
         let multiplexed = options.reuseFactor > 1
         let xs = try linear(x, coefficients: columns(kernel, rows: features, 0..<width), bias: inputBias,
-                            multiplexed: multiplexed, pipelined: false, name: "x")
+                            multiplexed: multiplexed, pipelined: false, accumulators: sums, name: "x")
         let hs = try linear(hSignals, coefficients: columns(recurrentKernel, rows: u,
                                                             0..<(attributes.resetAfter ? width : 2 * u)),
                             bias: attributes.resetAfter ? recurrentBias : nil, multiplexed: multiplexed, pipelined: false,
-                            name: "h")
+                            accumulators: Array(sums.prefix(attributes.resetAfter ? width : 2 * u)), name: "h")
         var rGates: [FixedSignal] = []
         for j in 0..<u {
-            let pre = try sum(xs[u + j], hs[u + j], to: a, name: "r_pre_\(j)")
+            let pre = try sum(xs[u + j], hs[u + j], to: g, name: "r_pre_\(j)")
             rGates.append(try gate(attributes.recurrentActivation, pre, role: .recurrentActivation, name: "r_\(j)"))
         }
         var candidates: [FixedSignal] = []
@@ -77,7 +82,7 @@ extension LayerLowering {
         let emit = b.and([update, last])
         var y: [HWValue] = []
         for j in 0..<u {
-            let z = try gate(attributes.recurrentActivation, try sum(xs[j], hs[j], to: a, name: "z_pre_\(j)"),
+            let z = try gate(attributes.recurrentActivation, try sum(xs[j], hs[j], to: g, name: "z_pre_\(j)"),
                              role: .recurrentActivation, name: "z_\(j)")
             let c = try gate(attributes.activation, candidates[j], role: .activation, name: "c_\(j)")
             var next = try blend(z, hSignals[j], c, name: "h_next_\(j)")

@@ -15,12 +15,19 @@ enum CalibrationText {
             }.joined(separator: "; ")
             rows.append([
                 layer.node, layer.op, f["result"].map { "\($0)" } ?? "-", f["weight"].map { "\($0)" } ?? "-",
-                f["bias"].map { "\($0)" } ?? "-", f["accumulator"].map { "\($0)" } ?? "-", tables.isEmpty ? "-" : tables,
+                f["bias"].map { "\($0)" } ?? "-", accumulator(f), tables.isEmpty ? "-" : tables,
                 layer.range.map { String(format: "%.4g", $0) } ?? "-", String(format: "%.3g", layer.maxError),
                 String(format: "%.3g", layer.rmsError),
             ])
         }
         return table(rows)
+    }
+
+    /// The accumulator, and a GRU's gate accumulator after it when it has its own.
+    private static func accumulator(_ f: [String: FixedFormat]) -> String {
+        guard let a = f["accumulator"] else { return "-" }
+        guard let g = f["gate accumulator"] else { return "\(a)" }
+        return "\(a) (gates \(g))"
     }
 
     /// The width/accuracy points.

@@ -73,6 +73,7 @@ enum Events {
         for (a, b) in zip(states, expected) { #expect(abs(a - b) <= 1e-5) }
         #expect(ranges.state >= Double(expected.map(abs).max() ?? 0))
         #expect(ranges.accumulator > 0 && ranges.accumulator.isFinite)
+        #expect(ranges.gates > 0 && ranges.gates.isFinite)
     }
 
     /// Calibration meets its target, the graph it returns scores what it reports, and every
@@ -89,7 +90,7 @@ enum Events {
         #expect(try Events.agreement(graph, fixed: result.graph, on: data) == result.score.agreement)
         for node in result.graph.nodes {
             guard let p = node.precision else { continue }
-            for format in [p.result, p.weight, p.bias, p.accumulator].compactMap({ $0 }) {
+            for format in [p.result, p.weight, p.bias, p.accumulator, p.gateAccumulator].compactMap({ $0 }) {
                 #expect(format.width <= 16, "\(node.name): \(format)")
             }
         }

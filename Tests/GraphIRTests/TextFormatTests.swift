@@ -1,3 +1,4 @@
+import FixedPoint
 import Foundation
 import Testing
 @testable import GraphIR
@@ -96,6 +97,24 @@ import Testing
                 + "accumulator=ap_fixed<24,10>, table.activation=tanh_8}"))
         #expect(text.contains(
             "table exp_8 = exp input=ap_fixed<16,6> lower_bound_raw=-8192 log2_step=0 output=ap_ufixed<16,1> entries=[8]{"))
+    }
+
+    /// A GRU's own gate-sum format prints after the accumulator and reads back.
+    @Test func gateAccumulatorRoundTrips() throws {
+        var graph = Graph.particleGRU(timeSteps: 3, features: 4, units: 2)
+        let gates = try FixedFormat(parsing: "ap_fixed<16,5,AP_RND,AP_SAT>")
+        for i in graph.nodes.indices {
+            graph.nodes[i].precision = LayerPrecision(
+                result: try FixedFormat(parsing: "ap_fixed<16,2>"), weight: try FixedFormat(parsing: "ap_fixed<16,2>"),
+                bias: try FixedFormat(parsing: "ap_fixed<16,2>"), accumulator: try FixedFormat(parsing: "ap_fixed<16,3>"),
+                gateAccumulator: graph.nodes[i].name == "gru" ? gates : nil)
+        }
+        let text = graph.printed()
+        #expect(text.contains("accumulator=ap_fixed<16,3>, gate_accumulator=ap_fixed<16,5,AP_RND,AP_SAT>}"))
+        let parsed = try Graph.parse(text)
+        #expect(parsed == graph)
+        #expect(parsed["gru"]?.precision?.gateSums == gates)
+        #expect(parsed["dense"]?.precision?.gateSums?.description == "ap_fixed<16,3>")
     }
 
     @Test func commentsAndBlankLinesAreIgnored() throws {

@@ -129,6 +129,11 @@ extension Graph {
         Breakage("uniform-precision", "node 'dense_1': it has no precision but 'x' has one", .quantized) {
             $0.edit("dense_1") { $0.precision = nil }
         },
+        Breakage("gate-accumulator", "node 'dense_1': dense has a gate_accumulator format, which only a GRU uses",
+            .quantized) { $0.edit("dense_1") { node in
+                let sums = node.precision?.accumulator
+                node.precision?.gateAccumulator = sums
+            } },
         Breakage("table-references", "node 'dense_1': its activation table 'nope' is not one of the graph's tables",
             .quantized) { $0.edit("dense_1") { $0.precision?.tables[.activation] = "nope" } },
         Breakage("tables-well-formed", "graph 'quantized': table 'tanh_8' has 7 entries, not a power of two", .quantized) {

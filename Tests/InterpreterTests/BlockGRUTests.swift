@@ -119,6 +119,32 @@ import Testing
         try expectBlockEqualsPerEvent(evenGraph, inputs, gates: false)
     }
 
+    /// Gate sums in a format of their own (`gate_accumulator` G; the candidate's stay in A,
+    /// the gate table reads G): the C step (G and A saturate alike) and the Swift step (G
+    /// wraps) give the per-event path's codes, and G is not ignored (the codes change).
+    @Test(arguments: [true, false])
+    func gateAccumulatorEqualsThePerEventPath(resetAfter: Bool) throws {
+        let x = try TestGraphs.format(16, 6, .rnd, .sat)
+        let a = try TestGraphs.format(16, 4, .rnd, .sat)
+        let model = TestGraphs.inclusive(steps: 9, features: 5, units: 7, hlf: 4, resetAfter: resetAfter)
+        let (sequences, _) = TestGraphs.paddedSequences(count: 41, steps: 9, features: 5, seed: 13)
+        let inputs = ["seq": sequences, "hlf": TestGraphs.batch(41, [4], limit: 6)]
+        func graph(gates g: FixedFormat?) throws -> Graph {
+            var tables = try TestGraphs.tables(input: a)
+            tables["sigmoid"] = try TestGraphs.tables(input: g ?? a)["sigmoid"]
+            var graph = TestGraphs.quantized(model, Self.precision(result: x, weight: x, accumulator: a), tables: tables)
+            for i in graph.nodes.indices {
+                if case .gru = graph.nodes[i].op { graph.nodes[i].precision?.gateAccumulator = g }
+            }
+            return graph
+        }
+        let saturating = try graph(gates: TestGraphs.format(16, 6, .rnd, .sat))
+        try expectBlockEqualsPerEvent(saturating, inputs)
+        try expectBlockEqualsPerEvent(try graph(gates: TestGraphs.format(16, 6, .trn, .wrap)), inputs, gates: false)
+        let shared = try Interpreter(graph: try coded(graph(gates: nil))).trace(inputs)
+        #expect(try Interpreter(graph: try coded(saturating)).trace(inputs)["gru"] != shared["gru"])
+    }
+
     /// Formats whose products do not fit 32 bits keep the per-event path.
     @Test func wideFormatsKeepThePerEventPath() throws {
         let graph = try gru(("ap_fixed<24,8>", 24, 8, .trn, .wrap), resetAfter: true)
@@ -142,7 +168,7 @@ import Testing
         let kernel = codes(w, rows * columns).map { Int64(Double($0) * scale) }
         guard let plan = GRUBlockPlan.make(
             kernel: kernel, recurrentKernel: kernel, inputBias: codes(a, columns), recurrentBias: codes(a, columns),
-            resetAfter: true, weight: w, input: a, state: a, accumulator: a,
+            resetAfter: true, weight: w, input: a, state: a, accumulator: a, gateAccumulator: a,
             inputProductBits: w.fractionalBits + a.fractionalBits, stateProductBits: w.fractionalBits + a.fractionalBits,
             features: rows, units: rows)
         else {
@@ -150,7 +176,7 @@ import Testing
             return
         }
         #expect((plan.narrowKernel != nil) == (width == 16))
-        #expect(plan.inputClamp == (scale == 1.0), "products \(scale == 1.0 ? "can" : "cannot") leave A's range")
+        #expect(plan.candidateSums.inputClamp == (scale == 1.0), "products \(scale == 1.0 ? "can" : "cannot") leave A's range")
         var portable = plan
         portable.vectorKernel = false
         for (lanes, range) in [(29, 0..<columns), (8, 3..<22), (64, 17..<18), (3, 0..<columns)] {
@@ -161,8 +187,8 @@ import Testing
                 x.withUnsafeBufferPointer { xs in
                     out.withUnsafeMutableBufferPointer { o in
                         guard let xs = xs.baseAddress, let o = o.baseAddress else { return }
-                        p.linear(p.kernel, narrow: p.narrowKernel, bias: p.inputBias, shift: p.inputShift, half: p.inputHalf,
-                                 clamp: p.inputClamp, columns: range, x: xs, count: rows, out: o, lanes: lanes)
+                        p.linear(p.kernel, narrow: p.narrowKernel, bias: p.inputBias, input: true, columns: range, x: xs,
+                                 count: rows, out: o, lanes: lanes)
                     }
                 }
                 outputs.append(out)

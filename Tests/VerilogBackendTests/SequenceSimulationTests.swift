@@ -31,19 +31,29 @@ struct ReuseSimulationTests {
     }
 }
 
-/// The sequence models: masked GRUs with variable lengths and the two-input inclusive shape.
-let sequenceCases: [(String, Graph, Int)] = [
-    ("gru-reset-after", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: true), 1),
-    ("gru-reset-before", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: false), 1),
-    ("gru-reuse-3", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: true), 3),
-    ("inclusive", Graph.inclusive(timeSteps: 8, features: 6, units: 4, hlfFeatures: 5), 1),
+/// The sequence models: masked GRUs with variable lengths and the two-input inclusive shape;
+/// the last two with gate sums in a format of their own (`gate_accumulator`), fully parallel
+/// and time-multiplexed.
+let sequenceCases: [(String, Graph, Int, String?)] = [
+    ("gru-reset-after", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: true), 1, nil),
+    ("gru-reset-before", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: false), 1, nil),
+    ("gru-reuse-3", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: true), 3, nil),
+    ("inclusive", Graph.inclusive(timeSteps: 8, features: 6, units: 4, hlfFeatures: 5), 1, nil),
+    ("gru-gates", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: true), 1,
+     "ap_fixed<14,4,AP_RND,AP_SAT>"),
+    ("gru-gates-reuse-2", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: false), 2,
+     "ap_fixed<12,3,AP_RND,AP_SAT>"),
 ]
 
 @Suite(.enabled(if: TestModels.hasVerilator, "verilator is not installed (apt-get install verilator)"), .serialized)
 struct SequenceSimulationTests {
     @Test(arguments: sequenceCases)
-    func sequenceModelIsBitExact(label: String, model: Graph, reuse: Int) throws {
-        let graph = try TestModels.quantized(model, format: "ap_fixed<16,6>", tableSize: 1024)
+    func sequenceModelIsBitExact(label: String, model: Graph, reuse: Int, gateAccumulator: String?) throws {
+        let graph = try TestModels.quantized(model, format: "ap_fixed<16,6>", tableSize: 1024, gateAccumulator: gateAccumulator)
+        if let gateAccumulator {
+            let gru = graph.nodes.first { if case .gru = $0.op { true } else { false } }
+            #expect(gru?.precision?.gateAccumulator?.description == gateAccumulator)
+        }
         let sim = try SimulationCase(graph, options: VerilogOptions(reuseFactor: reuse), label: label)
         let (comparison, run, stream) = try sim.simulate(events: 3000)
         #expect(comparison.isExact, "\(label): \(comparison.text)")

@@ -25,9 +25,18 @@ enum TestModels {
     }
 
     /// Runs the quantization pipeline with `format` everywhere.
-    static func quantized(_ graph: Graph, format: String, argmax: Bool = false, tableSize: Int = 1024) throws -> Graph {
+    /// `gateAccumulator`: every GRU's gate sums in this format (its candidate's keep `format`).
+    static func quantized(
+        _ graph: Graph, format: String, argmax: Bool = false, tableSize: Int = 1024, gateAccumulator: String? = nil
+    ) throws -> Graph {
         var options = PrecisionOptions(defaultFormat: try FixedFormat(parsing: format))
         options.tables.size = tableSize
+        if let gateAccumulator {
+            let g = try FixedFormat(parsing: gateAccumulator)
+            for node in graph.nodes {
+                if case .gru = node.op { options.overrides[node.name] = LayerOverride(gateAccumulator: g) }
+            }
+        }
         return try PassPipeline(Pipelines.quantize(options, decisionOnly: argmax)).run(graph)
     }
 

@@ -49,21 +49,24 @@ typedef struct {
 } trigc_conversion;
 
 /* The GRU's per-step elementwise arithmetic over lanes (Docs/Interpreter.md, "gru"), with
-   the gate and the candidate activation given as maps from every accumulator code a to the
-   activation's output code: map[a + mapOffset]. Arrays are [row][lanes] with rows of 3u
-   for the projections xw and hw (z, r, h) and u for the state and r ⊙ h. The caller checks
-   that A has at most 16 bits, that the maps' codes and 1 - z fit int32, and that products
-   and sums are exact in int64. */
+   the gate and the candidate activation given as maps from every code of their sums' format
+   (G for the gates, A for the candidate) to the activation's output code:
+   gateMap[g + gateMapOffset], candidateMap[a + mapOffset]. Arrays are [row][lanes] with rows
+   of 3u for the projections xw and hw (z, r in G; h in A) and u for the state and r ⊙ h.
+   The caller checks that A and G have at most 16 bits and one overflow mode, that the maps'
+   codes and 1 - z fit int32, and that products and sums are exact in int64. */
 typedef struct {
     int32_t units;
     int32_t resetAfter;
     const int32_t *gateMap;
     const int32_t *candidateMap;
     int64_t mapOffset;       /* -A.minRaw */
+    int64_t gateMapOffset;   /* -G.minRaw */
     int64_t one;             /* 1 in the gate's output scale */
     int32_t keptShift;       /* aligns z·h to F_z + max(F_R, F_c) */
     int32_t freshShift;      /* aligns (1 - z)·c likewise */
     trigc_conversion accumulator;   /* conv(xw + hw -> A): shift 0 */
+    trigc_conversion gateAccumulator;  /* conv(xw + hw -> G): shift 0 */
     trigc_conversion resetProduct;  /* conv(r·hh -> A) (reset after) or conv(r·h -> R) (reset before) */
     trigc_conversion state;         /* conv(z·h + (1 - z)·c -> R) */
 } trigc_gru_gates;
