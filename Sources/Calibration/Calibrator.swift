@@ -47,29 +47,49 @@ public struct Calibrator {
     public func run() throws -> CalibrationResult {
         var search = Search(calibrator: self)
         var points: [CalibrationPoint] = []
-        var best: (plan: FormatPlan, score: CalibrationScore, width: Int)?
+        // Per variant (GRU gate sums in their own format, or sharing the accumulator), the
+        // width closest to float, judged like rebalancing's steps: a width whose count of
+        // agreeing events is higher by a few near-tied events is not better than a wider one
+        // with a smaller error.
+        var best: [Bool: (plan: FormatPlan, score: CalibrationScore)] = [:]
         var first: FormatPlan?
         for width in settings.minWidth...settings.maxWidth {
-            let plan = FormatPlan.uniform(
+            let split = FormatPlan.uniform(
                 prepared, magnitudes: magnitudes, width: width, tableSize: settings.tableSize,
                 accumulatorExtraBits: settings.accumulatorExtraBits)
-            guard let (graph, score) = try? search.evaluate(plan) else { continue }
-            points.append(CalibrationPoint(label: "uniform \(width)", score: score, cost: Self.cost(of: graph), maxWidth: width))
-            progress("uniform \(width) bits: \(Self.describe(score, settings))")
-            // Judged like rebalancing's steps: a width whose count of agreeing events is higher
-            // by a few near-tied events is not better than a wider one with a smaller error.
-            if best.map({ score.isBetter(than: $0.score, metric: settings.metric) }) ?? true {
-                best = (plan, score, width)
+            let variants = [(split, false)] + (split.sharingGRUSums().map { [($0, true)] } ?? [])
+            for (plan, shared) in variants where first == nil || settings.pareto {
+                guard let (graph, score) = try? search.evaluate(plan) else { continue }
+                let label = "uniform \(width)" + (shared ? ", one GRU accumulator" : "")
+                points.append(CalibrationPoint(label: label, score: score, cost: Self.cost(of: graph), maxWidth: width))
+                progress("\(label): \(Self.describe(score, settings))")
+                if best[shared].map({ score.isBetter(than: $0.score, metric: settings.metric) }) ?? true {
+                    best[shared] = (plan, score)
+                }
+                if score.meets(settings), first == nil { first = plan }
             }
-            if score.meets(settings), first == nil {
-                first = plan
-                if !settings.pareto { break }
-            }
+            if first != nil, !settings.pareto { break }
         }
-        guard var plan = first ?? best?.plan else { throw CalibrationError.nothingEvaluates(graph: original.name) }
+        guard var plan = first ?? best[false]?.plan ?? best[true]?.plan else {
+            throw CalibrationError.nothingEvaluates(graph: original.name)
+        }
         if first == nil {
-            // No width meets the target: trade range for resolution value by value at the best one.
-            plan = search.rebalance(plan)
+            // No width meets the target: trade range for resolution value by value from each
+            // variant's best width; the first result that meets the target, else the closer.
+            var found: (plan: FormatPlan, score: CalibrationScore)?
+            for shared in [false, true] {
+                guard let start = best[shared]?.plan else { continue }
+                let balanced = search.rebalance(start)
+                guard let (_, score) = try? search.evaluate(balanced) else { continue }
+                if found.map({ score.isBetter(than: $0.score, metric: settings.metric) }) ?? true {
+                    found = (balanced, score)
+                }
+                if score.meets(settings) {
+                    found = (balanced, score)
+                    break
+                }
+            }
+            if let found { plan = found.plan }
         }
         if (try? search.evaluate(plan).1.meets(settings)) == true {
             plan = try search.refine(plan)

@@ -162,6 +162,20 @@ struct FormatPlan: Hashable, Sendable {
         return options
     }
 
+    /// This plan with every GRU's gate sums in its accumulator (sized for both ranges), or
+    /// nil when no node has a gate accumulator of its own.
+    func sharingGRUSums() -> FormatPlan? {
+        var copy = self
+        for (name, node) in nodes {
+            guard let gates = node.values[.gateAccumulator] else { continue }
+            copy.nodes[name]?.values[.gateAccumulator] = nil
+            if let sums = node.values[.accumulator] {
+                copy.nodes[name]?.values[.accumulator]?.magnitude = max(sums.magnitude, gates.magnitude)
+            }
+        }
+        return copy == self ? nil : copy
+    }
+
     /// Every (node, role) this plan sets, in a stable order.
     var entries: [(node: String, role: ValueRole)] {
         nodes.keys.sorted().flatMap { name in
