@@ -70,7 +70,9 @@ struct GRUBlockPlan: Sendable {
         _ matrix: [Int32], narrow: [Int32]?, bias: [Int32]?, input: Bool, columns: Range<Int>,
         x: UnsafePointer<Int32>, count: Int, out: UnsafeMutablePointer<Int32>, lanes: Int
     ) {
-        let split = min(max(gateColumns, columns.lowerBound), columns.upperBound)
+        // One call over the whole range when G is A.
+        let split = gateSums == candidateSums
+            ? columns.upperBound : min(max(gateColumns, columns.lowerBound), columns.upperBound)
         for (part, sums) in [(columns.lowerBound ..< split, gateSums), (split ..< columns.upperBound, candidateSums)]
         where !part.isEmpty {
             matrix.withUnsafeBufferPointer { m in
@@ -109,7 +111,7 @@ struct GRUBlockPlan: Sendable {
 
 /// How one accumulator format's columns sum in 32-bit lanes: the shifts and rounding halves
 /// of the input's and the state's products, the clamp, and whether a product can need it.
-struct BlockSums: Sendable {
+struct BlockSums: Sendable, Equatable {
     let inputShift: Int32
     let stateShift: Int32
     let inputHalf: Int32
