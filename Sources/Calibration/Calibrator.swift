@@ -48,10 +48,10 @@ public struct Calibrator {
         var search = Search(calibrator: self)
         var points: [CalibrationPoint] = []
         // Per variant (GRU gate sums in their own format, or sharing the accumulator), the
-        // width closest to float, judged like rebalancing's steps: a width whose count of
-        // agreeing events is higher by a few near-tied events is not better than a wider one
-        // with a smaller error.
-        var best: [Bool: (plan: FormatPlan, score: CalibrationScore)] = [:]
+        // widest plan that evaluates: where no width meets the target, rebalancing starts
+        // from all the bits allowed (a narrower width that scores a few near-tied events
+        // better is no better start).
+        var widestPlan: [Bool: FormatPlan] = [:]
         var first: FormatPlan?
         for width in settings.minWidth...settings.maxWidth {
             let split = FormatPlan.uniform(
@@ -63,22 +63,20 @@ public struct Calibrator {
                 let label = "uniform \(width)" + (shared ? ", one GRU accumulator" : "")
                 points.append(CalibrationPoint(label: label, score: score, cost: Self.cost(of: graph), maxWidth: width))
                 progress("\(label): \(Self.describe(score, settings))")
-                if best[shared].map({ score.isBetter(than: $0.score, metric: settings.metric) }) ?? true {
-                    best[shared] = (plan, score)
-                }
+                widestPlan[shared] = plan
                 if score.meets(settings), first == nil { first = plan }
             }
             if first != nil, !settings.pareto { break }
         }
-        guard var plan = first ?? best[false]?.plan ?? best[true]?.plan else {
+        guard var plan = first ?? widestPlan[false] ?? widestPlan[true] else {
             throw CalibrationError.nothingEvaluates(graph: original.name)
         }
         if first == nil {
             // No width meets the target: trade range for resolution value by value from each
-            // variant's best width; the first result that meets the target, else the closer.
+            // variant's widest plan; the first result that meets the target, else the closer.
             var found: (plan: FormatPlan, score: CalibrationScore)?
             for shared in [false, true] {
-                guard let start = best[shared]?.plan else { continue }
+                guard let start = widestPlan[shared] else { continue }
                 let balanced = search.rebalance(start)
                 guard let (_, score) = try? search.evaluate(balanced) else { continue }
                 if found.map({ score.isBetter(than: $0.score, metric: settings.metric) }) ?? true {
