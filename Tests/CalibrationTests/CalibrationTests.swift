@@ -76,6 +76,32 @@ enum Events {
         #expect(ranges.gates > 0 && ranges.gates.isFinite)
     }
 
+    /// A GRU's gate sums get a format of their own from the gates' range, which the gate table
+    /// reads; the shared variant sizes one accumulator for both ranges.
+    @Test func gruGateSumsGetTheirOwnFormat() throws {
+        let graph = try PassPipeline(Pipelines.float).run(Self.gru)
+        var magnitudes = PrecisionAssignment.magnitudes(of: graph, profile: RangeProfile())
+        magnitudes["gru"]?.accumulator = 2.5
+        magnitudes["gru"]?.gateAccumulator = 7.9
+        let plan = FormatPlan.uniform(graph, magnitudes: magnitudes, width: 16, tableSize: 1024)
+        func quantized(_ plan: FormatPlan) throws -> LayerPrecision? {
+            let options = try plan.options(for: graph, tableSize: 1024)
+            return try PassPipeline(Pipelines.quantize(options)).run(graph)["gru"]?.precision
+        }
+        let split = try #require(try quantized(plan))
+        #expect(split.accumulator?.description == "ap_fixed<16,3,AP_RND,AP_SAT>")
+        #expect(split.gateAccumulator?.description == "ap_fixed<16,4,AP_RND,AP_SAT>")
+        let gated = try PassPipeline(Pipelines.quantize(try plan.options(for: graph, tableSize: 1024))).run(graph)
+        let table = try #require(split.tables[.recurrentActivation].flatMap { gated.tables[$0] })
+        #expect(table.inputFormat == split.gateAccumulator)
+        let sharing = try #require(plan.sharingGRUSums())
+        let shared = try #require(try quantized(sharing))
+        #expect(shared.accumulator?.description == "ap_fixed<16,4,AP_RND,AP_SAT>")
+        #expect(shared.gateAccumulator == nil)
+        #expect(FormatPlan.uniform(Graph.hlfDNN(seed: 2), magnitudes: [:], width: 16, tableSize: 1024)
+            .sharingGRUSums() == nil)
+    }
+
     /// Calibration meets its target, the graph it returns scores what it reports, and every
     /// value is at most the maximum width.
     @Test(arguments: ["hlf", "gru"])

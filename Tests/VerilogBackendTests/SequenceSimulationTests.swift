@@ -40,7 +40,7 @@ let sequenceCases: [(String, Graph, Int, String?)] = [
     ("gru-reuse-3", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: true), 3, nil),
     ("inclusive", Graph.inclusive(timeSteps: 8, features: 6, units: 4, hlfFeatures: 5), 1, nil),
     ("gru-gates", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: true), 1,
-     "ap_fixed<14,4,AP_RND,AP_SAT>"),
+     "ap_fixed<14,5,AP_RND,AP_SAT>"),
     ("gru-gates-reuse-2", Graph.particleGRU(timeSteps: 8, features: 6, units: 4, resetAfter: false), 2,
      "ap_fixed<12,3,AP_RND,AP_SAT>"),
 ]
