@@ -13,7 +13,8 @@ struct FixedGRU: Sendable {
     /// `[features][3u]` and `[units][3u]`, codes of the weight format.
     let kernel: [Int64]
     let recurrentKernel: [Int64]
-    /// Biases converted to the accumulator (the recurrent one is zeros unless reset-after).
+    /// Biases converted to their column's sums (G or A; the recurrent one is zeros unless
+    /// reset-after).
     let inputBias: [Int64]
     let recurrentBias: [Int64]
     /// A: the candidate's sums.
