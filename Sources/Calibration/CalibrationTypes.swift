@@ -25,7 +25,8 @@ public struct CalibrationSettings: Hashable, Sendable {
     /// them the ROC curves; `nil`: no limit). Ignored with ``decisionOnly``, whose output is
     /// a class index.
     public var maxAbsDiff: Double?
-    /// Replace the final softmax by argmax (as `--argmax`): only decisions are compared.
+    /// Replace the final softmax by argmax (as `--argmax`): only decisions are compared (the
+    /// RMS difference the error budget bounds is then the logits').
     public var decisionOnly: Bool
     /// Activation-table entries before the search shrinks them: 4096 (a softmax's exp table
     /// at 1024 entries alone moves near-tied events).

@@ -24,6 +24,10 @@ public struct Calibrator {
     let magnitudes: [String: ValueMagnitudes]
     /// The float model's outputs on the calibration events.
     let reference: FloatReference
+    /// With ``CalibrationSettings/decisionOnly``: the node the argmax reads (the logits) and
+    /// its float values, so that a search which sees only decisions still has a smooth
+    /// signal (the RMS difference of the logits) to bound narrowing and judge rebalancing.
+    let logits: (node: String, values: [Float])?
     public let profile: RangeProfile
     /// Called with one line per stage (progress for long searches).
     var progress: (String) -> Void
@@ -41,6 +45,12 @@ public struct Calibrator {
         prepared = try RangeTracer.floatGraph(graph, argmax: settings.decisionOnly)
         profile = try RangeTracer.profile(prepared, inputs: data.inputs, limit: data.count)
         magnitudes = PrecisionAssignment.magnitudes(of: prepared, profile: profile)
+        if settings.decisionOnly, let output = prepared.outputs.first, let node = prepared[output]?.inputs.first,
+           let values = try Interpreter(graph: prepared).trace(data.inputs)[node]?.batch.values {
+            logits = (node, values)
+        } else {
+            logits = nil
+        }
     }
 
     /// Runs the search and returns the best model found.
@@ -132,11 +142,18 @@ struct Search {
         let graph = try calibrator.quantize(plan)
         if let cached = cache[plan] { return (graph, cached) }
         let interpreter = try Interpreter(graph: graph)
-        guard let output = graph.outputs.first, let values = try interpreter.run(calibrator.data.inputs)[output] else {
+        let inputs = calibrator.data.inputs
+        let outputs = calibrator.logits == nil ? try interpreter.run(inputs) : try interpreter.trace(inputs)
+        guard let output = graph.outputs.first, let values = outputs[output] else {
             throw CalibrationError.noOutput(graph: graph.name)
         }
         evaluations += 1
-        let score = calibrator.score(values.batch.values)
+        var score = calibrator.score(values.batch.values)
+        if let (node, reference) = calibrator.logits, let fixed = outputs[node]?.batch.values,
+           fixed.count == reference.count, !fixed.isEmpty {
+            let squares = zip(fixed, reference).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) }
+            score.rmsDiff = (squares / Double(fixed.count)).squareRoot()
+        }
         cache[plan] = score
         return (graph, score)
     }
