@@ -102,6 +102,25 @@ enum Events {
             .sharingGRUSums() == nil)
     }
 
+    /// With `--argmax` the outputs are class indices, but the search scores the logits the
+    /// argmax reads against float's: an RMS difference that shrinks with wider formats.
+    @Test func argmaxSearchScoresTheLogits() throws {
+        let graph = Graph.hlfDNN(seed: 2)
+        let data = Events.make(for: graph, count: 300, seed: 4)
+        let calibrator = try Calibrator(
+            graph: graph, data: data, settings: CalibrationSettings(target: 0.99, maxWidth: 16, decisionOnly: true))
+        let logits = try #require(calibrator.logits)
+        #expect(logits.values.count == 300 * 3)
+        var search = Search(calibrator: calibrator)
+        func rms(_ width: Int) throws -> Double? {
+            let plan = FormatPlan.uniform(calibrator.prepared, magnitudes: calibrator.magnitudes, width: width, tableSize: 1024)
+            return try search.evaluate(plan).1.rmsDiff
+        }
+        let narrow = try #require(try rms(8))
+        let wide = try #require(try rms(16))
+        #expect(wide > 0 && wide < narrow / 10, "RMS \(wide) at 16 bits, \(narrow) at 8")
+    }
+
     /// Calibration meets its target, the graph it returns scores what it reports, and every
     /// value is at most the maximum width.
     @Test(arguments: ["hlf", "gru"])
