@@ -110,7 +110,13 @@ public enum VerilogLowering {
             while usedNames.contains(moduleName) { moduleName += "_" }
             usedNames.insert(moduleName)
             var layer = try LayerLowering(node: node, moduleName: moduleName, tables: graph.tables, options: options, roms: roms)
-            var value = try lowerLayer(&layer, inputs: inputs)
+            var value: NodeValue
+            do {
+                value = try lowerLayer(&layer, inputs: inputs)
+            } catch .unsupported(let what) {
+                // A format the mapping cannot handle: say which layer has it.
+                throw .unsupportedNode(node: node.name, reason: "the backend does not support \(what)")
+            }
             let inputStage = inputs.map(\.stage).max() ?? 0
             value.stage = inputStage + layer.latency
             if case let .masking(maskValue) = node.op, let input = inputs.first, var s = sequence {
@@ -174,6 +180,7 @@ public enum VerilogLowering {
         if let w = p.weight { result.append("weight=\(w)") }
         if let b = p.bias { result.append("bias=\(b)") }
         if let a = p.accumulator { result.append("accumulator=\(a)") }
+        if let g = p.gateAccumulator { result.append("gate_accumulator=\(g)") }
         for (role, name) in p.tables.sorted(by: { $0.key < $1.key }) { result.append("\(role.rawValue)=\(name)") }
         return result
     }

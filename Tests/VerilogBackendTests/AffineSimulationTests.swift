@@ -95,3 +95,26 @@ struct AffineLoweringTests {
         }
     }
 }
+
+struct UnsupportedFormatTests {
+    /// A format the hardware mapping cannot convert (a 62-bit gate sum saturating into the
+    /// gate table's input) is refused in one sentence that names the layer.
+    @Test func anUnsupportedFormatNamesItsLayer() throws {
+        let model = Graph.particleGRU(timeSteps: 4, features: 3, units: 2)
+        let graph = try TestModels.quantized(model, format: "ap_fixed<16,6,AP_RND,AP_SAT>", tableSize: 256,
+                                             gateAccumulator: "ap_fixed<62,60,AP_RND,AP_SAT>")
+        var edited = graph
+        // The gate table keeps a 16-bit input, so the gate sums must saturate into it.
+        let narrow = try FixedFormat(parsing: "ap_fixed<16,6,AP_RND,AP_SAT>")
+        for (name, table) in graph.tables where table.function == .sigmoid {
+            edited.tables[name] = try ActivationTable.make(
+                function: .sigmoid, inputFormat: narrow, lowerBound: -8, upperBound: 8, size: 256,
+                outputFormat: table.outputFormat)
+        }
+        #expect {
+            _ = try VerilogLowering.lower(edited)
+        } throws: { error in
+            "\(error)".hasPrefix("layer 'gru' cannot be lowered to Verilog: the backend does not support")
+        }
+    }
+}
