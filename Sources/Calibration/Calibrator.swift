@@ -89,13 +89,10 @@ public struct Calibrator {
                 guard let start = widestPlan[shared] else { continue }
                 let balanced = search.rebalance(start)
                 guard let (_, score) = try? search.evaluate(balanced) else { continue }
-                if found.map({ score.isBetter(than: $0.score, metric: settings.metric) }) ?? true {
+                if score.meets(settings) || found.map({ score.isBetter(than: $0.score, metric: settings.metric) }) ?? true {
                     found = (balanced, score)
                 }
-                if score.meets(settings) {
-                    found = (balanced, score)
-                    break
-                }
+                if score.meets(settings) { break }
             }
             if let found { plan = found.plan }
         }
@@ -149,10 +146,9 @@ struct Search {
         }
         evaluations += 1
         var score = calibrator.score(values.batch.values)
-        if let (node, reference) = calibrator.logits, let fixed = outputs[node]?.batch.values,
-           fixed.count == reference.count, !fixed.isEmpty {
-            let squares = zip(fixed, reference).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) }
-            score.rmsDiff = (squares / Double(fixed.count)).squareRoot()
+        if let (node, reference) = calibrator.logits, let fixed = outputs[node]?.batch.values {
+            let perEvent = reference.count / max(calibrator.data.count, 1)
+            score.rmsDiff = OutputComparison(float: reference, fixed: fixed, classes: perEvent).rmsDiff
         }
         cache[plan] = score
         return (graph, score)
@@ -190,15 +186,10 @@ struct Search {
             plan = plan.with(entry.node, entry.role, width: high)
             calibrator.progress("narrowing \(index + 1)/\(order.count): \(entry.node) \(entry.role.name) \(width) -> \(high) bits")
         }
-        for entry in plan.entries {
-            switch entry.role {
-            case .result, .accumulator, .gateAccumulator:
-                var trial = plan
-                trial.nodes[entry.node]?.values[entry.role]?.rounding = false
-                if trial != plan, meets(trial) { plan = trial }
-            case .weight, .bias, .table:
-                break
-            }
+        for entry in plan.entries where entry.role.isComputed {
+            var trial = plan
+            trial.nodes[entry.node]?.values[entry.role]?.rounding = false
+            if trial != plan, meets(trial) { plan = trial }
         }
         for entry in plan.entries {
             guard case let .table(role) = entry.role else { continue }

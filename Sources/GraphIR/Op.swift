@@ -42,6 +42,13 @@ public struct GRUAttributes: Hashable, Sendable {
         self.recurrentKernel = recurrentKernel
         self.bias = bias
     }
+
+    /// Whether column `c` of the `[·, 3·units]` kernels (or of either half of the bias)
+    /// belongs to a gate (z, r), whose sums have the precision's gate-sum format
+    /// (``LayerPrecision/gateSums``), rather than to the candidate (the accumulator).
+    public func isGateColumn(_ c: Int) -> Bool {
+        units > 0 && c % (3 * units) < 2 * units
+    }
 }
 
 /// Batch normalization in inference form: `gamma·(x - mean)/sqrt(variance + epsilon) + beta`

@@ -54,7 +54,7 @@ struct FixedGRU: Sendable {
         let width = 3 * a.units
         // Bias column k of either half sums into G (z, r) or A (the candidate).
         let biases = try constantCodes(a.bias, b, node: name, attribute: "bias").enumerated().map { k, code in
-            (k % width < 2 * a.units ? g : acc).convert(raw: code, from: b)
+            (a.isGateColumn(k) ? g : acc).convert(raw: code, from: b)
         }
         inputBias = Array(biases.prefix(width))
         recurrentBias = a.resetAfter && biases.count >= 2 * width

@@ -46,9 +46,9 @@ extension LayerLowering {
             range.map { c in (0..<rows).map { i in matrix[i * width + c] } }
         }
         // The gates' columns (z, r) sum into G, the candidate's into A.
-        let sums = (0..<width).map { c in c < 2 * u ? g : a }
+        let sums = (0..<width).map { c in attributes.isGateColumn(c) ? g : a }
         let biases = try codes(attributes.bias, biasFormat, "bias").enumerated().map { k, code in
-            sums[k % width].convert(raw: code, from: biasFormat)
+            (attributes.isGateColumn(k) ? g : a).convert(raw: code, from: biasFormat)
         }
         let inputBias = Array(biases.prefix(width))
         let recurrentBias = attributes.resetAfter && biases.count >= 2 * width ? Array(biases[width..<(2 * width)]) : nil
